@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every check and test: typecheck, lint, then the whole test suite (unit, HTTP,
+# integration against private redis-server processes and the Intercom simulator).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+cd "$RELAY_ROOT"
+mkdir -p .tmp
+
+echo "== typecheck"
+pnpm run --silent typecheck
+echo "== lint"
+pnpm exec biome check .
+echo "== test"
+status=0
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest-report.json "$@" || status=$?
+node scripts/print-test-summary.ts .tmp/vitest-report.json || true
+exit "$status"
