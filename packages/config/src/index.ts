@@ -1,0 +1,7 @@
+/**
+ * @relay/config — helpers for each app's config.ts: typed environment parsing that reports
+ * every problem in one message, and secrets read from NAME or NAME_FILE (re-read on change).
+ * Not here: any app's configuration schema (each app owns its own config.ts).
+ */
+export { createEnvReader, type EnvReader, type EnvSource } from './env-reader.ts';
+export { fileSecret, type Secret, staticSecret } from './secret.ts';

@@ -1,0 +1,34 @@
+/**
+ * The error catalog: every failure the relay reports has one of these codes. The code alone
+ * decides the HTTP status an API answers with and whether a job retries, so the two can never
+ * disagree.
+ */
+export const ErrorCodes = {
+  // Input from the CRM, webhooks and admins.
+  PAYLOAD_INVALID: { httpStatus: 400, retryable: false },
+  PAYLOAD_TOO_LARGE: { httpStatus: 413, retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, retryable: false },
+  UNAUTHENTICATED: { httpStatus: 401, retryable: false },
+  WEBHOOK_SIGNATURE_INVALID: { httpStatus: 401, retryable: false },
+  NOT_FOUND: { httpStatus: 404, retryable: false },
+  ROUTE_NOT_FOUND: { httpStatus: 404, retryable: false },
+  METHOD_NOT_ALLOWED: { httpStatus: 405, retryable: false },
+  // Our own infrastructure.
+  QUEUE_UNAVAILABLE: { httpStatus: 503, retryable: true },
+  CONFIG_INVALID: { httpStatus: 500, retryable: false },
+  INTERNAL: { httpStatus: 500, retryable: true },
+  // Intercom, as seen through the SDK.
+  INTERCOM_RATE_LIMITED: { httpStatus: 503, retryable: true },
+  /** 5xx, 408, timeouts, connection resets: Intercom may succeed later. */
+  INTERCOM_UNAVAILABLE: { httpStatus: 502, retryable: true },
+  /** 400/404/409/422 that retrying cannot fix. */
+  INTERCOM_REJECTED: { httpStatus: 422, retryable: false },
+  /** 401/403: the token is wrong, revoked or lacks scope; a human must act. */
+  INTERCOM_UNAUTHORIZED: { httpStatus: 502, retryable: false },
+} as const satisfies Record<string, { httpStatus: number; retryable: boolean }>;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ErrorCodes, value);
+}

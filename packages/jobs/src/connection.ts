@@ -1,0 +1,25 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * For producers (the ingress): no offline queue and one retry, so a Redis outage fails the
+ * request fast (503, the client retries) instead of holding it in memory, acknowledged but
+ * not stored.
+ */
+export function createProducerConnection(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    ...options,
+  });
+}
+
+/** For workers: BullMQ requires maxRetriesPerRequest null so blocking commands survive reconnects. */
+export function createWorkerConnection(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    ...options,
+  });
+}

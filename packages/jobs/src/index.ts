@@ -1,0 +1,40 @@
+/**
+ * @relay/jobs — THE contract between the ingress and the workers: queue and job names, payload
+ * schemas and their types, default job options, job ids, and the typed producer.
+ * Not here: what a job does (processors live in apps/worker, domain logic in @relay/sync).
+ *
+ * Terminology
+ * - job: one unit of work stored in Redis by BullMQ (e.g. upsert one contact).
+ * - queue: a named BullMQ queue; the relay has one per lane.
+ * - lane: a priority class of work. erasure > webhook > sync (CRM pushes) > backfill.
+ * - attempt: one run of a job. 5xx/timeouts use attempts; a 429 does not.
+ * - rate budget: the Intercom calls allowed per window, shared by every lane and process.
+ * - window: Intercom's 10 s rate-limit interval, aligned to epoch seconds.
+ */
+export { createProducerConnection, createWorkerConnection } from './connection.ts';
+export { contactUpsertJobId, shortHash, webhookJobId } from './job-ids.ts';
+export { DEFAULT_JOB_OPTIONS } from './job-options.ts';
+export {
+  createProducer,
+  type EnqueueItemResult,
+  type Producer,
+  type ProducerOptions,
+  type WebhookEnqueueResult,
+} from './producer.ts';
+export {
+  DEFAULT_PREFIX,
+  type JobName,
+  JobNames,
+  type Lane,
+  type QueueName,
+  QueueNames,
+} from './queues.ts';
+export {
+  ContactBatch,
+  ContactCompany,
+  ContactInput,
+  type ContactUpsertJob,
+  MAX_BATCH_ITEMS,
+} from './schemas/contact.ts';
+export { WebhookNotification, type WebhookProcessJob } from './schemas/webhook.ts';
+export { compileValidator, type ValidationResult } from './validate.ts';

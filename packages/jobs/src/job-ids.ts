@@ -1,0 +1,21 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+/**
+ * Deterministic: a redelivered notification maps to the same job id, and BullMQ ignores an
+ * add whose id exists, so a duplicate webhook is a no-op.
+ */
+export function webhookJobId(notificationId: string): string {
+  return `webhook-${notificationId}`;
+}
+
+/**
+ * Upserts carry a fresh id: two pushes of one contact are two changes (A, B, A must end at
+ * A). The external_id is hashed so no CRM identifier (often an email) reaches a job id.
+ */
+export function contactUpsertJobId(externalId: string): string {
+  return `contact-${shortHash(externalId)}-${randomUUID()}`;
+}
+
+export function shortHash(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 16);
+}

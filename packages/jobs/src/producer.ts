@@ -1,0 +1,110 @@
+import { AppError } from '@relay/errors';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { contactUpsertJobId, webhookJobId } from './job-ids.ts';
+import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
+import { JobNames, type Lane, QueueNames } from './queues.ts';
+import type { ContactInput, ContactUpsertJob } from './schemas/contact.ts';
+import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.ts';
+
+export type ProducerOptions = {
+  connection: Redis;
+  /** BullMQ key prefix; keep the braces for Redis Cluster. @defaultValue '{relay}' */
+  prefix: string;
+};
+
+export type EnqueueItemResult = { ok: true; jobId: string } | { ok: false; error: AppError };
+
+export type WebhookEnqueueResult = { jobId: string; duplicate: boolean };
+
+/**
+ * The ingress side of the queues. Every method resolves only once Redis has stored the job
+ * (acknowledged means durable) and throws QUEUE_UNAVAILABLE when it cannot.
+ */
+export function createProducer(options: ProducerOptions) {
+  const queues = new Map<Lane, Queue>();
+  const queue = (lane: Lane) => {
+    let existing = queues.get(lane);
+    if (!existing) {
+      existing = new Queue(QueueNames[lane], {
+        connection: options.connection,
+        prefix: options.prefix,
+      });
+      existing.on('error', () => {}); // surfaced through the failing add() instead
+      queues.set(lane, existing);
+    }
+    return existing;
+  };
+
+  return {
+    /**
+     * One job per contact, added concurrently (ioredis pipelines them). Each item gets its own
+     * outcome: `addBulk` is not atomic, so a batch can be half stored and only per-item
+     * answers are honest.
+     */
+    async enqueueContactUpserts(
+      contacts: readonly ContactInput[],
+      lane: Lane = 'sync',
+    ): Promise<EnqueueItemResult[]> {
+      const receivedAt = Date.now();
+      return Promise.all(
+        contacts.map(async (contact): Promise<EnqueueItemResult> => {
+          const jobId = contactUpsertJobId(contact.external_id);
+          const data: ContactUpsertJob = { contact, receivedAt };
+          try {
+            await queue(lane).add(JobNames.contactUpsert, data, { ...DEFAULT_JOB_OPTIONS, jobId });
+            return { ok: true, jobId };
+          } catch (cause) {
+            return { ok: false, error: queueUnavailable(cause) };
+          }
+        }),
+      );
+    },
+
+    /**
+     * The notification id is the job id, so a redelivery is a no-op. `duplicate` tells the
+     * caller the id was already stored (kept 24 h after completion).
+     */
+    async enqueueWebhook(notification: WebhookNotification): Promise<WebhookEnqueueResult> {
+      const jobId = webhookJobId(notification.id);
+      const target = queue('webhook');
+      try {
+        const exists = (await options.connection.exists(target.toKey(jobId))) === 1;
+        if (exists) return { jobId, duplicate: true };
+        const data: WebhookProcessJob = { notification, receivedAt: Date.now() };
+        await target.add(JobNames.webhookProcess, data, { ...DEFAULT_JOB_OPTIONS, jobId });
+        return { jobId, duplicate: false };
+      } catch (cause) {
+        throw queueUnavailable(cause);
+      }
+    },
+
+    /** Round-trips to Redis; throws QUEUE_UNAVAILABLE when it does not answer. */
+    async ping(): Promise<number> {
+      const started = performance.now();
+      try {
+        await options.connection.ping();
+      } catch (cause) {
+        throw queueUnavailable(cause);
+      }
+      return performance.now() - started;
+    },
+
+    async close(): Promise<void> {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}
+
+export type Producer = ReturnType<typeof createProducer>;
+
+function queueUnavailable(cause: unknown): AppError {
+  return new AppError(
+    'QUEUE_UNAVAILABLE',
+    'the job store (Redis) cannot take jobs right now; retry later',
+    {
+      cause,
+      retryAfterMs: 5_000,
+    },
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * One queue per lane. Lanes share one Intercom rate budget; their order says who goes first
+ * when the budget is short: erasures, then webhook-driven work, then CRM pushes, then
+ * backfills. Names carry no ':' (BullMQ rejects it).
+ */
+export const QueueNames = {
+  erasure: 'relay-erasure',
+  webhook: 'relay-webhook',
+  sync: 'relay-sync',
+  backfill: 'relay-backfill',
+} as const;
+
+export type Lane = keyof typeof QueueNames;
+export type QueueName = (typeof QueueNames)[Lane];
+
+/** Job names are `domain.verb`. */
+export const JobNames = {
+  contactUpsert: 'contact.upsert',
+  webhookProcess: 'webhook.process',
+} as const;
+
+export type JobName = (typeof JobNames)[keyof typeof JobNames];
+
+/**
+ * The default BullMQ key prefix. The braces are a Redis Cluster hash tag: every key of every
+ * queue lands on one shard, which BullMQ's multi-key scripts need.
+ */
+export const DEFAULT_PREFIX = '{relay}';

@@ -1,0 +1,51 @@
+import { type Static, Type } from 'typebox';
+
+const AttributeValue = Type.Union([
+  Type.String({ maxLength: 65_535 }),
+  Type.Number(),
+  Type.Boolean(),
+  Type.Null(),
+]);
+
+export const ContactCompany = Type.Object(
+  {
+    company_id: Type.String({ minLength: 1, maxLength: 255 }),
+    name: Type.Optional(Type.String({ maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
+export type ContactCompany = Static<typeof ContactCompany>;
+
+/** One contact as the CRM sends it: identified by the CRM's own id, `external_id`. */
+export const ContactInput = Type.Object(
+  {
+    external_id: Type.String({ minLength: 1, maxLength: 255 }),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
+    phone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    name: Type.Optional(Type.String({ maxLength: 255 })),
+    role: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('lead')])),
+    custom_attributes: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 190 }), AttributeValue, {
+        maxProperties: 100,
+      }),
+    ),
+    companies: Type.Optional(Type.Array(ContactCompany, { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type ContactInput = Static<typeof ContactInput>;
+
+export const MAX_BATCH_ITEMS = 1_000;
+
+/** The batch envelope; items are validated one by one so one bad item rejects only itself. */
+export const ContactBatch = Type.Object(
+  { contacts: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_BATCH_ITEMS }) },
+  { additionalProperties: false },
+);
+export type ContactBatch = Static<typeof ContactBatch>;
+
+export type ContactUpsertJob = {
+  contact: ContactInput;
+  /** When the ingress accepted it (ms since epoch). */
+  receivedAt: number;
+};

@@ -1,0 +1,7 @@
+/**
+ * @relay/telemetry — the pino logger (with redaction of secrets and personal data) and the
+ * prom-client registry with every metric the relay exports. Not here: HTTP exposure of
+ * /metrics (each app mounts it).
+ */
+export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from './logger.ts';
+export { createMetrics, type Metrics, statusClass } from './metrics.ts';

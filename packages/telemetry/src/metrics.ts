@@ -1,0 +1,92 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Every metric the relay exports, in one place. Names follow Prometheus conventions (base
+ * units, `_total` on counters); labels are low-cardinality by construction: never an id,
+ * email or external_id.
+ */
+export function createMetrics(options: { service: string; defaultMetrics?: boolean }) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: options.service });
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  return {
+    registry,
+
+    intercomRequests: new Counter({
+      name: 'intercom_requests_total',
+      help: 'Calls made to the Intercom API, by endpoint template and outcome.',
+      labelNames: ['endpoint', 'method', 'status_class', 'code'] as const,
+      registers,
+    }),
+    intercomRequestDuration: new Histogram({
+      name: 'intercom_request_duration_seconds',
+      help: 'Latency of Intercom API calls, from request start to the end of the response.',
+      labelNames: ['endpoint', 'method'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers,
+    }),
+    intercomRateLimited: new Counter({
+      name: 'intercom_rate_limited_total',
+      help: 'Intercom answers with status 429.',
+      registers,
+    }),
+    intercomRateLimitRemaining: new Gauge({
+      name: 'intercom_rate_limit_remaining',
+      help: 'X-RateLimit-Remaining from the latest Intercom response.',
+      registers,
+    }),
+    intercomRateLimitLimit: new Gauge({
+      name: 'intercom_rate_limit_limit',
+      help: 'X-RateLimit-Limit (calls per window) from the latest Intercom response.',
+      registers,
+    }),
+    intercomCircuitState: new Gauge({
+      name: 'intercom_circuit_state',
+      help: 'Circuit breaker toward Intercom: 0 closed, 1 half-open, 2 open.',
+      registers,
+    }),
+
+    webhooks: new Counter({
+      name: 'relay_webhooks_total',
+      help: 'Intercom webhook deliveries received, by topic and outcome.',
+      labelNames: ['topic', 'outcome'] as const,
+      registers,
+    }),
+    httpRequestDuration: new Histogram({
+      name: 'relay_http_request_duration_seconds',
+      help: 'Time to answer an ingress HTTP request, by route template.',
+      labelNames: ['route', 'status_class'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    jobs: new Counter({
+      name: 'relay_jobs_total',
+      help: 'Job attempts finished by the workers, by queue and outcome.',
+      labelNames: ['queue', 'outcome'] as const,
+      registers,
+    }),
+    jobDuration: new Histogram({
+      name: 'relay_job_duration_seconds',
+      help: 'Time a worker spent on one job attempt.',
+      labelNames: ['queue'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    queueJobs: new Gauge({
+      name: 'relay_queue_jobs',
+      help: 'Jobs in each queue, by state (sampled at scrape time).',
+      labelNames: ['queue', 'state'] as const,
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Buckets the first digit of a status: 2xx, 4xx, … ; 'error' when there was no response. */
+export function statusClass(status: number | undefined): string {
+  if (status === undefined || status < 100) return 'error';
+  return `${Math.floor(status / 100)}xx`;
+}

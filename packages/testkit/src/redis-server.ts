@@ -1,0 +1,111 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { exited, stopChild, trackChild } from './child-process.ts';
+import { freePort } from './free-port.ts';
+
+export type RedisServerOptions = {
+  /** AOF persistence; @defaultValue true (as in production: acknowledged means durable) */
+  appendonly?: boolean;
+  /** e.g. '50mb'; with maxmemory-policy noeviction, as every shipped config. */
+  maxmemory?: string;
+};
+
+/** A private redis-server process on a free port, with its own data directory. */
+export type RedisServer = {
+  readonly url: string;
+  readonly port: number;
+  /** Stops it (SIGTERM) and removes its data directory. */
+  stop(): Promise<void>;
+  /** Kills it without warning (SIGKILL), keeping the data directory for a restart. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and data directory (after kill or pause). */
+  restart(): Promise<void>;
+};
+
+export function hasRedisServerBinary(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-redis-'));
+  let port = 0;
+  let child: ChildProcess | undefined;
+
+  const args = () => [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+    '--appendonly', options.appendonly === false ? 'no' : 'yes', '--appendfsync', 'everysec',
+    '--maxmemory-policy', 'noeviction',
+    ...(options.maxmemory ? ['--maxmemory', options.maxmemory] : []),
+    '--loglevel', 'warning', '--logfile', join(dir, 'redis.log'),
+  ]; // biome-ignore format: flag/value pairs read best on shared lines
+
+  async function launch(): Promise<void> {
+    child = trackChild(spawn('redis-server', args(), { stdio: 'ignore' }));
+    const started = child;
+    const failed = exited(started).then(() => 'exited' as const);
+    const ready = waitForPing(port).then(() => 'ready' as const);
+    if ((await Promise.race([failed, ready])) === 'exited') {
+      throw new Error(`redis-server exited at start on port ${port}`);
+    }
+  }
+
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      if (attempt >= 5) throw error; // another process took the port between probe and bind
+    }
+  }
+
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      if (child) await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async kill() {
+      if (!child) return;
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+    async restart() {
+      await launch();
+    },
+  };
+}
+
+async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const client = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      if ((await client.ping()) === 'PONG') return;
+    } catch {
+      // not up yet
+    } finally {
+      client.disconnect();
+    }
+    await sleep(25);
+  }
+  throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
+}
