@@ -2,10 +2,10 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import type { TSchema } from 'typebox';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM interop.
-const addFormats =
-  (addFormatsPlugin as unknown as { default?: typeof addFormatsPlugin }).default ??
-  addFormatsPlugin;
+type AddFormats = (ajv: Ajv, formats: string[]) => Ajv;
+// ajv-formats is CommonJS; under Node's ESM interop its function may arrive as `.default`.
+const formatsModule = addFormatsPlugin as unknown as AddFormats & { default?: AddFormats };
+const addFormats: AddFormats = formatsModule.default ?? formatsModule;
 
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false });
 addFormats(ajv, ['email', 'date-time', 'uri']);
