@@ -79,6 +79,27 @@ export function createProducer(options: ProducerOptions) {
       }
     },
 
+    /** Jobs per state in every lane's queue (for the relay_queue_jobs gauge and dashboards). */
+    async jobCounts(): Promise<Record<Lane, Record<string, number>>> {
+      const lanes = Object.keys(QueueNames) as Lane[];
+      const counts = await Promise.all(
+        lanes.map((lane) =>
+          queue(lane).getJobCounts(
+            'waiting',
+            'active',
+            'delayed',
+            'prioritized',
+            'failed',
+            'completed',
+          ),
+        ),
+      );
+      return Object.fromEntries(lanes.map((lane, i) => [lane, counts[i] ?? {}])) as Record<
+        Lane,
+        Record<string, number>
+      >;
+    },
+
     /** Round-trips to Redis; throws QUEUE_UNAVAILABLE when it does not answer. */
     async ping(): Promise<number> {
       const started = performance.now();

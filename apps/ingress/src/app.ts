@@ -1,0 +1,53 @@
+import type { IntercomProbe } from '@relay/intercom';
+import type { Producer } from '@relay/jobs';
+import type { Logger, Metrics } from '@relay/telemetry';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { bearerAuth } from './plugins/crm-auth.ts';
+import { registerErrorHandler } from './plugins/error-handler.ts';
+import { registerHealth } from './plugins/health.ts';
+import { registerHttpMetrics } from './plugins/http-metrics.ts';
+import { contactRoutes } from './routes/v1/contacts.ts';
+import { intercomWebhookRoutes } from './routes/webhooks/intercom.ts';
+
+export type AppDeps = {
+  producer: Producer;
+  metrics: Metrics;
+  logger: Logger;
+  /** Current CRM bearer tokens (read per request, so a rotated file applies at once). */
+  crmTokens: () => readonly string[];
+  /** Current webhook client secrets. */
+  webhookSecrets: () => readonly string[];
+  intercomProbe?: IntercomProbe | undefined;
+};
+
+/**
+ * Builds the ingress without listening (tests use `app.inject()`). The ingress is thin:
+ * authenticate, validate, enqueue, answer.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    // Node's own server timeouts: Fastify's top-level requestTimeout did not close a slow-body
+    // client in our measurements, the http server options did.
+    http: { requestTimeout: 15_000, headersTimeout: 10_000 },
+    keepAliveTimeout: 65_000,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  registerErrorHandler(app);
+  registerHttpMetrics(app, deps.metrics);
+  registerHealth(app, deps);
+  await app.register(intercomWebhookRoutes, {
+    producer: deps.producer,
+    metrics: deps.metrics,
+    secrets: deps.webhookSecrets,
+  });
+  await app.register(async (v1) => {
+    v1.addHook('preHandler', bearerAuth(deps.crmTokens, 'crm'));
+    await v1.register(contactRoutes, { producer: deps.producer });
+  });
+  return app;
+}

@@ -1,0 +1,48 @@
+import { createEnvReader, type EnvSource, type Secret } from '@relay/config';
+import { DEFAULT_PREFIX } from '@relay/jobs';
+
+export type IngressConfig = ReturnType<typeof loadConfig>;
+
+/** The ingress's whole configuration, validated at boot. Only this file reads process.env. */
+export function loadConfig(source: EnvSource = process.env) {
+  const env = createEnvReader(source);
+  const config = {
+    // Listening
+    host: env.string('HOST', { default: '0.0.0.0' }),
+    port: env.int('PORT', { default: 3000, min: 0, max: 65_535 }),
+    // Queues
+    redisUrl: env.url('REDIS_URL', {
+      default: 'redis://127.0.0.1:6379',
+      protocols: ['redis:', 'rediss:'],
+    }),
+    /** BullMQ key prefix; the braces keep every key on one Redis Cluster shard. */
+    queuePrefix: env.string('QUEUE_PREFIX', { default: DEFAULT_PREFIX }),
+    // Callers
+    /** Intercom's app client secret: webhooks are signed with it (HMAC-SHA1). */
+    intercomClientSecret: env.secret('INTERCOM_CLIENT_SECRET', { required: true }) as Secret,
+    /** Bearer tokens the CRM may use on /v1 (comma-separated; several allow rotation). */
+    crmApiTokens: env.secret('CRM_API_TOKENS', { required: true }) as Secret,
+    adminToken: env.secret('ADMIN_TOKEN'),
+    // Intercom, for /readyz only (the workers make the real calls)
+    intercomApiBaseUrl: env.url('INTERCOM_API_BASE_URL', { default: 'https://api.intercom.io' }),
+    intercomApiVersion: env.string('INTERCOM_API_VERSION', { default: '2.14' }),
+    intercomAccessToken: env.secret('INTERCOM_ACCESS_TOKEN'),
+    // Operations
+    logLevel: env.string('LOG_LEVEL', {
+      default: 'info',
+      oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    }),
+    nodeEnv: env.string('NODE_ENV', { default: 'production' }),
+  };
+  env.finish();
+  return config;
+}
+
+/** The CRM tokens currently configured (re-read from the file when it changes). */
+export function crmTokens(config: Pick<IngressConfig, 'crmApiTokens'>): string[] {
+  return config.crmApiTokens
+    .get()
+    .split(',')
+    .map((token) => token.trim())
+    .filter((token) => token !== '');
+}

@@ -1,0 +1,19 @@
+import { AppError } from '@relay/errors';
+import type { FastifyRequest } from 'fastify';
+import { matchesAny } from '../lib/constant-time.ts';
+
+/** A preHandler that admits `Authorization: Bearer <token>` for one of the given tokens. */
+export function bearerAuth(tokens: () => readonly string[], realm: string) {
+  return async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    const token = match?.[1];
+    if (!token || !matchesAny(token, tokens())) {
+      throw new AppError(
+        'UNAUTHENTICATED',
+        header ? 'the bearer token is not valid' : 'send Authorization: Bearer <token>',
+        { details: { realm } },
+      );
+    }
+  };
+}

@@ -1,0 +1,82 @@
+import { AppError, type ErrorCode, ErrorCodes, isAppError } from '@relay/errors';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+
+export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.retryAfterMs !== undefined) {
+    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+  }
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  if (error.details !== undefined && error.httpStatus < 500) body.error.details = error.details;
+  return reply.code(error.httpStatus).send(body);
+}
+
+/**
+ * The one place where errors become HTTP answers: `{ error: { code, message, details? } }`.
+ * Fastify's own errors (bad JSON, too large, wrong media type, schema) become 4xx with our
+ * codes; anything unexpected is logged with its stack and answered 500 without details.
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = isAppError(error) ? error : fromFastifyError(error);
+    if (appError.httpStatus >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ code: appError.code }, 'request rejected');
+    }
+    return sendError(reply, appError);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new AppError(
+        'ROUTE_NOT_FOUND',
+        `no route for ${request.method} ${request.url.split('?')[0]}`,
+      ),
+    ),
+  );
+}
+
+function fromFastifyError(error: FastifyError): AppError {
+  if (error.validation) {
+    const first = error.validation[0];
+    const path = first?.instancePath || '/';
+    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const where = missing ? `${path === '/' ? '' : path}/${missing}` : path;
+    const what = missing ? 'is required' : (first?.message ?? 'is invalid');
+    return new AppError('PAYLOAD_INVALID', `body${where} ${what}`, { details: { path: where } });
+  }
+  const status = error.statusCode ?? 500;
+  const byStatus: Partial<Record<number, ErrorCode>> = {
+    400: 'PAYLOAD_INVALID',
+    401: 'UNAUTHENTICATED',
+    404: 'ROUTE_NOT_FOUND',
+    405: 'METHOD_NOT_ALLOWED',
+    413: 'PAYLOAD_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+  };
+  const code = byStatus[status];
+  if (code) return new AppError(code, cleanMessage(error, code), { cause: error });
+  if (status >= 400 && status < 500)
+    return new AppError('PAYLOAD_INVALID', error.message, { cause: error });
+  return new AppError('INTERNAL', 'internal error', { cause: error });
+}
+
+function cleanMessage(error: FastifyError, code: ErrorCode): string {
+  switch (code) {
+    case 'PAYLOAD_TOO_LARGE':
+      return 'the request body is larger than this route accepts';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'send the body as application/json';
+    case 'PAYLOAD_INVALID':
+      return error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+        ? 'the body is not valid JSON'
+        : error.message;
+    default:
+      return error.message || code;
+  }
+}
+
+export { ErrorCodes };

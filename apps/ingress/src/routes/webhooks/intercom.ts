@@ -1,0 +1,96 @@
+import { AppError } from '@relay/errors';
+import { compileValidator, type Producer, WebhookNotification } from '@relay/jobs';
+import type { Metrics } from '@relay/telemetry';
+import type { FastifyInstance } from 'fastify';
+import { isValidIntercomSignature } from '../../lib/intercom-signature.ts';
+import { sendError } from '../../plugins/error-handler.ts';
+import { topicLabel } from './topics.ts';
+
+export type IntercomWebhookDeps = {
+  producer: Producer;
+  metrics: Metrics;
+  /** The client secrets whose signatures are accepted (two while one is being rotated). */
+  secrets: () => readonly string[];
+};
+
+const validateNotification = compileValidator<WebhookNotification>(WebhookNotification);
+
+/** Intercom's webhook bodies are small; 1 MiB leaves room for large conversation parts. */
+const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * POST /webhooks/intercom: verify the signature on the raw bytes, validate, store the job
+ * (its id is the notification id), and only then answer 200. HEAD answers 200 because
+ * Intercom validates the URL with it.
+ */
+export async function intercomWebhookRoutes(app: FastifyInstance, deps: IntercomWebhookDeps) {
+  // Scoped to this plugin: the raw bytes are what Intercom signed, so they must reach us unparsed.
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
+    (_request, body, done) => done(null, body),
+  );
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+
+  app.head('/webhooks/intercom', async (_request, reply) => reply.code(200).send());
+
+  app.post('/webhooks/intercom', async (request, reply) => {
+    const raw = request.body;
+    if (!Buffer.isBuffer(raw)) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+    }
+    const signature = request.headers['x-hub-signature'];
+    if (
+      !isValidIntercomSignature(
+        raw,
+        typeof signature === 'string' ? signature : undefined,
+        deps.secrets(),
+      )
+    ) {
+      deps.metrics.webhooks.inc({ topic: 'unknown', outcome: 'signature_invalid' });
+      throw new AppError(
+        'WEBHOOK_SIGNATURE_INVALID',
+        signature ? 'X-Hub-Signature does not match the body' : 'X-Hub-Signature is missing',
+      );
+    }
+
+    const parsed = parseBody(parseJson, raw);
+    const result = validateNotification(parsed);
+    if (!result.ok) {
+      deps.metrics.webhooks.inc({ topic: 'unknown', outcome: 'malformed' });
+      throw new AppError('PAYLOAD_INVALID', `notification${result.message}`, {
+        details: { path: result.path },
+      });
+    }
+    const topic = topicLabel(result.value.topic);
+    try {
+      const { duplicate, jobId } = await deps.producer.enqueueWebhook(result.value);
+      deps.metrics.webhooks.inc({ topic, outcome: duplicate ? 'duplicate' : 'accepted' });
+      request.log.info(
+        { jobId, topic, duplicate },
+        duplicate ? 'ignored duplicate webhook' : 'enqueued webhook',
+      );
+      return reply.code(200).send({ status: duplicate ? 'duplicate' : 'accepted', jobId });
+    } catch (error) {
+      deps.metrics.webhooks.inc({ topic, outcome: 'unavailable' });
+      if (error instanceof AppError) return sendError(reply, error);
+      throw error;
+    }
+  });
+}
+
+function parseBody(
+  parse: ReturnType<FastifyInstance['getDefaultJsonParser']>,
+  raw: Buffer,
+): unknown {
+  let parsed: unknown;
+  let failure: Error | null = null;
+  parse({} as never, raw.toString('utf8'), (error, value) => {
+    failure = error;
+    parsed = value;
+  });
+  if (failure)
+    throw new AppError('PAYLOAD_INVALID', 'the body is not valid JSON', { cause: failure });
+  return parsed;
+}

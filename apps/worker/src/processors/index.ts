@@ -1,0 +1,14 @@
+import { type JobName, JobNames } from '@relay/jobs';
+import type { ContactUpsertDeps } from './contact-upsert.ts';
+import { contactUpsert } from './contact-upsert.ts';
+import { webhookProcess } from './webhook-process.ts';
+
+export type ProcessorDeps = ContactUpsertDeps;
+
+export type Processor = (data: never, deps: ProcessorDeps) => Promise<unknown>;
+
+/** Every job name has exactly one processor; a new job name fails typecheck until it has one. */
+export const processors = {
+  [JobNames.contactUpsert]: contactUpsert,
+  [JobNames.webhookProcess]: webhookProcess,
+} satisfies Record<JobName, Processor>;

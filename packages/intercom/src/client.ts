@@ -1,0 +1,91 @@
+import type { Metrics } from '@relay/telemetry';
+import { type Intercom, IntercomClient as Sdk } from 'intercom-client';
+import { type CallObserver, createInstrumentedFetch } from './instrumented-fetch.ts';
+import { toAppError } from './map-error.ts';
+
+export type IntercomClientOptions = {
+  /** e.g. https://api.intercom.io, a regional host, or the simulator. */
+  baseUrl: string;
+  /** Read on every call, so a rotated token (NAME_FILE) applies without a restart. */
+  token: () => string;
+  /** @defaultValue '2.14' */
+  version?: string;
+  /**
+   * Per-call timeout; the SDK aborts the request when it passes.
+   * @defaultValue 30000
+   */
+  timeoutMs?: number;
+  metrics?: Metrics;
+  observer?: CallObserver;
+  /** For tests: the fetch that reaches the network. */
+  fetch?: typeof fetch;
+};
+
+export type ContactWrite = {
+  role?: 'user' | 'lead';
+  external_id?: string;
+  email?: string;
+  phone?: string;
+  name?: string;
+  custom_attributes?: Record<string, string | number | boolean | null>;
+};
+
+/** The fields of an Intercom contact the relay reads. */
+export type IntercomContact = {
+  id: string;
+  external_id?: string | null | undefined;
+  role?: string;
+};
+
+/**
+ * The only door to Intercom. Retries are off in the SDK (`maxRetries: 0`): retrying belongs
+ * to the queue, where the rate budget and the metrics see every attempt. Every failure comes
+ * out as an AppError with a code, the Intercom request_id and, for 429s, how long to wait.
+ */
+export function createIntercomClient(options: IntercomClientOptions) {
+  const sdk = new Sdk({
+    baseUrl: options.baseUrl,
+    token: () => options.token(),
+    version: (options.version ?? '2.14') as Sdk.Options['version'],
+    maxRetries: 0,
+    timeoutInSeconds: (options.timeoutMs ?? 30_000) / 1000,
+    fetch: createInstrumentedFetch(options.metrics, options.observer, options.fetch),
+  });
+
+  async function call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw toAppError(error);
+    }
+  }
+
+  return {
+    /** The admin the token belongs to, with the workspace id (`app.id_code`). */
+    me: () => call(() => sdk.admins.identify()),
+
+    createContact: (body: ContactWrite): Promise<IntercomContact> =>
+      call(() => sdk.contacts.create(body as Intercom.CreateContactRequest)),
+
+    updateContact: (id: string, body: ContactWrite): Promise<IntercomContact> =>
+      call(() => sdk.contacts.update({ contact_id: id, ...body } as Intercom.UpdateContactRequest)),
+
+    deleteContact: (id: string) => call(() => sdk.contacts.delete({ contact_id: id })),
+
+    getContact: (id: string): Promise<IntercomContact> =>
+      call(() => sdk.contacts.find({ contact_id: id })),
+
+    /** Search lags writes by up to minutes: never use it to decide whether to create. */
+    async findContactByExternalId(externalId: string): Promise<IntercomContact | undefined> {
+      const page = await call(() =>
+        sdk.contacts.search({
+          query: { field: 'external_id', operator: '=', value: externalId },
+          pagination: { per_page: 1 },
+        }),
+      );
+      return page.data[0];
+    },
+  };
+}
+
+export type IntercomClient = ReturnType<typeof createIntercomClient>;

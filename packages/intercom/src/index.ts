@@ -1,0 +1,18 @@
+/**
+ * @relay/intercom — the only package that talks to Intercom: the SDK wrapper (retries off,
+ * timeouts explicit), mapping of SDK errors to AppError, request metrics and the X-RateLimit-*
+ * reading that feeds the rate budget.
+ * Not here: what to sync (domain logic) or when to retry (the queue decides).
+ */
+export {
+  type ContactWrite,
+  createIntercomClient,
+  type IntercomClient,
+  type IntercomClientOptions,
+  type IntercomContact,
+} from './client.ts';
+export { endpointTemplate } from './endpoint-template.ts';
+export { createIntercomProbe, type IntercomHealth, type IntercomProbe } from './health-probe.ts';
+export { type CallObserver, createInstrumentedFetch } from './instrumented-fetch.ts';
+export { codeForStatus, toAppError } from './map-error.ts';
+export { type RateLimitSnapshot, readRateLimitHeaders } from './rate-limit-headers.ts';
