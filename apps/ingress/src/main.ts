@@ -1,5 +1,5 @@
 import { createIntercomProbe } from '@relay/intercom';
-import { createProducer, createProducerConnection } from '@relay/jobs';
+import { createProducer, createProducerConnection, waitUntilReady } from '@relay/jobs';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { buildApp } from './app.ts';
 import { crmTokens, loadConfig } from './config.ts';
@@ -12,6 +12,9 @@ const connection = createProducerConnection(config.redisUrl);
 connection.on('error', (err) =>
   logger.warn({ err: { message: err.message } }, 'redis connection error'),
 );
+if (!(await waitUntilReady(connection))) {
+  logger.warn('redis is not reachable yet; answering 503 until it is');
+}
 const producer = createProducer({ connection, prefix: config.queuePrefix });
 registerQueueGauges(metrics, producer);
 

@@ -23,3 +23,22 @@ export function createWorkerConnection(url: string, options: RedisOptions = {}):
     ...options,
   });
 }
+
+/**
+ * Resolves true once the connection is ready, false after `timeoutMs`. Without an offline
+ * queue, commands sent before 'ready' fail at once, so a producer waits here at start-up.
+ */
+export function waitUntilReady(connection: Redis, timeoutMs = 5_000): Promise<boolean> {
+  if (connection.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      connection.off('ready', onReady);
+      resolve(false);
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    connection.once('ready', onReady);
+  });
+}

@@ -11,7 +11,7 @@
  * - rate budget: the Intercom calls allowed per window, shared by every lane and process.
  * - window: Intercom's 10 s rate-limit interval, aligned to epoch seconds.
  */
-export { createProducerConnection, createWorkerConnection } from './connection.ts';
+export { createProducerConnection, createWorkerConnection, waitUntilReady } from './connection.ts';
 export { contactUpsertJobId, shortHash, webhookJobId } from './job-ids.ts';
 export { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 export {

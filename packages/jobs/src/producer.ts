@@ -11,6 +11,12 @@ export type ProducerOptions = {
   connection: Redis;
   /** BullMQ key prefix; keep the braces for Redis Cluster. @defaultValue '{relay}' */
   prefix: string;
+  /**
+   * How long one store may take before the caller is told QUEUE_UNAVAILABLE. Below Intercom's
+   * 5 s webhook timeout, so Intercom sees our 503 rather than its own timeout.
+   * @defaultValue 3000
+   */
+  storeTimeoutMs?: number;
 };
 
 export type EnqueueItemResult = { ok: true; jobId: string } | { ok: false; error: AppError };
@@ -22,19 +28,20 @@ export type WebhookEnqueueResult = { jobId: string; duplicate: boolean };
  * (acknowledged means durable) and throws QUEUE_UNAVAILABLE when it cannot.
  */
 export function createProducer(options: ProducerOptions) {
-  const queues = new Map<Lane, Queue>();
-  const queue = (lane: Lane) => {
-    let existing = queues.get(lane);
-    if (!existing) {
-      existing = new Queue(QueueNames[lane], {
+  const storeTimeoutMs = options.storeTimeoutMs ?? 3_000;
+  // Created up front: BullMQ waits for 'ready' when a queue first connects, without a timeout.
+  const queues = new Map<Lane, Queue>(
+    (Object.keys(QueueNames) as Lane[]).map((lane) => {
+      const created = new Queue(QueueNames[lane], {
         connection: options.connection,
         prefix: options.prefix,
       });
-      existing.on('error', () => {}); // surfaced through the failing add() instead
-      queues.set(lane, existing);
-    }
-    return existing;
-  };
+      created.on('error', () => {}); // surfaced through the failing add() instead
+      return [lane, created];
+    }),
+  );
+  const queue = (lane: Lane) => queues.get(lane) as Queue;
+  const withDeadline = <T>(work: Promise<T>) => deadline(work, storeTimeoutMs);
 
   return {
     /**
@@ -52,7 +59,9 @@ export function createProducer(options: ProducerOptions) {
           const jobId = contactUpsertJobId(contact.external_id);
           const data: ContactUpsertJob = { contact, receivedAt };
           try {
-            await queue(lane).add(JobNames.contactUpsert, data, { ...DEFAULT_JOB_OPTIONS, jobId });
+            await withDeadline(
+              queue(lane).add(JobNames.contactUpsert, data, { ...DEFAULT_JOB_OPTIONS, jobId }),
+            );
             return { ok: true, jobId };
           } catch (cause) {
             return { ok: false, error: queueUnavailable(cause) };
@@ -69,10 +78,12 @@ export function createProducer(options: ProducerOptions) {
       const jobId = webhookJobId(notification.id);
       const target = queue('webhook');
       try {
-        const exists = (await options.connection.exists(target.toKey(jobId))) === 1;
+        const exists = (await withDeadline(options.connection.exists(target.toKey(jobId)))) === 1;
         if (exists) return { jobId, duplicate: true };
         const data: WebhookProcessJob = { notification, receivedAt: Date.now() };
-        await target.add(JobNames.webhookProcess, data, { ...DEFAULT_JOB_OPTIONS, jobId });
+        await withDeadline(
+          target.add(JobNames.webhookProcess, data, { ...DEFAULT_JOB_OPTIONS, jobId }),
+        );
         return { jobId, duplicate: false };
       } catch (cause) {
         throw queueUnavailable(cause);
@@ -104,7 +115,7 @@ export function createProducer(options: ProducerOptions) {
     async ping(): Promise<number> {
       const started = performance.now();
       try {
-        await options.connection.ping();
+        await withDeadline(options.connection.ping());
       } catch (cause) {
         throw queueUnavailable(cause);
       }
@@ -118,6 +129,14 @@ export function createProducer(options: ProducerOptions) {
 }
 
 export type Producer = ReturnType<typeof createProducer>;
+
+function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 function queueUnavailable(cause: unknown): AppError {
   return new AppError(

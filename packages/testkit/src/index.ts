@@ -1,10 +1,11 @@
 /**
  * @relay/testkit — real parts for tests: private redis-server processes, the Intercom
- * simulator as a child process, webhook signing, and helpers to run the stack.
+ * simulator as a child process, the relay's own processes, and webhook signing.
  * Not here: mocks. Tests use the real Redis, BullMQ, SDK and simulator.
  */
 export { exited, stopChild, trackChild } from './child-process.ts';
 export { freePort } from './free-port.ts';
+export { type NodeProcess, type NodeProcessOptions, startNodeProcess } from './node-process.ts';
 export { startTestRedis, type TestRedis } from './redis.ts';
 export {
   hasRedisServerBinary,
@@ -12,3 +13,7 @@ export {
   type RedisServerOptions,
   startRedisServer,
 } from './redis-server.ts';
+export { REPO_ROOT } from './repo-root.ts';
+export { SIM_TOKEN, type SimulatorProcess, startSimulator } from './simulator.ts';
+export { type Stack, type StackOptions, startStack } from './stack.ts';
+export { notificationFixture, signWebhook } from './webhooks.ts';

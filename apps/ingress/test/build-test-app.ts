@@ -1,0 +1,48 @@
+import { Writable } from 'node:stream';
+import { createProducer, createProducerConnection, QueueNames, waitUntilReady } from '@relay/jobs';
+import { createLogger, createMetrics } from '@relay/telemetry';
+import { Queue } from 'bullmq';
+import { buildApp } from '../src/app.ts';
+
+export const CRM_TOKEN = 'crm-test-token-0123456789';
+export const WEBHOOK_SECRET = 'webhook-client-secret';
+
+/** The real ingress app on a real Redis, answering through app.inject(). */
+export async function buildTestApp(redisUrl: string, prefix: string) {
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const connection = createProducerConnection(redisUrl);
+  connection.on('error', () => {});
+  await waitUntilReady(connection);
+  const producer = createProducer({ connection, prefix });
+  const metrics = createMetrics({ service: 'ingress-test', defaultMetrics: false });
+  const app = await buildApp({
+    producer,
+    metrics,
+    logger: createLogger({ service: 'ingress-test', destination }),
+    crmTokens: () => [CRM_TOKEN],
+    webhookSecrets: () => [WEBHOOK_SECRET],
+  });
+  const queues = {
+    webhook: new Queue(QueueNames.webhook, { connection, prefix }),
+    sync: new Queue(QueueNames.sync, { connection, prefix }),
+  };
+  for (const queue of Object.values(queues)) queue.on('error', () => {});
+  return {
+    app,
+    metrics,
+    logs,
+    queues,
+    async close() {
+      await app.close();
+      await Promise.all(Object.values(queues).map((queue) => queue.close()));
+      await producer.close();
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import {
+  notificationFixture,
+  type RedisServer,
+  signWebhook,
+  startRedisServer,
+} from '@relay/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, CRM_TOKEN, WEBHOOK_SECRET } from './build-test-app.ts';
+
+let redis: RedisServer;
+let t: Awaited<ReturnType<typeof buildTestApp>>;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  t = await buildTestApp(redis.url, '{relay}');
+});
+afterAll(async () => {
+  await t.close();
+  await redis.stop();
+});
+
+describe('when Redis cannot store jobs', () => {
+  it('answers 503 (never 2xx) to webhooks and pushes, and /readyz says unhealthy', async () => {
+    const healthy = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(healthy.statusCode).toBe(200);
+    expect(healthy.json().services.redis.status).toBe('up');
+
+    await redis.kill();
+
+    const body = JSON.stringify(notificationFixture());
+    const webhook = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/intercom',
+      payload: body,
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature': signWebhook(body, WEBHOOK_SECRET),
+      },
+    });
+    expect(webhook.statusCode).toBe(503);
+    expect(webhook.json().error.code).toBe('QUEUE_UNAVAILABLE');
+    expect(webhook.headers['retry-after']).toBe('5');
+
+    const push = await t.app.inject({
+      method: 'POST',
+      url: '/v1/contacts',
+      payload: { contacts: [{ external_id: 'a' }, { external_id: 'b' }] },
+      headers: { authorization: `Bearer ${CRM_TOKEN}` },
+    });
+    expect(push.statusCode).toBe(503);
+    expect(push.json().error.code).toBe('QUEUE_UNAVAILABLE');
+
+    const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({
+      status: 'unhealthy',
+      services: { redis: { status: 'down' } },
+    });
+
+    const alive = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(alive.statusCode).toBe(200);
+  });
+
+  it('stores again once Redis is back, without a restart', async () => {
+    await redis.restart();
+    const body = JSON.stringify(notificationFixture());
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/webhooks/intercom',
+        payload: body,
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature': signWebhook(body, WEBHOOK_SECRET),
+        },
+      });
+      status = response.statusCode;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).toBe(200);
+  });
+});

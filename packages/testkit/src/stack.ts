@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { type NodeProcess, startNodeProcess } from './node-process.ts';
+import { REPO_ROOT } from './repo-root.ts';
+
+export type StackOptions = {
+  redisUrl: string;
+  intercomUrl: string;
+  intercomToken: string;
+  webhookSecret: string;
+  crmToken: string;
+  /** @defaultValue 1 */
+  workers?: number;
+  queuePrefix?: string;
+  /** Extra environment for every process (e.g. WORKER_CONCURRENCY). */
+  env?: Record<string, string>;
+  onLine?: (service: string, line: string) => void;
+};
+
+export type Stack = {
+  readonly ingressUrl: string;
+  readonly workerMetricsUrls: string[];
+  readonly ingress: NodeProcess<string>;
+  readonly workers: NodeProcess<string>[];
+  stop(): Promise<void>;
+};
+
+/** The ingress and N worker processes, started as in production (node apps/…/src/main.ts). */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const env = {
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: options.queuePrefix ?? '{relay}',
+    INTERCOM_API_BASE_URL: options.intercomUrl,
+    INTERCOM_ACCESS_TOKEN: options.intercomToken,
+    INTERCOM_CLIENT_SECRET: options.webhookSecret,
+    CRM_API_TOKENS: options.crmToken,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const listeningOn =
+    (message: string, field: string) => (_line: string, json?: Record<string, unknown>) => {
+      if (json?.msg !== message) return undefined;
+      const value = json[field];
+      return typeof value === 'number'
+        ? `http://127.0.0.1:${value}`
+        : typeof value === 'string'
+          ? value
+          : undefined;
+    };
+
+  const workers = await Promise.all(
+    Array.from({ length: options.workers ?? 1 }, (_, i) =>
+      startNodeProcess({
+        script: join(REPO_ROOT, 'apps/worker/src/main.ts'),
+        env,
+        readyWhen: listeningOn('metrics listening', 'metricsPort'),
+        onLine: (line) => options.onLine?.(`worker-${i + 1}`, line),
+      }),
+    ),
+  );
+  const ingress = await startNodeProcess({
+    script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),
+    env,
+    readyWhen: listeningOn('ingress listening', 'address'),
+    onLine: (line) => options.onLine?.('ingress', line),
+  });
+
+  return {
+    ingressUrl: ingress.ready,
+    workerMetricsUrls: workers.map((worker) => worker.ready),
+    ingress,
+    workers,
+    async stop() {
+      await ingress.stop();
+      await Promise.all(workers.map((worker) => worker.stop(30_000)));
+    },
+  };
+}
