@@ -1,0 +1,84 @@
+import { Writable } from 'node:stream';
+import { createProducer, createProducerConnection, QueueNames, waitUntilReady } from '@relay/jobs';
+import { createLogger, createMetrics } from '@relay/telemetry';
+import { startSimulator, startTestRedis } from '@relay/testkit';
+import { Queue } from 'bullmq';
+import { loadConfig } from '../src/config.ts';
+import { createWorkerRuntime } from '../src/runtime.ts';
+
+type Sim = Awaited<ReturnType<typeof startSimulator>>;
+
+export type SimContact = {
+  id: string;
+  external_id: string | null;
+  email: string | null;
+  name: string | null;
+  writes?: number;
+};
+
+/** A real Redis, the simulator over HTTP and an in-process worker runtime. */
+export async function startWorkerHarness(simArgs: string[] = [], env: Record<string, string> = {}) {
+  const redis = await startTestRedis();
+  const sim = await startSimulator(simArgs);
+  const config = loadConfig({
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: redis.prefix,
+    INTERCOM_API_BASE_URL: sim.url,
+    INTERCOM_ACCESS_TOKEN: sim.token,
+    WORKER_CONCURRENCY: '5',
+    ...env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger({
+    service: 'worker-test',
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  });
+  const metrics = createMetrics({ service: 'worker-test', defaultMetrics: false });
+  const runtime = createWorkerRuntime({ config, logger, metrics });
+  const connection = createProducerConnection(redis.url);
+  connection.on('error', () => {});
+  await waitUntilReady(connection);
+  const producer = createProducer({ connection, prefix: redis.prefix });
+  const syncQueue = new Queue(QueueNames.sync, { connection, prefix: redis.prefix });
+  runtime.start();
+
+  return {
+    sim,
+    producer,
+    metrics,
+    logs,
+    syncQueue,
+    runtime,
+    /** Every contact the simulator holds, with how many writes it took. */
+    simContacts: async (): Promise<SimContact[]> => {
+      const body = await sim.control<{ contacts: { contact: SimContact; writes: number }[] }>(
+        'GET',
+        'contacts',
+      );
+      return body.contacts.map((entry) => ({ ...entry.contact, writes: entry.writes }));
+    },
+    /** Resolves when no sync job is waiting, delayed or active, or throws after timeoutMs. */
+    async drained(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const counts = await syncQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        if (Object.values(counts).every((count) => count === 0)) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`queue not drained within ${timeoutMs} ms`);
+    },
+    async close() {
+      await runtime.close(5_000);
+      await syncQueue.close();
+      await producer.close();
+      connection.disconnect();
+      await sim.stop();
+      await redis.stop();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import {
+  freePort,
+  type SimulatorProcess,
+  type Stack,
+  startSimulator,
+  startStack,
+  startTestRedis,
+  type TestRedis,
+} from '@relay/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CRM_TOKEN = 'crm-e2e-token';
+const WEBHOOK_SECRET = 'e2e-webhook-secret';
+
+let redis: TestRedis;
+let sim: SimulatorProcess;
+let stack: Stack;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  const ingressPort = await freePort();
+  sim = await startSimulator([
+    '--rate-limit', '15', '--window-ms', '1000',
+    '--webhook-url', `http://127.0.0.1:${ingressPort}/webhooks/intercom`,
+    '--webhook-secret', WEBHOOK_SECRET,
+  ]); // biome-ignore format: flag/value pairs
+  stack = await startStack({
+    redisUrl: redis.url,
+    queuePrefix: redis.prefix,
+    intercomUrl: sim.url,
+    intercomToken: sim.token,
+    webhookSecret: WEBHOOK_SECRET,
+    crmToken: CRM_TOKEN,
+    workers: 2,
+    env: { PORT: String(ingressPort), WORKER_CONCURRENCY: '4', SHUTDOWN_GRACE_MS: '5000' },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await sim?.stop();
+  await redis?.stop();
+});
+
+async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    value = await read();
+  }
+  return value;
+}
+
+function metricSum(text: string, name: string, filter = ''): number {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(name) && line.includes(filter))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+describe('the first slice, end to end: HTTP → Redis → worker processes → simulator over HTTP', () => {
+  it('syncs a CRM batch into Intercom through 429s and ingests the webhooks Intercom sends back', async () => {
+    const contacts = Array.from({ length: 60 }, (_, i) => ({
+      external_id: `e2e-${i}`,
+      email: `user${i}@example.com`,
+    }));
+    const response = await fetch(`${stack.ingressUrl}/v1/contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CRM_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ contacts: [...contacts, { email: 'missing-id@example.com' }] }),
+    });
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { accepted: unknown[]; rejected: { index: number }[] };
+    expect(body.accepted).toHaveLength(60);
+    expect(body.rejected).toEqual([
+      expect.objectContaining({ index: 60, code: 'PAYLOAD_INVALID' }),
+    ]);
+
+    const synced = await until(
+      () => sim.control<{ total_count: number }>('GET', 'contacts'),
+      (value) => value.total_count >= 60,
+    );
+    expect(synced.total_count).toBe(60);
+    const stats = await sim.control<{ rateLimited: number }>('GET', 'stats');
+    expect(stats.rateLimited).toBeGreaterThan(0); // 60 creates at 15/s met the limit
+
+    const ingressMetrics = await until(
+      async () => (await fetch(`${stack.ingressUrl}/metrics`)).text(),
+      (text) => metricSum(text, 'relay_webhooks_total', 'outcome="accepted"') >= 60,
+    );
+    expect(metricSum(ingressMetrics, 'relay_webhooks_total', 'outcome="accepted"')).toBe(60);
+
+    const workerMetrics = await Promise.all(
+      stack.workerMetricsUrls.map(async (url) => (await fetch(`${url}/metrics`)).text()),
+    );
+    const completed = workerMetrics.reduce(
+      (sum, text) =>
+        sum + metricSum(text, 'relay_jobs_total', 'queue="relay-sync",outcome="completed"'),
+      0,
+    );
+    expect(completed).toBe(60);
+    expect(
+      workerMetrics.reduce(
+        (sum, text) => sum + metricSum(text, 'relay_jobs_total', 'outcome="failed"'),
+        0,
+      ),
+    ).toBe(0);
+  });
+
+  it('stops a worker on SIGTERM within its grace period, exit code 0', async () => {
+    const worker = stack.workers[0];
+    if (!worker) throw new Error('no worker');
+    const started = Date.now();
+    await worker.stop(15_000);
+    expect(worker.child.exitCode).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
