@@ -15,4 +15,6 @@ if (!file) {
 }
 const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
 const skipped = report.numPendingTests + report.numTodoTests;
-console.log(`tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
+console.log(
+  `tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`,
+);

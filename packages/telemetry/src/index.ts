@@ -5,3 +5,11 @@
  */
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from './logger.ts';
 export { createMetrics, type Metrics, statusClass } from './metrics.ts';
+export {
+  histogramQuantile,
+  type LabelFilter,
+  parsePrometheusText,
+  type Sample,
+  sumBy,
+  sumSamples,
+} from './prom-text.ts';

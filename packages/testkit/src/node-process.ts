@@ -8,7 +8,9 @@ export type NodeProcessOptions<T> = {
   args?: string[];
   env?: Record<string, string | undefined>;
   /** Called with each stdout line (and parsed JSON when the line is JSON) until it returns a value. */
-  readyWhen: (line: string, json: Record<string, unknown> | undefined) => T | undefined;
+  readyWhen?: (line: string, json: Record<string, unknown> | undefined) => T | undefined;
+  /** Or: ready once this URL answers 200; `ready` is then the URL's origin. */
+  readyUrl?: string;
   timeoutMs?: number;
   /** Receives every output line (stdout and stderr), e.g. to keep logs for a failing test. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -52,15 +54,25 @@ export async function startNodeProcess<T>(options: NodeProcessOptions<T>): Promi
       );
     }, options.timeoutMs ?? 20_000);
     let settled = false;
+    const settle = (value: T) => {
+      settled = true;
+      clearTimeout(timer);
+      resolve(value);
+    };
+    if (options.readyUrl) {
+      const url = options.readyUrl;
+      void (async () => {
+        while (!settled && child.exitCode === null) {
+          if (await answers(url)) return settle(new URL(url).origin as T);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+    }
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       remember(line, 'stdout');
       if (settled) return;
-      const value = options.readyWhen(line, parseJson(line));
-      if (value !== undefined) {
-        settled = true;
-        clearTimeout(timer);
-        resolve(value);
-      }
+      const value = options.readyWhen?.(line, parseJson(line));
+      if (value !== undefined) settle(value);
     });
     void exited(child).then(() => {
       if (settled) return;
@@ -83,6 +95,16 @@ export async function startNodeProcess<T>(options: NodeProcessOptions<T>): Promi
       await exited(child);
     },
   };
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 function parseJson(line: string): Record<string, unknown> | undefined {

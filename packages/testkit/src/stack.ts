@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { freePort } from './free-port.ts';
 import { type NodeProcess, startNodeProcess } from './node-process.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
@@ -11,7 +12,7 @@ export type StackOptions = {
   /** @defaultValue 1 */
   workers?: number;
   queuePrefix?: string;
-  /** Extra environment for every process (e.g. WORKER_CONCURRENCY). */
+  /** Extra environment for every process (e.g. WORKER_CONCURRENCY; PORT fixes the ingress port). */
   env?: Record<string, string>;
   onLine?: (service: string, line: string) => void;
 };
@@ -24,9 +25,12 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
-/** The ingress and N worker processes, started as in production (node apps/…/src/main.ts). */
+/**
+ * The ingress and N worker processes, started as in production (node apps/…/src/main.ts),
+ * each ready once its /healthz answers.
+ */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const env = {
+  const env: Record<string, string> = {
     REDIS_URL: options.redisUrl,
     QUEUE_PREFIX: options.queuePrefix ?? '{relay}',
     INTERCOM_API_BASE_URL: options.intercomUrl,
@@ -34,36 +38,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     INTERCOM_CLIENT_SECRET: options.webhookSecret,
     CRM_API_TOKENS: options.crmToken,
     HOST: '127.0.0.1',
-    PORT: '0',
-    METRICS_PORT: '0',
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const listeningOn =
-    (message: string, field: string) => (_line: string, json?: Record<string, unknown>) => {
-      if (json?.msg !== message) return undefined;
-      const value = json[field];
-      return typeof value === 'number'
-        ? `http://127.0.0.1:${value}`
-        : typeof value === 'string'
-          ? value
-          : undefined;
-    };
+  const ingressPort = env.PORT ?? String(await freePort());
 
   const workers = await Promise.all(
-    Array.from({ length: options.workers ?? 1 }, (_, i) =>
-      startNodeProcess({
+    Array.from({ length: options.workers ?? 1 }, async (_, i) => {
+      const metricsPort = String(await freePort());
+      return startNodeProcess<string>({
         script: join(REPO_ROOT, 'apps/worker/src/main.ts'),
-        env,
-        readyWhen: listeningOn('metrics listening', 'metricsPort'),
+        env: { ...env, METRICS_PORT: metricsPort },
+        readyUrl: `http://127.0.0.1:${metricsPort}/healthz`,
         onLine: (line) => options.onLine?.(`worker-${i + 1}`, line),
-      }),
-    ),
+      });
+    }),
   );
-  const ingress = await startNodeProcess({
+  const ingress = await startNodeProcess<string>({
     script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),
-    env,
-    readyWhen: listeningOn('ingress listening', 'address'),
+    env: { ...env, PORT: ingressPort },
+    readyUrl: `http://127.0.0.1:${ingressPort}/healthz`,
     onLine: (line) => options.onLine?.('ingress', line),
   });
 

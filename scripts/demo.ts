@@ -1,0 +1,135 @@
+// The demo: a private Redis, the Intercom simulator (with a rate limit low enough to meet
+// 429s), the ingress and two worker processes. It pushes a CRM batch and a burst of signed
+// webhooks (with duplicates and forgeries), shows progress while the queues drain, prints a
+// summary read from the metrics, stops everything and exits.
+import { randomUUID } from 'node:crypto';
+import {
+  freePort,
+  type RedisServer,
+  type SimulatorProcess,
+  type Stack,
+  startRedisServer,
+  startSimulator,
+  startStack,
+} from '@relay/testkit';
+import { crmContacts, crmUpdates, webhookBurst } from './demo/feeds.ts';
+import { progressLine, queueState, summary } from './demo/report.ts';
+import { scrape } from './demo/scrape.ts';
+import { pushContacts, sendWebhooks } from './demo/send.ts';
+
+const CONTACTS = 2_500;
+const UPDATES = 300;
+const WEBHOOKS = 400;
+const DUPLICATE_WEBHOOKS = 100;
+const FORGED_WEBHOOKS = 5;
+const TIMEOUT_MS = 5 * 60_000;
+
+const crmToken = `demo-crm-${randomUUID()}`;
+const webhookSecret = `demo-secret-${randomUUID()}`;
+const log = (line: string) => console.log(line);
+
+let redis: RedisServer | undefined;
+let sim: SimulatorProcess | undefined;
+let stack: Stack | undefined;
+
+async function stopAll() {
+  await stack?.stop();
+  await sim?.stop();
+  await redis?.stop();
+}
+
+process.on('SIGINT', () => {
+  log('\ninterrupted: stopping everything');
+  void stopAll().then(() => process.exit(130));
+});
+
+async function main() {
+  const started = Date.now();
+  let redisUrl = process.env.REDIS_URL;
+  const prefix = `{demo${randomUUID().slice(0, 8)}}`;
+  if (!redisUrl) {
+    redis = await startRedisServer();
+    redisUrl = redis.url;
+    log(`redis       ${redisUrl} (private, AOF on, noeviction)`);
+  } else {
+    log(`redis       REDIS_URL, keys under the prefix ${prefix}`);
+  }
+
+  const ingressPort = await freePort();
+  sim = await startSimulator([
+    '--rate-limit', '150', '--window-ms', '2000',
+    '--latency-ms', '5', '--latency-max-ms', '60',
+    '--webhook-url', `http://127.0.0.1:${ingressPort}/webhooks/intercom`,
+    '--webhook-secret', webhookSecret,
+  ]); // biome-ignore format: flag/value pairs
+  log(
+    `simulator   ${sim.url} (150 calls per 2 s window, 5–60 ms latency, webhooks to the ingress)`,
+  );
+
+  stack = await startStack({
+    redisUrl,
+    queuePrefix: prefix,
+    intercomUrl: sim.url,
+    intercomToken: sim.token,
+    webhookSecret,
+    crmToken,
+    workers: 2,
+    env: { PORT: String(ingressPort), WORKER_CONCURRENCY: '20', LOG_LEVEL: 'warn' },
+  });
+  log(`ingress     ${stack.ingressUrl}`);
+  log(`workers     2 processes, metrics at ${stack.workerMetricsUrls.join(' ')}\n`);
+
+  const contacts = crmContacts(CONTACTS);
+  const pushed = await pushContacts(stack.ingressUrl, crmToken, contacts);
+  log(
+    `CRM push    ${CONTACTS} contacts in batches of 500: ${pushed.accepted} accepted, ${pushed.rejected} rejected (invalid items, with index and reason)`,
+  );
+  const burst = webhookBurst(WEBHOOKS, DUPLICATE_WEBHOOKS, FORGED_WEBHOOKS, webhookSecret);
+  const webhookOutcomes = await sendWebhooks(stack.ingressUrl, burst);
+  log(
+    `webhooks    ${burst.length} deliveries: ${JSON.stringify(webhookOutcomes)} (401 = forged signature)`,
+  );
+  const updates = await pushContacts(stack.ingressUrl, crmToken, crmUpdates(UPDATES));
+  log(
+    `CRM push    ${UPDATES} changed contacts: ${updates.accepted} accepted (create → 409 → update)\n`,
+  );
+
+  const expectedSync = pushed.accepted + updates.accepted;
+  const metricsUrls = stack.workerMetricsUrls;
+  const deadline = started + TIMEOUT_MS;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const [ingress, workers] = await Promise.all([scrape([stack.ingressUrl]), scrape(metricsUrls)]);
+    log(progressLine(Math.round((Date.now() - started) / 1000), ingress, workers));
+    const sync = queueState(ingress, 'relay-sync');
+    const webhook = queueState(ingress, 'relay-webhook');
+    const simWebhooks = await sim
+      .control<{ pendingRetries: number; inFlight: number }>('GET', 'stats')
+      .then(
+        (stats) =>
+          (stats as unknown as { webhooks: { pendingRetries: number; inFlight: number } }).webhooks,
+      );
+    const drained =
+      sync.pending === 0 &&
+      sync.completed + sync.failed >= expectedSync &&
+      webhook.pending === 0 &&
+      simWebhooks.inFlight === 0;
+    if (drained) break;
+    if (Date.now() > deadline) throw new Error('the queues did not drain within 5 minutes');
+  }
+
+  const [ingress, workers] = await Promise.all([scrape([stack.ingressUrl]), scrape(metricsUrls)]);
+  log(`\nsummary (from the relay's /metrics, ${Math.round((Date.now() - started) / 1000)} s)`);
+  log(summary(ingress, workers));
+}
+
+try {
+  await main();
+  await stopAll();
+  log('\nstopped the simulator, the ingress, the workers and Redis.');
+} catch (error) {
+  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (stack) console.error(`last ingress output:\n${stack.ingress.tail()}`);
+  await stopAll();
+  process.exit(1);
+}
