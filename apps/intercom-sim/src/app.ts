@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController } from 'fastify';
+import { registerAdminRoutes } from './admins/admin-routes.ts';
+import { registerCompanyRoutes } from './companies/company-routes.ts';
+import { registerContactCompanyRoutes } from './companies/contact-company-routes.ts';
+import { registerContactRoutes } from './contacts/contact-routes.ts';
+import { registerContactSearchRoutes } from './contacts/contact-search-routes.ts';
+import { registerControlRoutes } from './control/control-routes.ts';
+import { registerConversationControlRoutes } from './control/conversation-control-routes.ts';
+import { createConversationActions } from './conversations/conversation-actions.ts';
+import { registerConversationRoutes } from './conversations/conversation-routes.ts';
+import { registerDataAttributeRoutes } from './data-attributes/data-attribute-routes.ts';
+import { registerEventRoutes } from './events/event-routes.ts';
+import { registerArticleRoutes } from './help-center/article-routes.ts';
+import { registerCollectionRoutes } from './help-center/collection-routes.ts';
+import { createApiGate } from './http/api-gate.ts';
+import { createCallHooks } from './http/call-recorder.ts';
+import { registerErrorHandling, registerJsonParser } from './http/error-handler.ts';
+import type { SimRequestContext } from './http/request-context.ts';
+import type { SimulatorOptions } from './options.ts';
+import { createSimulatorState } from './state.ts';
+import { registerTagRoutes } from './tags/tag-routes.ts';
+
+export type { SimulatorOptions } from './options.ts';
+export type { SimulatorState } from './state.ts';
+
+/** Builds the simulator without listening: `app.inject()` in tests, `app.listen()` in main. */
+export function buildSimulator(options: SimulatorOptions = {}) {
+  const state = createSimulatorState(options);
+  const app = Fastify({
+    // Never stdout: the CLI's stdout carries only the "listening" line.
+    logger: state.options.logger ? { level: 'info', stream: process.stderr } : false,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    // Hung requests (a fault) must not keep `close()` waiting forever.
+    forceCloseConnections: true,
+  });
+
+  // Set by the API gate, the first hook of every request; null only until then.
+  app.decorateRequest('sim', null as unknown as SimRequestContext);
+  registerJsonParser(app);
+  registerErrorHandling(app);
+  app.addHook('onRequest', createApiGate(state));
+  const hooks = createCallHooks(state);
+  app.addHook('onSend', hooks.onSend);
+  app.addHook('onResponse', hooks.onResponse);
+  app.addHook('onClose', async () => state.webhooks.stop());
+
+  registerAdminRoutes(app, state);
+  registerContactRoutes(app, state);
+  registerContactSearchRoutes(app, state);
+  registerTagRoutes(app, state);
+  registerCompanyRoutes(app, state);
+  registerContactCompanyRoutes(app, state);
+  registerEventRoutes(app, state);
+  registerDataAttributeRoutes(app, state);
+  const conversationActions = createConversationActions(state);
+  registerConversationRoutes(app, state, conversationActions);
+  registerArticleRoutes(app, state);
+  registerCollectionRoutes(app, state);
+  registerControlRoutes(app, state);
+  registerConversationControlRoutes(app, state, conversationActions);
+  return { app, state };
+}
+
+export type Simulator = ReturnType<typeof buildSimulator>;

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import { contactView } from '../contacts/contact-view.ts';
+import { parameterNotFound } from '../http/intercom-error.ts';
+import type { SimulatorState } from '../state.ts';
+
+type ContactParams = { Params: { contact_id: string } };
+type ContactCompanyParams = { Params: { contact_id: string; company_id: string } };
+
+/** Attaching contacts to companies, and listing either side. */
+export function registerContactCompanyRoutes(app: FastifyInstance, state: SimulatorState): void {
+  const { contacts, companies, companyView } = state;
+
+  app.post<ContactParams>('/contacts/:contact_id/companies', async (request) => {
+    const body = (request.body ?? {}) as { id?: unknown };
+    if (typeof body.id !== 'string' || body.id === '')
+      throw parameterNotFound('company not specified');
+    const contact = contacts.require(request.params.contact_id);
+    const company = companies.require(body.id);
+    // Attaching twice changes nothing, so it writes nothing and notifies nothing.
+    if (!contact.company_ids.includes(company.id)) {
+      const view = companyView(company);
+      contacts.replace(contact.id, (c) => ({ company_ids: [...c.company_ids, company.id] }), {
+        kind: 'company_attached',
+        company: view,
+      });
+    }
+    return companyView(company);
+  });
+
+  app.delete<ContactCompanyParams>(
+    '/contacts/:contact_id/companies/:company_id',
+    async (request) => {
+      const contact = contacts.require(request.params.contact_id);
+      const company = companies.require(request.params.company_id);
+      if (contact.company_ids.includes(company.id)) {
+        contacts.replace(
+          contact.id,
+          (c) => ({ company_ids: c.company_ids.filter((id) => id !== company.id) }),
+          { kind: 'company_detached', company: companyView(company) },
+        );
+      }
+      return companyView(company);
+    },
+  );
+
+  app.get<ContactParams>('/contacts/:contact_id/companies', async (request) => {
+    const contact = contacts.require(request.params.contact_id);
+    const data = contact.company_ids.flatMap((id) => {
+      const company = companies.get(id);
+      return company ? [companyView(company)] : [];
+    });
+    const pages = { type: 'pages', page: 1, per_page: 50, total_pages: data.length > 0 ? 1 : 0 };
+    return { type: 'list', data, total_count: data.length, pages };
+  });
+
+  app.get<{ Params: { company_id: string } }>(
+    '/companies/:company_id/contacts',
+    async (request) => {
+      const company = companies.require(request.params.company_id);
+      const data = [...state.companyMembers.contactIds(company.id)].flatMap((id) => {
+        const contact = contacts.get(id);
+        return contact ? [contactView(contact)] : [];
+      });
+      const pages = { type: 'pages', page: 1, per_page: 50, total_pages: data.length > 0 ? 1 : 0 };
+      return { type: 'list', data, total_count: data.length, pages };
+    },
+  );
+}

@@ -1,0 +1,78 @@
+import type { SeedContact } from './contacts/contact-seed.ts';
+import type { CustomAttributeDefinition } from './data-attributes/data-attribute-registry.ts';
+import type { FaultConfig } from './faults/fault-config.ts';
+
+/** An access token and the private app it belongs to (the app owns a rate-limit bucket). */
+export type TokenGrant = { token: string; appId: string };
+
+export type SimulatorOptions = {
+  /** Accepted access tokens. @defaultValue one token `sim-token` for app `simapp` */
+  tokens?: TokenGrant[];
+  /**
+   * The workspace every app belongs to: `app.id_code` in `GET /me`, `workspace_id` on contacts,
+   * `app_id` in webhooks. @defaultValue `simapp`
+   */
+  workspaceId?: string;
+  /** Calls per app per window (Intercom: 10,000/min → 1,666 per 10 s). @defaultValue 1666 */
+  rateLimit?: number;
+  /** Calls per window for the whole workspace, shared by all apps. @defaultValue 4166 */
+  workspaceRateLimit?: number;
+  /** Rate-limit window length; windows are aligned to the epoch. @defaultValue 10000 */
+  windowMs?: number;
+  /** Webhook receivers; every notification goes to each of them. @defaultValue [] */
+  webhookUrls?: string[];
+  /** Client secret used for `X-Hub-Signature`. @defaultValue `sim-client-secret` */
+  webhookSecret?: string;
+  /** Delay before the single retry of a failed delivery (Intercom: 1 min). @defaultValue 60000 */
+  webhookRetryDelayMs?: number;
+  /** Delivery timeout (Intercom: 5 s). @defaultValue 5000 */
+  webhookTimeoutMs?: number;
+  /** How long a write takes to become visible to search. @defaultValue 0 */
+  searchLagMs?: number;
+  /** Contacts present from the start (no webhooks, searchable at once). @defaultValue [] */
+  seedContacts?: SeedContact[];
+  /** Custom data attributes that exist from the start. @defaultValue [] */
+  customAttributes?: CustomAttributeDefinition[];
+  /**
+   * Refuse writes to custom attributes nobody created (400 `parameter_not_found`), as Intercom
+   * does. Off by default: unknown attributes are created on first write. @defaultValue false
+   */
+  strictCustomAttributes?: boolean;
+  /** Faults active from the start; `DELETE /__sim/faults` and reset return to these. */
+  faults?: FaultConfig;
+  /** Journal entries kept (oldest dropped first). @defaultValue 5000 */
+  journalLimit?: number;
+  /** Fastify logger (to stderr when run from the CLI). @defaultValue false */
+  logger?: boolean;
+  /** Clock in epoch ms: inject one to make windows, timestamps and search lag exact in tests. */
+  now?: () => number;
+  /** Random source in [0, 1) used by fault rates. @defaultValue Math.random */
+  random?: () => number;
+};
+
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'faults'>> & { faults: FaultConfig };
+
+export const defaultToken: TokenGrant = { token: 'sim-token', appId: 'simapp' };
+
+export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  return {
+    tokens: options.tokens && options.tokens.length > 0 ? options.tokens : [defaultToken],
+    workspaceId: options.workspaceId ?? 'simapp',
+    rateLimit: options.rateLimit ?? 1666,
+    workspaceRateLimit: options.workspaceRateLimit ?? 4166,
+    windowMs: options.windowMs ?? 10_000,
+    webhookUrls: options.webhookUrls ?? [],
+    webhookSecret: options.webhookSecret ?? 'sim-client-secret',
+    webhookRetryDelayMs: options.webhookRetryDelayMs ?? 60_000,
+    webhookTimeoutMs: options.webhookTimeoutMs ?? 5_000,
+    searchLagMs: options.searchLagMs ?? 0,
+    seedContacts: options.seedContacts ?? [],
+    customAttributes: options.customAttributes ?? [],
+    strictCustomAttributes: options.strictCustomAttributes ?? false,
+    faults: options.faults ?? {},
+    journalLimit: options.journalLimit ?? 5_000,
+    logger: options.logger ?? false,
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+  };
+}
