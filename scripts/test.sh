@@ -7,7 +7,7 @@ cd "$RELAY_ROOT"
 mkdir -p .tmp
 
 echo "== typecheck"
-pnpm run --silent typecheck
+pnpm run --silent check-types
 echo "== lint"
 pnpm exec biome check .
 echo "== test"

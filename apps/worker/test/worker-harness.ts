@@ -6,8 +6,6 @@ import { Queue } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
 import { createWorkerRuntime } from '../src/runtime.ts';
 
-type Sim = Awaited<ReturnType<typeof startSimulator>>;
-
 export type SimContact = {
   id: string;
   external_id: string | null;
