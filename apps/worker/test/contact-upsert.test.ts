@@ -97,4 +97,24 @@ describe('contact.upsert through the SDK against the simulator', () => {
     expect(reason.requestId).toMatch(/\S+/);
     expect(reason.message).toContain('Intercom answered 422');
   });
+
+  it('does not take a garbled 2xx body for a result: the job retries until a real answer', async () => {
+    harness = await startWorkerHarness();
+    await harness.sim.control('POST', 'faults', { malformedRate: 1 });
+    const [result] = await harness.producer.enqueueContactUpserts([{ external_id: 'crm-garbled' }]);
+    const jobId = result?.ok ? result.jobId : '';
+    const deadline = Date.now() + 10_000;
+    while (
+      ((await harness.syncQueue.getJob(jobId))?.attemptsMade ?? 0) < 1 &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await (await harness.syncQueue.getJob(jobId))?.getState()).not.toBe('completed');
+    await harness.sim.control('DELETE', 'faults');
+    await harness.drained(30_000);
+    const job = await harness.syncQueue.getJob(jobId);
+    expect(await job?.getState()).toBe('completed');
+    expect(job?.returnvalue.intercomId).toMatch(/^[0-9a-f]{24}$/);
+  });
 });

@@ -1,3 +1,4 @@
+import { AppError } from '@relay/errors';
 import type { Metrics } from '@relay/telemetry';
 import { type Intercom, IntercomClient as Sdk } from 'intercom-client';
 import { type CallObserver, createInstrumentedFetch } from './instrumented-fetch.ts';
@@ -64,11 +65,15 @@ export function createIntercomClient(options: IntercomClientOptions) {
     /** The admin the token belongs to, with the workspace id (`app.id_code`). */
     me: () => call(() => sdk.admins.identify()),
 
-    createContact: (body: ContactWrite): Promise<IntercomContact> =>
-      call(() => sdk.contacts.create(body as Intercom.CreateContactRequest)),
+    createContact: async (body: ContactWrite): Promise<IntercomContact> =>
+      requireContact(await call(() => sdk.contacts.create(body as Intercom.CreateContactRequest))),
 
-    updateContact: (id: string, body: ContactWrite): Promise<IntercomContact> =>
-      call(() => sdk.contacts.update({ contact_id: id, ...body } as Intercom.UpdateContactRequest)),
+    updateContact: async (id: string, body: ContactWrite): Promise<IntercomContact> =>
+      requireContact(
+        await call(() =>
+          sdk.contacts.update({ contact_id: id, ...body } as Intercom.UpdateContactRequest),
+        ),
+      ),
 
     deleteContact: (id: string) => call(() => sdk.contacts.delete({ contact_id: id })),
 
@@ -86,6 +91,21 @@ export function createIntercomClient(options: IntercomClientOptions) {
       return page.data[0];
     },
   };
+}
+
+/**
+ * intercom-client 7.0.3 does not throw on a 2xx whose body is not JSON: it resolves to an
+ * error object. A garbled success must not pass for a result, so it is retried as a fault.
+ */
+function requireContact(value: unknown): IntercomContact {
+  const id = (value as { id?: unknown } | null)?.id;
+  if (typeof id !== 'string' || id === '') {
+    throw new AppError(
+      'INTERCOM_UNAVAILABLE',
+      'Intercom answered 2xx with a body that is not a contact',
+    );
+  }
+  return value as IntercomContact;
 }
 
 export type IntercomClient = ReturnType<typeof createIntercomClient>;
