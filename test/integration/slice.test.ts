@@ -6,6 +6,7 @@ import {
   startStack,
   startTestRedis,
   type TestRedis,
+  waitFor,
 } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -42,20 +43,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function until<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    value = await read();
-  }
-  return value;
-}
-
 function metricSum(text: string, name: string, filter = ''): number {
   return text
     .split('\n')
@@ -81,7 +68,7 @@ describe('the first slice, end to end: HTTP → Redis → worker processes → s
       expect.objectContaining({ index: 60, code: 'PAYLOAD_INVALID' }),
     ]);
 
-    const synced = await until(
+    const synced = await waitFor(
       () => sim.control<{ total_count: number }>('GET', 'contacts'),
       (value) => value.total_count >= 60,
     );
@@ -89,7 +76,7 @@ describe('the first slice, end to end: HTTP → Redis → worker processes → s
     const stats = await sim.control<{ rateLimited: number }>('GET', 'stats');
     expect(stats.rateLimited).toBeGreaterThan(0); // 60 creates at 15/s met the limit
 
-    const ingressMetrics = await until(
+    const ingressMetrics = await waitFor(
       async () => (await fetch(`${stack.ingressUrl}/metrics`)).text(),
       (text) => metricSum(text, 'relay_webhooks_total', 'outcome="accepted"') >= 60,
     );

@@ -28,10 +28,7 @@ export function loadConfig(source: EnvSource = process.env) {
     intercomApiVersion: env.string('INTERCOM_API_VERSION', { default: '2.14' }),
     intercomAccessToken: env.secret('INTERCOM_ACCESS_TOKEN'),
     // Operations
-    logLevel: env.string('LOG_LEVEL', {
-      default: 'info',
-      oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-    }),
+    logLevel: env.logLevel(),
     nodeEnv: env.string('NODE_ENV', { default: 'production' }),
   };
   env.finish();

@@ -27,10 +27,7 @@ export function loadConfig(source: EnvSource = process.env) {
     host: env.string('HOST', { default: '0.0.0.0' }),
     /** /metrics and /healthz of this worker; 0 picks a free port (printed in the log). */
     metricsPort: env.int('METRICS_PORT', { default: 9464, min: 0, max: 65_535 }),
-    logLevel: env.string('LOG_LEVEL', {
-      default: 'info',
-      oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-    }),
+    logLevel: env.logLevel(),
     nodeEnv: env.string('NODE_ENV', { default: 'production' }),
   };
   env.finish();

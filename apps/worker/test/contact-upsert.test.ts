@@ -1,3 +1,4 @@
+import { waitFor } from '@relay/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkerHarness } from './worker-harness.ts';
 
@@ -61,13 +62,11 @@ describe('contact.upsert through the SDK against the simulator', () => {
     await harness.sim.control('POST', 'faults', { errorRates: { '503': 1 } });
     const [result] = await harness.producer.enqueueContactUpserts([{ external_id: 'crm-5xx' }]);
     const jobId = result?.ok ? result.jobId : '';
-    const deadline = Date.now() + 15_000;
-    while (
-      ((await harness.syncQueue.getJob(jobId))?.attemptsMade ?? 0) < 2 &&
-      Date.now() < deadline
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(
+      async () => (await harness?.syncQueue.getJob(jobId))?.attemptsMade ?? 0,
+      (attempts) => attempts >= 2,
+      15_000,
+    );
     await harness.sim.control('DELETE', 'faults');
     await harness.drained(30_000);
 
@@ -82,13 +81,11 @@ describe('contact.upsert through the SDK against the simulator', () => {
     await harness.sim.control('POST', 'faults', { errorRates: { '422': 1 } });
     const [result] = await harness.producer.enqueueContactUpserts([{ external_id: 'crm-422' }]);
     const jobId = result?.ok ? result.jobId : '';
-    const deadline = Date.now() + 10_000;
-    while (
-      (await (await harness.syncQueue.getJob(jobId))?.getState()) !== 'failed' &&
-      Date.now() < deadline
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(
+      async () => (await harness?.syncQueue.getJob(jobId))?.getState(),
+      (state) => state === 'failed',
+      10_000,
+    );
     const job = await harness.syncQueue.getJob(jobId);
     expect(await job?.getState()).toBe('failed');
     expect(job?.attemptsMade).toBe(1);
@@ -103,13 +100,11 @@ describe('contact.upsert through the SDK against the simulator', () => {
     await harness.sim.control('POST', 'faults', { malformedRate: 1 });
     const [result] = await harness.producer.enqueueContactUpserts([{ external_id: 'crm-garbled' }]);
     const jobId = result?.ok ? result.jobId : '';
-    const deadline = Date.now() + 10_000;
-    while (
-      ((await harness.syncQueue.getJob(jobId))?.attemptsMade ?? 0) < 1 &&
-      Date.now() < deadline
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(
+      async () => (await harness?.syncQueue.getJob(jobId))?.attemptsMade ?? 0,
+      (attempts) => attempts >= 1,
+      10_000,
+    );
     expect(await (await harness.syncQueue.getJob(jobId))?.getState()).not.toBe('completed');
     await harness.sim.control('DELETE', 'faults');
     await harness.drained(30_000);

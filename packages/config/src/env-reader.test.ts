@@ -68,4 +68,11 @@ describe('createEnvReader', () => {
     env.url('REDIS', { protocols: ['redis:', 'rediss:'] });
     expect(() => env.finish()).toThrow(/REDIS must use redis: or rediss:/);
   });
+
+  it('reads LOG_LEVEL as one of pino levels', () => {
+    expect(createEnvReader({}).logLevel()).toBe('info');
+    const env = createEnvReader({ LOG_LEVEL: 'loud' });
+    env.logLevel();
+    expect(() => env.finish()).toThrow(/LOG_LEVEL must be one of fatal, error/);
+  });
 });

@@ -4,6 +4,8 @@ import { fileSecret, type Secret, staticSecret } from './secret.ts';
 
 export type EnvSource = Record<string, string | undefined>;
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 type Common<T> = { default?: T; required?: boolean };
 
 /**
@@ -117,6 +119,11 @@ export function createEnvReader(source: EnvSource) {
       if (inline !== undefined) return staticSecret(inline, name);
       if (options.required) missing(name, ` (or ${name}_FILE)`);
       return undefined;
+    },
+
+    /** LOG_LEVEL, one of pino's levels. @defaultValue 'info' */
+    logLevel(name = 'LOG_LEVEL') {
+      return this.string(name, { default: 'info', oneOf: LOG_LEVELS });
     },
 
     /** Records a cross-field problem; the message should name the consequence. */
