@@ -8,7 +8,7 @@ export const simAdmin = {
   id: '991200001',
   name: 'Sim Admin',
   email: 'admin@intercom-sim.example',
-  job_title: null,
+  job_title: '',
   away_mode_enabled: false,
   away_mode_reassign: false,
   away_status_reason_id: null,
