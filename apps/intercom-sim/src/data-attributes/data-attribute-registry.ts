@@ -113,7 +113,8 @@ export type DataAttributeRegistry = ReturnType<typeof createDataAttributeRegistr
 function standardView(model: AttributeModel, name: string, dataType: DataType): DataAttribute {
   return {
     type: 'data_attribute',
-    id: null,
+    // The spec types `id` as an integer; standard attributes get a stable one from their name.
+    id: standardId(model, name),
     model,
     name,
     full_name: name,
@@ -146,4 +147,10 @@ function fits(value: unknown, dataType: DataType): boolean {
     case 'boolean':
       return typeof value === 'boolean';
   }
+}
+
+function standardId(model: string, name: string): number {
+  let hash = 0;
+  for (const char of `${model}.${name}`) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+  return 1_000_000 + (hash % 1_000_000);
 }
