@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
 import { createProducer, createProducerConnection, QueueNames, waitUntilReady } from '@relay/jobs';
 import { createLogger, createMetrics } from '@relay/telemetry';
+import { startTestRedis, type TestRedis } from '@relay/testkit';
 import { Queue } from 'bullmq';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../src/app.ts';
 
 export const CRM_TOKEN = 'crm-test-token-0123456789';
@@ -45,4 +47,21 @@ export async function buildTestApp(redisUrl: string, prefix: string) {
       connection.disconnect();
     },
   };
+}
+
+export type TestApp = Awaited<ReturnType<typeof buildTestApp>>;
+
+/** One test app on a private Redis for the whole file; the getter is valid inside tests. */
+export function useTestApp(): () => TestApp {
+  let redis: TestRedis;
+  let t: TestApp;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    t = await buildTestApp(redis.url, redis.prefix);
+  });
+  afterAll(async () => {
+    await t.close();
+    await redis.stop();
+  });
+  return () => t;
 }

@@ -1,21 +1,10 @@
-import { startTestRedis, type TestRedis } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, CRM_TOKEN } from './build-test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { CRM_TOKEN, useTestApp } from './build-test-app.ts';
 
-let redis: TestRedis;
-let t: Awaited<ReturnType<typeof buildTestApp>>;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildTestApp(redis.url, redis.prefix);
-});
-afterAll(async () => {
-  await t.close();
-  await redis.stop();
-});
+const app = useTestApp();
 
 function push(payload: unknown, token: string | null = CRM_TOKEN) {
-  return t.app.inject({
+  return app().app.inject({
     method: 'POST',
     url: '/v1/contacts',
     payload: payload as Record<string, unknown>,
@@ -43,7 +32,7 @@ describe('POST /v1/contacts', () => {
       { index: 4, code: 'PAYLOAD_INVALID', message: 'contacts[4]/ must be object' },
     ]);
     for (const { jobId } of body.accepted as { jobId: string }[]) {
-      const job = await t.queues.sync.getJob(jobId);
+      const job = await app().queues.sync.getJob(jobId);
       expect(job?.name).toBe('contact.upsert');
       expect(jobId).not.toContain('crm-');
     }
@@ -87,7 +76,7 @@ describe('POST /v1/contacts', () => {
   });
 
   it('answers unknown routes with 404 in the error envelope', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/v1/nope' });
+    const response = await app().app.inject({ method: 'GET', url: '/v1/nope' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({
       error: { code: 'ROUTE_NOT_FOUND', message: 'no route for GET /v1/nope' },

@@ -19,6 +19,20 @@ afterAll(async () => {
   await redis.stop();
 });
 
+function postWebhook(body: string) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/webhooks/intercom',
+    payload: body,
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature': signWebhook(body, WEBHOOK_SECRET),
+    },
+  });
+}
+
+const postNewWebhook = () => postWebhook(JSON.stringify(notificationFixture()));
+
 describe('when Redis cannot store jobs', () => {
   it('answers 503 (never 2xx) to webhooks and pushes, and /readyz says unhealthy', async () => {
     const healthy = await t.app.inject({ method: 'GET', url: '/readyz' });
@@ -27,16 +41,7 @@ describe('when Redis cannot store jobs', () => {
 
     await redis.kill();
 
-    const body = JSON.stringify(notificationFixture());
-    const webhook = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/intercom',
-      payload: body,
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature': signWebhook(body, WEBHOOK_SECRET),
-      },
-    });
+    const webhook = await postNewWebhook();
     expect(webhook.statusCode).toBe(503);
     expect(webhook.json().error.code).toBe('QUEUE_UNAVAILABLE');
     expect(webhook.headers['retry-after']).toBe('5');
@@ -66,15 +71,7 @@ describe('when Redis cannot store jobs', () => {
     const body = JSON.stringify(notificationFixture());
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/webhooks/intercom',
-        payload: body,
-        headers: {
-          'content-type': 'application/json',
-          'x-hub-signature': signWebhook(body, WEBHOOK_SECRET),
-        },
-      });
+      const response = await postWebhook(body);
       status = response.statusCode;
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
     }

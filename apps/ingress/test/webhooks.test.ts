@@ -1,21 +1,11 @@
-import { notificationFixture, signWebhook, startTestRedis, type TestRedis } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, WEBHOOK_SECRET } from './build-test-app.ts';
+import { notificationFixture, signWebhook } from '@relay/testkit';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, WEBHOOK_SECRET } from './build-test-app.ts';
 
-let redis: TestRedis;
-let t: Awaited<ReturnType<typeof buildTestApp>>;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildTestApp(redis.url, redis.prefix);
-});
-afterAll(async () => {
-  await t.close();
-  await redis.stop();
-});
+const app = useTestApp();
 
 function post(body: string, headers: Record<string, string> = {}) {
-  return t.app.inject({
+  return app().app.inject({
     method: 'POST',
     url: '/webhooks/intercom',
     payload: body,
@@ -30,7 +20,7 @@ describe('POST /webhooks/intercom', () => {
     const response = await post(body, { 'x-hub-signature': signWebhook(body, WEBHOOK_SECRET) });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'accepted', jobId: `webhook-${notification.id}` });
-    const job = await t.queues.webhook.getJob(`webhook-${notification.id}`);
+    const job = await app().queues.webhook.getJob(`webhook-${notification.id}`);
     expect(job?.data.notification).toEqual(notification);
   });
 
@@ -47,7 +37,7 @@ describe('POST /webhooks/intercom', () => {
       'x-hub-signature': signWebhook(redelivery, WEBHOOK_SECRET),
     });
     expect(again.json().status).toBe('duplicate');
-    const jobs = await t.queues.webhook.getJobs(['waiting']);
+    const jobs = await app().queues.webhook.getJobs(['waiting']);
     expect(jobs.filter((job) => job.data.notification.id === notification.id)).toHaveLength(1);
   });
 
@@ -77,7 +67,7 @@ describe('POST /webhooks/intercom', () => {
     );
     expect(response.statusCode).toBe(401);
     expect(response.json().error.code).toBe('WEBHOOK_SIGNATURE_INVALID');
-    expect(await t.queues.webhook.getJob(`webhook-${notification.id}`)).toBeUndefined();
+    expect(await app().queues.webhook.getJob(`webhook-${notification.id}`)).toBeUndefined();
   });
 
   it('rejects a body with one bit flipped after signing', async () => {
@@ -109,7 +99,7 @@ describe('POST /webhooks/intercom', () => {
   });
 
   it('refuses other media types with 415 and oversize bodies with 413', async () => {
-    const wrongType = await t.app.inject({
+    const wrongType = await app().app.inject({
       method: 'POST',
       url: '/webhooks/intercom',
       payload: 'a=b',
@@ -124,12 +114,12 @@ describe('POST /webhooks/intercom', () => {
   });
 
   it('answers HEAD with 200 (Intercom validates the URL with it)', async () => {
-    const response = await t.app.inject({ method: 'HEAD', url: '/webhooks/intercom' });
+    const response = await app().app.inject({ method: 'HEAD', url: '/webhooks/intercom' });
     expect(response.statusCode).toBe(200);
   });
 
   it('counts outcomes by topic without ids in labels', async () => {
-    const text = await t.metrics.registry.getSingleMetricAsString('relay_webhooks_total');
+    const text = await app().metrics.registry.getSingleMetricAsString('relay_webhooks_total');
     expect(text).toMatch(/topic="contact.user.created",outcome="accepted"/);
     expect(text).toMatch(/outcome="signature_invalid"/);
     expect(text).not.toMatch(/notif_/);

@@ -22,7 +22,3 @@ export function isValidIntercomSignature(
   }
   return valid;
 }
-
-export function signIntercomBody(rawBody: string | Buffer, secret: string): string {
-  return `sha1=${createHmac('sha1', secret).update(rawBody).digest('hex')}`;
-}

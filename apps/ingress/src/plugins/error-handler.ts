@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode, ErrorCodes, isAppError } from '@relay/errors';
+import { AppError, type ErrorCode, isAppError } from '@relay/errors';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
@@ -78,5 +78,3 @@ function cleanMessage(error: FastifyError, code: ErrorCode): string {
       return error.message || code;
   }
 }
-
-export { ErrorCodes };
