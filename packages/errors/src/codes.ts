@@ -21,10 +21,15 @@ export const ErrorCodes = {
   INTERCOM_RATE_LIMITED: { httpStatus: 503, retryable: true },
   /** 5xx, 408, timeouts, connection resets: Intercom may succeed later. */
   INTERCOM_UNAVAILABLE: { httpStatus: 502, retryable: true },
+  /** The circuit breaker holds calls while Intercom looks down; the job waits, no attempt used. */
+  INTERCOM_CIRCUIT_OPEN: { httpStatus: 503, retryable: true },
   /** 400/404/409/422 that retrying cannot fix. */
   INTERCOM_REJECTED: { httpStatus: 422, retryable: false },
   /** 401/403: the token is wrong, revoked or lacks scope; a human must act. */
   INTERCOM_UNAUTHORIZED: { httpStatus: 502, retryable: false },
+  // Jobs.
+  /** Another job of the same contact is running; this one runs after it. */
+  CONTACT_BUSY: { httpStatus: 409, retryable: true },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,6 +1,7 @@
 import { AppError } from '@relay/errors';
 import type { Metrics } from '@relay/telemetry';
 import { type Intercom, IntercomClient as Sdk } from 'intercom-client';
+import { runWithGuard, takeGuardRejection } from './guard-rejection.ts';
 import { type CallObserver, createInstrumentedFetch } from './instrumented-fetch.ts';
 import { toAppError } from './map-error.ts';
 
@@ -53,12 +54,14 @@ export function createIntercomClient(options: IntercomClientOptions) {
     fetch: createInstrumentedFetch(options.metrics, options.observer, options.fetch),
   });
 
-  async function call<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw toAppError(error);
-    }
+  function call<T>(operation: () => Promise<T>): Promise<T> {
+    return runWithGuard(async () => {
+      try {
+        return await operation();
+      } catch (error) {
+        throw toAppError(takeGuardRejection() ?? error);
+      }
+    });
   }
 
   return {

@@ -26,7 +26,11 @@ export function createIntercomProbe(options: IntercomProbeOptions) {
   const client = createIntercomClient({
     ...options,
     timeoutMs: options.timeoutMs ?? 5_000,
-    observer: { onRateLimit: (snapshot) => (latest = snapshot) },
+    observer: {
+      onRateLimit: (snapshot) => {
+        latest = snapshot;
+      },
+    },
   });
   let cached: { at: number; value: Promise<IntercomHealth> } | undefined;
 

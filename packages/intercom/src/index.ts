@@ -4,6 +4,20 @@
  * reading that feeds the rate budget.
  * Not here: what to sync (domain logic) or when to retry (the queue decides).
  */
+
+export {
+  createRateBudget,
+  type Permit,
+  type RateBudget,
+  type RateBudgetOptions,
+} from './budget/rate-budget.ts';
+export { type CallGuardOptions, createCallGuard } from './call-guard.ts';
+export {
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitState,
+  createCircuitBreaker,
+} from './circuit-breaker.ts';
 export {
   type ContactWrite,
   createIntercomClient,

@@ -1,12 +1,17 @@
 import { type Metrics, statusClass } from '@relay/telemetry';
 import { endpointTemplate } from './endpoint-template.ts';
+import { guardRejection } from './guard-rejection.ts';
 import { type RateLimitSnapshot, readRateLimitHeaders } from './rate-limit-headers.ts';
 
 export type CallObserver = {
-  /** Before each call: the place a shared rate budget hands out permits. */
-  beforeCall?(endpoint: string): Promise<void>;
-  /** After each response that carried X-RateLimit-* headers. */
-  onRateLimit?(snapshot: RateLimitSnapshot, status: number): void;
+  /**
+   * Before each call: where the rate budget hands out permits and the circuit breaker says
+   * whether Intercom may be called. Throwing stops the call; the error reaches the caller
+   * as thrown. The returned function, if any, hears the call's status (undefined: no answer).
+   */
+  beforeCall?(endpoint: string): Promise<((status: number | undefined) => void) | undefined>;
+  /** After each response that carried X-RateLimit-* headers; a returned promise is awaited. */
+  onRateLimit?(snapshot: RateLimitSnapshot, status: number): Promise<void> | undefined | void;
 };
 
 /**
@@ -24,7 +29,12 @@ export function createInstrumentedFetch(
     const method = (
       init?.method ?? (input instanceof Request ? input.method : 'GET')
     ).toUpperCase();
-    await observer.beforeCall?.(endpoint);
+    let settle: ((status: number | undefined) => void) | undefined;
+    try {
+      settle = await observer.beforeCall?.(endpoint);
+    } catch (error) {
+      throw guardRejection(error);
+    }
     const started = performance.now();
     let response: Response;
     try {
@@ -40,8 +50,10 @@ export function createInstrumentedFetch(
         { endpoint, method },
         (performance.now() - started) / 1000,
       );
+      settle?.(undefined);
       throw error;
     }
+    settle?.(response.status);
     metrics?.intercomRequestDuration.observe(
       { endpoint, method },
       (performance.now() - started) / 1000,
@@ -57,7 +69,7 @@ export function createInstrumentedFetch(
     if (snapshot) {
       metrics?.intercomRateLimitLimit.set(snapshot.limit);
       metrics?.intercomRateLimitRemaining.set(snapshot.remaining);
-      observer.onRateLimit?.(snapshot, response.status);
+      await observer.onRateLimit?.(snapshot, response.status);
     }
     return response;
   };

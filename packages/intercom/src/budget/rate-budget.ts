@@ -1,0 +1,136 @@
+import type { Redis } from 'ioredis';
+import type { RateLimitSnapshot } from '../rate-limit-headers.ts';
+import { ACQUIRE_SCRIPT, OBSERVE_SCRIPT } from './budget-scripts.ts';
+
+export type RateBudgetOptions = {
+  redis: Redis;
+  /** Key prefix; keep Redis Cluster hash tags in it (e.g. `{relay}`) so both keys share a slot. */
+  prefix: string;
+  /** Identifies the Intercom app whose budget this is (every process of the app uses the same). */
+  appId: string;
+  /** Set when several apps of one workspace run relays: they then share the workspace budget. */
+  workspaceId?: string | undefined;
+  /** Calls Intercom allows the app per window (X-RateLimit-Limit corrects it downwards). */
+  limitPerWindow: number;
+  /** Calls the workspace allows per window, all apps together; 0 leaves it to Intercom. */
+  workspaceLimitPerWindow?: number;
+  /** Intercom's windows are 10 s, aligned to epoch time. @defaultValue 10000 */
+  windowMs?: number;
+  /** Share of each window left unused for other clients of the app. @defaultValue 0.1 */
+  headroom?: number;
+  /** Lanes, most urgent first. A lane only takes what the lanes before it will not need. */
+  lanes: readonly string[];
+  /** Share of the window always kept for more urgent lanes. @defaultValue 0.02 */
+  reserveFraction?: number;
+  /**
+   * Less urgent lanes wake this much later per rank after a denial, so the urgent ones take
+   * the first permits of the next window. @defaultValue 25
+   */
+  staggerMs?: number;
+};
+
+export type Permit = { granted: true; used: number } | { granted: false; waitMs: number };
+
+export type RateBudget = {
+  /** One call's permit, or how long to wait before asking again. */
+  acquire(lane: string): Promise<Permit>;
+  /** Corrects the budget from a response's X-RateLimit-* headers; a 429 closes it. */
+  observe(snapshot: RateLimitSnapshot, status: number): Promise<void>;
+  /** Window index, calls used and the close time, as Redis holds them (metrics, tests). */
+  state(): Promise<{ window: number; used: number; closedUntil: number; limitSeen: number }>;
+  readonly allowedPerWindow: number;
+  readonly windowMs: number;
+};
+
+/** A 429's reset is in whole seconds; reopen a little after it so the first call is not early. */
+const REOPEN_MARGIN_MS = 50;
+
+/**
+ * One rate budget per Intercom app, in Redis, shared by every lane, process and host. Windows
+ * are Intercom's: fixed, 10 s, aligned to epoch time, so the budget and Intercom's count agree.
+ */
+export function createRateBudget(options: RateBudgetOptions): RateBudget {
+  const windowMs = options.windowMs ?? 10_000;
+  const headroom = options.headroom ?? 0.1;
+  const reserveFraction = options.reserveFraction ?? 0.02;
+  const staggerMs = options.staggerMs ?? 25;
+  const appKey = `${options.prefix}:budget:app:${options.appId}`;
+  const workspaceKey = options.workspaceId
+    ? `${options.prefix}:budget:workspace:${options.workspaceId}`
+    : appKey;
+  const lanes = options.lanes;
+  if (options.limitPerWindow < 1) throw new RangeError('limitPerWindow must be at least 1');
+  if (headroom < 0 || headroom >= 1) throw new RangeError('headroom must be in [0, 1)');
+
+  const scripts = defineScripts(options.redis);
+  const rankOf = (lane: string) => {
+    const rank = lanes.indexOf(lane);
+    if (rank < 0) throw new RangeError(`unknown lane ${lane}; lanes are ${lanes.join(', ')}`);
+    return rank;
+  };
+
+  return {
+    allowedPerWindow: Math.floor(options.limitPerWindow * (1 - headroom)),
+    windowMs,
+
+    async acquire(lane) {
+      const [granted, waitMs, used] = await scripts.relayBudgetAcquire(
+        appKey,
+        workspaceKey,
+        windowMs,
+        options.limitPerWindow,
+        headroom,
+        rankOf(lane),
+        lanes.length,
+        reserveFraction,
+        staggerMs,
+        options.workspaceLimitPerWindow ?? 0,
+      );
+      return granted === 1 ? { granted: true, used } : { granted: false, waitMs };
+    },
+
+    async observe(snapshot, status) {
+      await scripts.relayBudgetObserve(
+        appKey,
+        windowMs,
+        lanes.length,
+        snapshot.limit,
+        snapshot.remaining,
+        snapshot.resetAtMs,
+        status,
+        REOPEN_MARGIN_MS,
+      );
+    },
+
+    async state() {
+      const [window, used, closedUntil, limitSeen] = await options.redis.hmget(
+        appKey,
+        'window',
+        'used',
+        'closed_until',
+        'limit_seen',
+      );
+      return {
+        window: Number(window ?? -1),
+        used: Number(used ?? 0),
+        closedUntil: Number(closedUntil ?? 0),
+        limitSeen: Number(limitSeen ?? 0),
+      };
+    },
+  };
+}
+
+type BudgetScripts = {
+  relayBudgetAcquire(...args: (string | number)[]): Promise<[number, number, number]>;
+  relayBudgetObserve(...args: (string | number)[]): Promise<number>;
+};
+
+/** Registered once per connection; ioredis sends EVALSHA and falls back to EVAL when needed. */
+function defineScripts(redis: Redis): BudgetScripts {
+  const scripts = redis as unknown as Partial<BudgetScripts>;
+  if (!scripts.relayBudgetAcquire) {
+    redis.defineCommand('relayBudgetAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
+    redis.defineCommand('relayBudgetObserve', { numberOfKeys: 1, lua: OBSERVE_SCRIPT });
+  }
+  return scripts as BudgetScripts;
+}

@@ -1,0 +1,66 @@
+import { AppError } from '@relay/errors';
+import type { RateBudget } from './budget/rate-budget.ts';
+import type { CircuitBreaker } from './circuit-breaker.ts';
+import type { CallObserver } from './instrumented-fetch.ts';
+
+export type CallGuardOptions = {
+  /** The lane the calls are made for: it decides who goes first when the budget is short. */
+  lane: string;
+  budget?: RateBudget | undefined;
+  breaker?: CircuitBreaker | undefined;
+  /** Hears failures to update the budget from headers (they never fail a call). */
+  onBudgetError?: (error: unknown) => void;
+};
+
+/**
+ * No call leaves without the circuit's admission and a permit from the shared budget. A
+ * refusal is an AppError with the wait in `retryAfterMs`, which the queue turns into a wait
+ * that costs the job no attempt. Every answer corrects the budget; a 429 closes it for all.
+ */
+export function createCallGuard(options: CallGuardOptions): CallObserver {
+  const { budget, breaker, lane } = options;
+  return {
+    async beforeCall() {
+      const admission = breaker?.admit() ?? { allowed: true, probe: false };
+      if (!admission.allowed) {
+        throw new AppError('INTERCOM_CIRCUIT_OPEN', 'Intercom looks down: calls are on hold', {
+          retryAfterMs: admission.retryAfterMs,
+        });
+      }
+      if (budget) {
+        let permit: Awaited<ReturnType<RateBudget['acquire']>>;
+        try {
+          permit = await budget.acquire(lane);
+        } catch (cause) {
+          breaker?.cancel(admission.probe);
+          throw new AppError('QUEUE_UNAVAILABLE', 'the rate budget in Redis could not be read', {
+            cause,
+            retryAfterMs: 1_000,
+          });
+        }
+        if (!permit.granted) {
+          breaker?.cancel(admission.probe);
+          throw new AppError('INTERCOM_RATE_LIMITED', 'rate budget spent for this window', {
+            retryAfterMs: permit.waitMs,
+            details: { source: 'budget' },
+          });
+        }
+      }
+      return (status) => breaker?.record(isOutage(status), admission.probe);
+    },
+
+    onRateLimit(snapshot, status) {
+      if (!budget) return;
+      const observed = budget.observe(snapshot, status).catch((error: unknown) => {
+        options.onBudgetError?.(error);
+      });
+      // Everyone must see a 429's closed budget before this job decides what to do next.
+      return status === 429 ? observed : undefined;
+    },
+  };
+}
+
+/** Intercom looks down: no answer, 408 or 5xx. A 4xx or 429 says it is up. */
+function isOutage(status: number | undefined): boolean {
+  return status === undefined || status === 408 || status >= 500;
+}

@@ -1,0 +1,203 @@
+import { startTestRedis, type TestRedis } from '@relay/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRateBudget, type RateBudgetOptions } from '../src/budget/rate-budget.ts';
+
+const HOUR = 3_600_000; // windows so long that no test crosses a boundary by chance
+
+let redis: TestRedis;
+const connections: Redis[] = [];
+let testNumber = 0;
+
+function connect() {
+  const connection = new Redis(redis.url);
+  connections.push(connection);
+  return connection;
+}
+
+/** A budget with its own app id, so tests never share counters. */
+function budget(options: Partial<RateBudgetOptions> = {}, connection = connections[0] as Redis) {
+  testNumber += 1;
+  return createRateBudget({
+    redis: connection,
+    prefix: redis.prefix,
+    appId: `app${testNumber}`,
+    limitPerWindow: 10,
+    windowMs: HOUR,
+    headroom: 0,
+    lanes: ['urgent', 'bulk'],
+    ...options,
+  });
+}
+
+const windowEnd = (windowMs: number) => (Math.floor(Date.now() / windowMs) + 1) * windowMs;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function take(target: ReturnType<typeof budget>, lane: string, times: number) {
+  let granted = 0;
+  for (let i = 0; i < times; i += 1) if ((await target.acquire(lane)).granted) granted += 1;
+  return granted;
+}
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  connect();
+});
+afterAll(async () => {
+  for (const connection of connections) connection.disconnect();
+  await redis.stop();
+});
+
+describe('rate budget', () => {
+  it('grants the window’s limit and then says to wait until the window ends', async () => {
+    const target = budget({ limitPerWindow: 10 });
+    expect(await take(target, 'urgent', 10)).toBe(10);
+    const denied = await target.acquire('urgent');
+    expect(denied.granted).toBe(false);
+    const wait = denied.granted ? 0 : denied.waitMs;
+    const expected = windowEnd(HOUR) - Date.now();
+    expect(Math.abs(wait - expected)).toBeLessThan(1_000);
+  });
+
+  it('leaves the headroom unused', async () => {
+    const target = budget({ limitPerWindow: 100, headroom: 0.1 });
+    expect(target.allowedPerWindow).toBe(90);
+    expect(await take(target, 'urgent', 100)).toBe(90);
+  });
+
+  it('grants exactly the limit to many processes asking at once', async () => {
+    const shared = { appId: 'shared-app', limitPerWindow: 50 };
+    const processes = [connect(), connect(), connect(), connect()].map((connection) =>
+      createRateBudget({
+        redis: connection,
+        prefix: redis.prefix,
+        windowMs: HOUR,
+        headroom: 0,
+        lanes: ['urgent'],
+        ...shared,
+      }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => processes[i % 4]?.acquire('urgent')),
+    );
+    expect(results.filter((permit) => permit?.granted)).toHaveLength(50);
+  });
+
+  it('counts calls Intercom reports that it never saw (other apps, other tools)', async () => {
+    const target = budget({ limitPerWindow: 100 });
+    await target.acquire('urgent');
+    await target.observe({ limit: 100, remaining: 30, resetAtMs: windowEnd(HOUR) }, 200);
+    expect((await target.state()).used).toBe(70);
+    expect(await take(target, 'urgent', 50)).toBe(30);
+  });
+
+  it('ignores a late answer that belongs to an earlier window', async () => {
+    const target = budget({ limitPerWindow: 100 });
+    await target.acquire('urgent');
+    await target.observe({ limit: 100, remaining: 0, resetAtMs: windowEnd(HOUR) - HOUR }, 200);
+    expect((await target.state()).used).toBe(1);
+  });
+
+  it('never lets the count fall when Intercom reports fewer calls than granted', async () => {
+    const target = budget({ limitPerWindow: 100 });
+    await take(target, 'urgent', 5);
+    await target.observe({ limit: 100, remaining: 99, resetAtMs: windowEnd(HOUR) }, 200);
+    expect((await target.state()).used).toBe(5);
+  });
+
+  it('adopts a lower limit reported by Intercom', async () => {
+    const target = budget({ limitPerWindow: 100 });
+    await target.observe({ limit: 20, remaining: 20, resetAtMs: windowEnd(HOUR) }, 200);
+    expect(await take(target, 'urgent', 100)).toBe(20);
+  });
+
+  it('closes for everyone on a 429 until the reset, then opens again', async () => {
+    const target = budget({ limitPerWindow: 100 });
+    const other = createRateBudget({
+      redis: connect(),
+      prefix: redis.prefix,
+      appId: `app${testNumber}`,
+      limitPerWindow: 100,
+      windowMs: HOUR,
+      lanes: ['urgent', 'bulk'],
+    });
+    const resetAtMs = Date.now() + 1_200;
+    await target.observe({ limit: 100, remaining: 0, resetAtMs }, 429);
+    const denied = await other.acquire('urgent');
+    expect(denied.granted).toBe(false);
+    if (!denied.granted) {
+      expect(denied.waitMs).toBeGreaterThan(1_000);
+      expect(denied.waitMs).toBeLessThanOrEqual(1_300);
+    }
+    await sleep(resetAtMs + 60 - Date.now());
+    expect((await other.acquire('urgent')).granted).toBe(true);
+  });
+
+  it('closes for a whole window when a 429 comes without a usable reset', async () => {
+    const windowMs = 2_000;
+    const target = budget({ limitPerWindow: 100, windowMs });
+    await target.observe({ limit: 100, remaining: 0, resetAtMs: 0 }, 429);
+    const denied = await target.acquire('urgent');
+    expect(denied.granted).toBe(false);
+    if (!denied.granted) expect(denied.waitMs).toBeGreaterThan(0);
+  });
+
+  it('rejects an unknown lane and impossible settings', async () => {
+    const target = budget();
+    await expect(target.acquire('nope')).rejects.toThrow(/unknown lane nope/);
+    expect(() => budget({ headroom: 1 })).toThrow(/headroom/);
+    expect(() => budget({ limitPerWindow: 0 })).toThrow(/limitPerWindow/);
+  });
+});
+
+describe('lanes inside one budget', () => {
+  it('keeps what the urgent lane asked for last window away from the bulk lane', async () => {
+    const windowMs = 1_000;
+    const target = budget({ limitPerWindow: 100, windowMs, reserveFraction: 0 });
+    await sleep(windowEnd(windowMs) - Date.now() + 20);
+    expect(await take(target, 'urgent', 30)).toBe(30);
+    await sleep(windowEnd(windowMs) - Date.now() + 20);
+    // The urgent lane asked for 30 last window: the bulk lane gets the other 70 ...
+    expect(await take(target, 'bulk', 100)).toBe(70);
+    // ... and the urgent lane still finds its 30.
+    expect(await take(target, 'urgent', 30)).toBe(30);
+  });
+
+  it('always keeps a small reserve for the urgent lane', async () => {
+    const target = budget({ limitPerWindow: 100, reserveFraction: 0.05 });
+    expect(await take(target, 'bulk', 100)).toBe(95);
+    expect(await take(target, 'urgent', 10)).toBe(5);
+  });
+
+  it('wakes the less urgent lanes a little later after a denial', async () => {
+    const target = budget({ limitPerWindow: 1, staggerMs: 200, reserveFraction: 0 });
+    await target.acquire('urgent');
+    const urgent = await target.acquire('urgent');
+    const bulk = await target.acquire('bulk');
+    expect(urgent.granted || bulk.granted).toBe(false);
+    if (!urgent.granted && !bulk.granted) {
+      expect(bulk.waitMs - urgent.waitMs).toBeGreaterThanOrEqual(190);
+    }
+  });
+});
+
+describe('workspace budget', () => {
+  it('shares the workspace limit between the apps of one workspace', async () => {
+    const options = {
+      prefix: redis.prefix,
+      windowMs: HOUR,
+      headroom: 0,
+      lanes: ['urgent'],
+      limitPerWindow: 100,
+      workspaceId: 'ws-shared',
+      workspaceLimitPerWindow: 30,
+    };
+    const appA = createRateBudget({ redis: connect(), appId: 'ws-app-a', ...options });
+    const appB = createRateBudget({ redis: connect(), appId: 'ws-app-b', ...options });
+    const [grantedA, grantedB] = await Promise.all([
+      take(appA as never, 'urgent', 25),
+      take(appB as never, 'urgent', 25),
+    ]);
+    expect(grantedA + grantedB).toBe(30);
+  });
+});
