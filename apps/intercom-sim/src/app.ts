@@ -17,6 +17,7 @@ import { createApiGate } from './http/api-gate.ts';
 import { createCallHooks } from './http/call-recorder.ts';
 import { registerErrorHandling, registerJsonParser } from './http/error-handler.ts';
 import type { SimRequestContext } from './http/request-context.ts';
+import { collectRoutes } from './http/route-list.ts';
 import type { SimulatorOptions } from './options.ts';
 import { createSimulatorState } from './state.ts';
 import { registerTagRoutes } from './tags/tag-routes.ts';
@@ -36,6 +37,7 @@ export function buildSimulator(options: SimulatorOptions = {}) {
     forceCloseConnections: true,
   });
 
+  const routes = collectRoutes(app);
   // Set by the API gate, the first hook of every request; null only until then.
   app.decorateRequest('sim', null as unknown as SimRequestContext);
   registerJsonParser(app);
@@ -60,7 +62,7 @@ export function buildSimulator(options: SimulatorOptions = {}) {
   registerCollectionRoutes(app, state);
   registerControlRoutes(app, state);
   registerConversationControlRoutes(app, state, conversationActions);
-  return { app, state };
+  return { app, state, routes };
 }
 
 export type Simulator = ReturnType<typeof buildSimulator>;

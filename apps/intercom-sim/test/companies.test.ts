@@ -44,7 +44,8 @@ describe('companies', () => {
 
   it('finds a company by company_id or answers 404 company_not_found', async () => {
     const created = (await upsert({ company_id: 'acme' })).json();
-    expect((await apiCall(sim, { url: '/companies?company_id=acme' })).json().id).toBe(created.id);
+    const found = (await apiCall(sim, { url: '/companies?company_id=acme' })).json();
+    expect(found).toMatchObject({ type: 'list', total_count: 1, data: [{ id: created.id }] });
     const missing = await apiCall(sim, { url: '/companies?company_id=nope' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().errors[0]).toEqual({

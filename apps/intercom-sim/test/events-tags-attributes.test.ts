@@ -42,7 +42,22 @@ describe('data events, tags and data attributes', () => {
       events: [{ event_name: 'ordered', user_id: 'crm-1' }],
     });
     const listed = (await apiCall(target, { url: '/events?type=user&user_id=crm-1' })).json();
-    expect(listed.events[0]).toMatchObject({ event_name: 'ordered', intercom_user_id: contact.id });
+    expect(listed).toMatchObject({
+      type: 'event.summary',
+      intercom_user_id: contact.id,
+      user_id: 'crm-1',
+      events: [{ event_name: 'ordered', intercom_user_id: contact.id }],
+    });
+    const summary = await apiCall(target, { url: '/events?type=user&user_id=crm-1&summary=true' });
+    expect(summary.json().events).toEqual([
+      {
+        name: 'ordered',
+        first: '2023-11-14T22:13:20.000Z',
+        last: '2023-11-14T22:13:20.000Z',
+        count: 1,
+        description: '',
+      },
+    ]);
   });
 
   it('answers 404 for an event about an unknown user and keeps only 10 metadata keys', async () => {

@@ -27,7 +27,8 @@ export function registerCompanyRoutes(app: FastifyInstance, state: SimulatorStat
           ? companies.findByCompanyId(companyId)
           : [...companies.all()].find((c) => c.name === name);
       if (!company) throw companyNotFound();
-      return companyView(company);
+      // The spec answers a lookup as a list (`company_list`) holding the one company.
+      return pageList([companyView(company)], {}, 15);
     }
     const all = [...companies.all()].map(companyView);
     return pageList(all, request.query, 15);

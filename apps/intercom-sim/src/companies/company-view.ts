@@ -10,7 +10,7 @@ export function companyView(company: CompanyRecord, workspaceId: string, userCou
     company_id: company.company_id,
     id: company.id,
     app_id: workspaceId,
-    name: company.name,
+    name: company.name ?? '',
     remote_created_at: company.remote_created_at ?? 0,
     created_at: company.created_at,
     updated_at: company.updated_at,

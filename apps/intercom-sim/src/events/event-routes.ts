@@ -2,10 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ContactRecord } from '../contacts/contact-record.ts';
 import { notFound, parameterInvalid, parameterNotFound } from '../http/intercom-error.ts';
 import type { SimulatorState } from '../state.ts';
+import { summarizeEvents } from './event-summary.ts';
 
 const maxMetadataKeys = 10;
 
-type EventQuery = { type?: string; user_id?: string; intercom_user_id?: string; email?: string };
+type EventQuery = {
+  type?: string;
+  user_id?: string;
+  intercom_user_id?: string;
+  email?: string;
+  summary?: string;
+};
 
 /** `POST /events` (202, empty body, duplicates ignored) and `GET /events` for one user. */
 export function registerEventRoutes(app: FastifyInstance, state: SimulatorState): void {
@@ -46,9 +53,19 @@ export function registerEventRoutes(app: FastifyInstance, state: SimulatorState)
   });
 
   app.get<{ Querystring: EventQuery }>('/events', async (request) => {
-    const { type, user_id, intercom_user_id, email } = request.query;
+    const { type, user_id, intercom_user_id, email, summary } = request.query;
     if (type !== 'user') throw parameterInvalid('type must be user');
     const contact = findContact({ user_id, id: intercom_user_id, email });
-    return { type: 'event.list', events: events.forContact(contact.id), pages: {} };
+    const stored = events.forContact(contact.id);
+    // The spec's `data_event_summary` envelope; the items are the events themselves unless
+    // `summary=true` asks for one count per event name.
+    return {
+      type: 'event.summary',
+      email: contact.email ?? '',
+      intercom_user_id: contact.id,
+      user_id: contact.external_id ?? '',
+      events: summary === 'true' ? summarizeEvents(stored) : stored,
+      pages: {},
+    };
   });
 }
