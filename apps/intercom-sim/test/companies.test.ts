@@ -66,7 +66,7 @@ describe('companies', () => {
     expect((await attach()).json().user_count).toBe(1);
     expect((await attach()).json().user_count).toBe(1);
     const listed = (await apiCall(sim, { url: `/contacts/${contact.id}/companies` })).json();
-    expect(listed.data.map((c: { id: string }) => c.id)).toEqual([company.id]);
+    expect(listed.companies.map((c: { id: string }) => c.id)).toEqual([company.id]);
     const members = (await apiCall(sim, { url: `/companies/${company.id}/contacts` })).json();
     expect(members.data.map((c: { id: string }) => c.id)).toEqual([contact.id]);
     const fetched = (await apiCall(sim, { url: `/contacts/${contact.id}` })).json();

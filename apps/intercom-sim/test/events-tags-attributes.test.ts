@@ -1,5 +1,6 @@
 import { IntercomClient } from 'intercom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { simAdmin } from '../src/admins/admin-routes.ts';
 import { buildSimulator, type Simulator } from '../src/app.ts';
 import type { SimulatorOptions } from '../src/options.ts';
 import { apiCall, startSimulator, token } from './helpers.ts';
@@ -89,13 +90,15 @@ describe('data events, tags and data attributes', () => {
         await apiCall(target, { method: 'POST', url: '/tags', body: { name: 'vip' } })
       ).json();
       expect(tag).toEqual({ type: 'tag', id: expect.any(String), name: 'vip' });
+      const appliedBy = { type: 'admin', id: simAdmin.id };
+      const applied = { ...tag, applied_at: expect.any(Number), applied_by: appliedBy };
       for (let i = 0; i < 2; i++) {
         const tagged = await apiCall(target, {
           method: 'POST',
           url: `/contacts/${contact.id}/tags`,
           body: { id: tag.id },
         });
-        expect(tagged.json()).toEqual(tag);
+        expect(tagged.json()).toEqual(applied);
       }
       expect(target.state.contacts.writeCount(contact.id)).toBe(2);
       const search = await apiCall(target, {
@@ -111,7 +114,7 @@ describe('data events, tags and data attributes', () => {
         method: 'DELETE',
         url: `/contacts/${contact.id}/tags/${tag.id}`,
       });
-      expect(untagged.json()).toEqual(tag);
+      expect(untagged.json()).toEqual(applied);
       const missing = await apiCall(target, {
         method: 'POST',
         url: `/contacts/${contact.id}/tags`,

@@ -17,6 +17,8 @@ const sim = buildSimulator();
 const apiRoutes = sim.routes
   .filter((route) => !route.url.startsWith('/__sim/'))
   .map((route) => ({ method: route.method, template: specTemplate(route.url) }));
+/** Listed top-level properties an answer may leave out, and why. */
+const optional = new Map([['options', 'data attributes of the `options` type are not simulated']]);
 let spec: LoadedSpec;
 let world: World;
 
@@ -42,9 +44,13 @@ function expectConforms(method: string, template: string, status: number, body: 
     expect(body, 'the spec documents no body').toBe('');
     return;
   }
-  const valid = expected(JSON.parse(body));
+  const answer = JSON.parse(body) as Record<string, unknown>;
+  const valid = expected(answer);
   expect(expected.errors ?? [], JSON.stringify(expected.errors?.slice(0, 3))).toEqual([]);
   expect(valid).toBe(true);
+  const listed = spec.topLevelProperties(method, template, status);
+  const absent = listed.filter((name) => !(name in answer) && !optional.has(name));
+  expect(absent, 'top-level properties the schema lists').toEqual([]);
 }
 
 async function run(c: ConformanceCase) {

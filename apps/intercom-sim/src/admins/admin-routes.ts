@@ -14,6 +14,8 @@ export const simAdmin = {
   away_status_reason_id: null,
   has_inbox_seat: true,
   team_ids: [],
+  avatar: null,
+  team_priority_level: { primary_team_ids: [], secondary_team_ids: [] },
 } as const;
 
 export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState): void {

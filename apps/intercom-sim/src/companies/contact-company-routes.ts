@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { contactView } from '../contacts/contact-view.ts';
 import { parameterNotFound } from '../http/intercom-error.ts';
+import { type PageQuery, pageList } from '../http/page-list.ts';
 import type { SimulatorState } from '../state.ts';
 
 type ContactParams = { Params: { contact_id: string } };
@@ -43,15 +44,20 @@ export function registerContactCompanyRoutes(app: FastifyInstance, state: Simula
     },
   );
 
-  app.get<ContactParams>('/contacts/:contact_id/companies', async (request) => {
-    const contact = contacts.require(request.params.contact_id);
-    const data = contact.company_ids.flatMap((id) => {
-      const company = companies.get(id);
-      return company ? [companyView(company)] : [];
-    });
-    const pages = { type: 'pages', page: 1, per_page: 50, total_pages: data.length > 0 ? 1 : 0 };
-    return { type: 'list', data, total_count: data.length, pages };
-  });
+  app.get<ContactParams & { Querystring: PageQuery }>(
+    '/contacts/:contact_id/companies',
+    async (request) => {
+      const contact = contacts.require(request.params.contact_id);
+      const attached = contact.company_ids.flatMap((id) => {
+        const company = companies.get(id);
+        return company ? [companyView(company)] : [];
+      });
+      // The spec's `contact_attached_companies` names the items `companies`, not `data`; the
+      // SDK pages with `?page=` until a page comes back empty.
+      const { data, ...page } = pageList(attached, request.query, 50);
+      return { ...page, companies: data };
+    },
+  );
 
   app.get<{ Params: { company_id: string } }>(
     '/companies/:company_id/contacts',

@@ -35,6 +35,7 @@ export function registerConversationRoutes(
       type: 'user_message',
       id: conversation.source.id,
       created_at: conversation.created_at,
+      subject: '',
       body: text,
       message_type: 'inapp',
       conversation_id: conversation.id,

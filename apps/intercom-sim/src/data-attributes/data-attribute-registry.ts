@@ -1,3 +1,4 @@
+import { simAdmin } from '../admins/admin-routes.ts';
 import { IntercomHttpError, parameterInvalid } from '../http/intercom-error.ts';
 import { standardAttributes } from './standard-attributes.ts';
 
@@ -26,6 +27,8 @@ export type DataAttribute = {
   archived: boolean;
   created_at?: number;
   updated_at?: number;
+  /** The teammate who created a custom attribute (the token's owner). */
+  admin_id?: string;
 };
 
 export type RegistryOptions = {
@@ -58,6 +61,7 @@ export function createDataAttributeRegistry(options: RegistryOptions) {
       archived: false,
       created_at: at,
       updated_at: at,
+      admin_id: simAdmin.id,
     };
     custom.set(`${model}:${name}`, attribute);
     return attribute;

@@ -8,6 +8,20 @@ import type { Article } from './help-center-stores.ts';
 type ArticleParams = { Params: { article_id: string } };
 const editable = ['title', 'description', 'body', 'author_id', 'state', 'parent_id', 'parent_type'];
 
+/** Nobody reads simulated articles: their statistics stay at zero. */
+const noStatistics = {
+  type: 'article_statistics',
+  views: 0,
+  conversions: 0,
+  reactions: 0,
+  happy_reaction_percentage: 0,
+  neutral_reaction_percentage: 0,
+  sad_reaction_percentage: 0,
+} as const;
+
+/** One article as `article` (list items are `article_list_item`, without statistics). */
+const articleView = (article: Article) => ({ ...article, statistics: noStatistics });
+
 /** Articles: create, list (newest update first, 25 per page), read, update, delete. */
 export function registerArticleRoutes(app: FastifyInstance, state: SimulatorState): void {
   const { articles, collections } = state;
@@ -46,7 +60,7 @@ export function registerArticleRoutes(app: FastifyInstance, state: SimulatorStat
     }
     const at = nowSeconds();
     const id = articles.nextId();
-    return articles.set({
+    const article = articles.set({
       type: 'article',
       id,
       workspace_id: state.options.workspaceId,
@@ -66,6 +80,7 @@ export function registerArticleRoutes(app: FastifyInstance, state: SimulatorStat
       tags: { type: 'tag.list', tags: [] },
       ...checked(body),
     });
+    return articleView(article);
   });
 
   app.get<{ Querystring: PageQuery }>('/articles', async (request) => {
@@ -76,13 +91,13 @@ export function registerArticleRoutes(app: FastifyInstance, state: SimulatorStat
   });
 
   app.get<ArticleParams>('/articles/:article_id', async (request) =>
-    articles.require(request.params.article_id),
+    articleView(articles.require(request.params.article_id)),
   );
 
   app.put<ArticleParams>('/articles/:article_id', async (request) => {
     const current = articles.require(request.params.article_id);
     const patch = checked((request.body ?? {}) as Record<string, unknown>, current);
-    return articles.set({ ...current, ...patch, updated_at: nowSeconds() });
+    return articleView(articles.set({ ...current, ...patch, updated_at: nowSeconds() }));
   });
 
   app.delete<ArticleParams>('/articles/:article_id', async (request) => {

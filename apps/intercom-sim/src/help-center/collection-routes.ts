@@ -21,6 +21,8 @@ export function registerCollectionRoutes(app: FastifyInstance, state: SimulatorS
     identifier: 'help-center',
     website_turned_on: false,
     display_name: 'Help Center',
+    url: 'https://help.intercom-sim.example',
+    custom_domain: null,
   });
 
   function checked(body: Record<string, unknown>): Partial<Collection> {

@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { simAdmin } from '../admins/admin-routes.ts';
 import { parameterNotFound } from '../http/intercom-error.ts';
 import type { SimulatorState } from '../state.ts';
-import { tagView } from './tag-view.ts';
+import { appliedTagView, type TagView, tagView } from './tag-view.ts';
 
 type ContactTagParams = { Params: { contact_id: string; tag_id: string } };
 
 /** Tags, and tagging contacts (`contact.tag.created` / `contact.tag.deleted`). */
 export function registerTagRoutes(app: FastifyInstance, state: SimulatorState): void {
   const { tags, contacts } = state;
+  const applied = (tag: TagView) =>
+    appliedTagView(tag, Math.floor(state.options.now() / 1000), simAdmin.id);
 
   app.get('/tags', async () => ({ type: 'list', data: tags.all().map(tagView) }));
 
@@ -39,22 +42,22 @@ export function registerTagRoutes(app: FastifyInstance, state: SimulatorState): 
     const contact = contacts.require(request.params.contact_id);
     const tag = tagView(tags.require(body.id));
     // Tagging twice changes nothing, so it writes nothing and notifies nothing.
-    if (contact.tag_ids.includes(tag.id)) return tag;
+    if (contact.tag_ids.includes(tag.id)) return applied(tag);
     contacts.replace(contact.id, (c) => ({ tag_ids: [...c.tag_ids, tag.id] }), {
       kind: 'tagged',
       tag,
     });
-    return tag;
+    return applied(tag);
   });
 
   app.delete<ContactTagParams>('/contacts/:contact_id/tags/:tag_id', async (request) => {
     const contact = contacts.require(request.params.contact_id);
     const tag = tagView(tags.require(request.params.tag_id));
-    if (!contact.tag_ids.includes(tag.id)) return tag;
+    if (!contact.tag_ids.includes(tag.id)) return applied(tag);
     contacts.replace(contact.id, (c) => ({ tag_ids: c.tag_ids.filter((id) => id !== tag.id) }), {
       kind: 'untagged',
       tag,
     });
-    return tag;
+    return applied(tag);
   });
 }

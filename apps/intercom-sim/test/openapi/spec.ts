@@ -28,6 +28,23 @@ export function loadSpec() {
   ajv.addSchema({ $id: 'spec', components: toJsonSchema(spec.components) });
   const compiled = new Map<string, ValidateFunction | 'empty'>();
 
+  function resolve(ref: string): Schema | undefined {
+    let target: unknown = spec;
+    for (const part of ref.replace(/^#\//, '').split('/')) {
+      target = (target as Record<string, unknown> | undefined)?.[part];
+    }
+    return target as Schema | undefined;
+  }
+
+  /** Property names of a schema, through `$ref`s and `allOf`. */
+  function propertiesOf(schema: Schema | undefined): string[] {
+    if (!schema) return [];
+    if (typeof schema.$ref === 'string') return propertiesOf(resolve(schema.$ref));
+    const parts = Array.isArray(schema.allOf) ? (schema.allOf as Schema[]) : [];
+    const own = Object.keys((schema.properties as Schema | undefined) ?? {});
+    return [...new Set([...own, ...parts.flatMap(propertiesOf)])];
+  }
+
   function operation(method: string, template: string): Operation | undefined {
     const op = spec.paths[template]?.[method.toLowerCase()];
     return httpMethods.has(method.toLowerCase()) ? op : undefined;
@@ -38,6 +55,14 @@ export function loadSpec() {
     /** The statuses the spec documents for an operation, as numbers. */
     documentedStatuses(method: string, template: string): number[] {
       return Object.keys(operation(method, template)?.responses ?? {}).map(Number);
+    },
+    /**
+     * The top-level properties the schema of a documented answer lists. The spec marks few of
+     * them required, so schema validation alone would accept an answer missing a whole list.
+     */
+    topLevelProperties(method: string, template: string, status: number): string[] {
+      const response = operation(method, template)?.responses?.[String(status)];
+      return propertiesOf(response?.content?.['application/json']?.schema);
     },
     /**
      * How to check one answer: the documented schema; for an undocumented error status,
