@@ -83,7 +83,10 @@ export function registerCollectionRoutes(app: FastifyInstance, state: SimulatorS
     return { id: collection.id, object: 'collection', deleted: true };
   });
 
-  app.get('/help_center/help_centers', async () => ({ type: 'list', data: [helpCenter()] }));
+  // Paged like the other lists: the SDK's iterator asks for pages until one comes back empty.
+  app.get<{ Querystring: PageQuery }>('/help_center/help_centers', async (request) =>
+    pageList([helpCenter()], request.query, 20),
+  );
 
   app.get<{ Params: { help_center_id: string } }>(
     '/help_center/help_centers/:help_center_id',
