@@ -1,7 +1,7 @@
 import { AppError, isAppError } from '@relay/errors';
 import type { Logger, Metrics } from '@relay/telemetry';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { type ProcessorDeps, processors } from './processors/index.ts';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type JobContext, type ProcessorDeps, processors } from './processors/index.ts';
 
 export type JobRunnerDeps = {
   processorDeps: ProcessorDeps;
@@ -11,23 +11,42 @@ export type JobRunnerDeps = {
   pauseQueue: (ms: number) => Promise<void>;
 };
 
+/** Errors that hold the whole queue: waiting is the cure, and it costs no attempt. */
+const HOLD_QUEUE = new Set([
+  'INTERCOM_RATE_LIMITED',
+  'INTERCOM_UNAUTHORIZED',
+  'INTERCOM_CIRCUIT_OPEN',
+]);
+
+const HOLD_OUTCOME: Record<string, string> = {
+  INTERCOM_RATE_LIMITED: 'rate_limited',
+  INTERCOM_CIRCUIT_OPEN: 'circuit_open',
+  INTERCOM_UNAUTHORIZED: 'paused',
+};
+
 /** How long a revoked or wrong token holds a queue before trying again (a human must act). */
 const UNAUTHORIZED_PAUSE_MS = 60_000;
 
 /**
  * The one place where errors become BullMQ behaviour:
- * - rate limited (429) → hold the queue until the window resets; the job waits, no attempt used;
+ * - no permit from the rate budget, or a 429 → hold the queue until the window resets;
+ * - circuit open (Intercom down) → hold the queue until the breaker lets a probe through;
  * - unauthorized (401/403) → hold the queue a minute; the backlog waits rather than failing;
+ *   in these three cases the job goes back to waiting and no attempt is used;
+ * - another job of the same contact is running → this job is delayed briefly, no attempt used;
  * - not retryable → UnrecoverableError: failed at once, with code, message and request_id;
  * - otherwise → rethrow: BullMQ retries with exponential backoff and full jitter.
  * failedReason holds the AppError as JSON, so job status can show the code and request_id.
  */
 export function createJobRunner(deps: JobRunnerDeps) {
-  return async (job: Job): Promise<unknown> => {
+  return async (job: Job, token?: string): Promise<unknown> => {
     const queue = job.queueName;
     const log = deps.logger.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
     const processor = (
-      processors as Record<string, (data: unknown, d: ProcessorDeps) => Promise<unknown>>
+      processors as Record<
+        string,
+        (data: unknown, d: ProcessorDeps, context: JobContext) => Promise<unknown>
+      >
     )[job.name];
     if (!processor)
       throw new UnrecoverableError(
@@ -36,7 +55,10 @@ export function createJobRunner(deps: JobRunnerDeps) {
 
     const stopTimer = deps.metrics.jobDuration.startTimer({ queue });
     try {
-      const result = await processor(job.data, deps.processorDeps);
+      const result = await processor(job.data, deps.processorDeps, {
+        jobId: job.id as string,
+        attempt: job.attemptsMade + 1,
+      });
       deps.metrics.jobs.inc({ queue, outcome: 'completed' });
       log.debug('completed job');
       return result;
@@ -48,21 +70,24 @@ export function createJobRunner(deps: JobRunnerDeps) {
           });
       const summary = JSON.stringify(error.toJSON());
 
-      if (error.code === 'INTERCOM_RATE_LIMITED' || error.code === 'INTERCOM_UNAUTHORIZED') {
+      if (HOLD_QUEUE.has(error.code)) {
         const waitMs =
-          error.code === 'INTERCOM_RATE_LIMITED'
-            ? (error.retryAfterMs ?? 10_000)
-            : UNAUTHORIZED_PAUSE_MS;
-        deps.metrics.jobs.inc({
-          queue,
-          outcome: error.code === 'INTERCOM_RATE_LIMITED' ? 'rate_limited' : 'paused',
-        });
-        log[error.code === 'INTERCOM_RATE_LIMITED' ? 'info' : 'error'](
-          { code: error.code, requestId: error.requestId, waitMs },
-          'holding queue',
-        );
+          error.code === 'INTERCOM_UNAUTHORIZED'
+            ? UNAUTHORIZED_PAUSE_MS
+            : Math.max(error.retryAfterMs ?? 10_000, 1);
+        deps.metrics.jobs.inc({ queue, outcome: HOLD_OUTCOME[error.code] ?? 'paused' });
+        if (error.code === 'INTERCOM_UNAUTHORIZED') {
+          log.error({ code: error.code, requestId: error.requestId, waitMs }, 'holding queue');
+        } else {
+          log.debug({ code: error.code, requestId: error.requestId, waitMs }, 'holding queue');
+        }
         await deps.pauseQueue(waitMs);
         throw Worker.RateLimitError();
+      }
+      if (error.code === 'CONTACT_BUSY' && token) {
+        deps.metrics.jobs.inc({ queue, outcome: 'deferred' });
+        await job.moveToDelayed(Date.now() + (error.retryAfterMs ?? 250), token);
+        throw new DelayedError();
       }
       if (!error.retryable) {
         deps.metrics.jobs.inc({ queue, outcome: 'failed' });

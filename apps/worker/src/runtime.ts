@@ -1,14 +1,22 @@
-import { createIntercomClient } from '@relay/intercom';
-import { createWorkerConnection, type Lane, QueueNames } from '@relay/jobs';
+import { createHash } from 'node:crypto';
+import {
+  type CircuitState,
+  createCallGuard,
+  createCircuitBreaker,
+  createIntercomClient,
+  createRateBudget,
+} from '@relay/intercom';
+import { createContactState, createWorkerConnection, type Lane, QueueNames } from '@relay/jobs';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { WorkerConfig } from './config.ts';
 import { createJobRunner } from './run-job.ts';
 
 export type WorkerRuntimeDeps = { config: WorkerConfig; logger: Logger; metrics: Metrics };
 
-/** The lanes this process drains. Erasure and backfill lanes join with their job kinds. */
-const LANES: readonly Lane[] = ['webhook', 'sync'];
+/** Every lane, most urgent first: the order the rate budget serves them in. */
+const LANE_PRIORITY = Object.keys(QueueNames) as Lane[];
 
 /**
  * BullMQ honours a manual queue rate limit (a 429) in other workers only when they have a
@@ -16,28 +24,62 @@ const LANES: readonly Lane[] = ['webhook', 'sync'];
  */
 const HONOUR_MANUAL_RATE_LIMITS = { max: 1_000_000, duration: 1_000 };
 
-/** One BullMQ worker per lane, wired to Intercom. `close` drains within the grace period. */
+const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/**
+ * One BullMQ worker per lane, wired to Intercom through the process's circuit breaker and the
+ * cluster's rate budget. `close` drains within the grace period.
+ */
 export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDeps) {
   const connection = createWorkerConnection(config.redisUrl);
-  connection.on('error', (err) =>
-    logger.warn({ err: { message: err.message } }, 'redis connection error'),
-  );
-  const intercom = createIntercomClient({
-    baseUrl: config.intercomApiBaseUrl,
-    version: config.intercomApiVersion,
-    token: () => config.intercomAccessToken.get(),
-    timeoutMs: config.intercomTimeoutMs,
-    metrics,
+  // Budget and contact state use their own connection: the worker's blocks on job fetches.
+  const stateConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  for (const conn of [connection, stateConnection]) {
+    conn.on('error', (err) =>
+      logger.warn({ err: { message: err.message } }, 'redis connection error'),
+    );
+  }
+  const budget = createRateBudget({
+    redis: stateConnection,
+    prefix: config.queuePrefix,
+    appId: config.intercomAppId || tokenFingerprint(config.intercomAccessToken.get()),
+    workspaceId: config.intercomWorkspaceId || undefined,
+    limitPerWindow: config.rateLimitPerWindow,
+    workspaceLimitPerWindow: config.workspaceRateLimitPerWindow,
+    windowMs: config.rateLimitWindowMs,
+    headroom: config.rateLimitHeadroomPercent / 100,
+    lanes: LANE_PRIORITY,
   });
+  const breaker = createCircuitBreaker({
+    openMs: config.circuitOpenMs,
+    onStateChange: (state) => {
+      metrics.intercomCircuitState.set(CIRCUIT_STATE_VALUE[state]);
+      logger[state === 'open' ? 'warn' : 'info']({ state }, 'intercom circuit');
+    },
+  });
+  metrics.intercomCircuitState.set(0);
+  const contacts = createContactState(stateConnection, config.queuePrefix);
 
-  const queues = LANES.map(
-    (lane) => new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix }),
-  );
-  const workers = queues.map((queue) => {
+  const lanes = config.lanes.map((lane) => {
+    const queue = new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix });
+    const intercom = createIntercomClient({
+      baseUrl: config.intercomApiBaseUrl,
+      version: config.intercomApiVersion,
+      token: () => config.intercomAccessToken.get(),
+      timeoutMs: config.intercomTimeoutMs,
+      metrics,
+      observer: createCallGuard({
+        lane,
+        budget,
+        breaker,
+        onBudgetError: (err) =>
+          logger.warn({ err: { message: (err as Error).message } }, 'rate budget update failed'),
+      }),
+    });
     const worker = new Worker(
       queue.name,
       createJobRunner({
-        processorDeps: { intercom },
+        processorDeps: { intercom, contacts },
         metrics,
         logger,
         pauseQueue: (ms) => queue.rateLimit(ms),
@@ -47,15 +89,21 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
         prefix: config.queuePrefix,
         concurrency: config.concurrency,
         limiter: HONOUR_MANUAL_RATE_LIMITS,
+        lockDuration: config.jobLockMs,
+        stalledInterval: config.jobLockMs,
         autorun: false,
       },
     );
     worker.on('error', (err) => logger.error({ err }, 'worker error'));
-    return worker;
+    return { queue, worker };
   });
+  const workers = lanes.map((lane) => lane.worker);
+  const queues = lanes.map((lane) => lane.queue);
 
   return {
     workers,
+    budget,
+    breaker,
     start() {
       for (const worker of workers) void worker.run();
       logger.info(
@@ -79,6 +127,12 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       }
       await Promise.all(queues.map((queue) => queue.close()));
       connection.disconnect();
+      stateConnection.disconnect();
     },
   };
+}
+
+/** Workers sharing a token share a budget without configuration; the token never reaches Redis. */
+function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }

@@ -34,16 +34,42 @@ describe('contact.upsert through the SDK against the simulator', () => {
     expect(jobs[1]?.returnvalue).toEqual({ intercomId: contacts[0]?.id, action: 'updated' });
   });
 
-  it('absorbs 429s: every job completes, none fails, and no attempt is used by a 429', async () => {
-    harness = await startWorkerHarness(['--rate-limit', '4', '--window-ms', '1000']);
+  it('keeps within the window budget: every job completes and Intercom never answers 429', async () => {
+    harness = await startWorkerHarness(['--rate-limit', '4', '--window-ms', '1000'], {
+      INTERCOM_RATE_LIMIT_PER_10S: '4',
+      INTERCOM_RATE_LIMIT_WINDOW_MS: '1000',
+      INTERCOM_RATE_LIMIT_HEADROOM_PERCENT: '0',
+    });
     const results = await harness.producer.enqueueContactUpserts(
-      Array.from({ length: 20 }, (_, i) => ({ external_id: `crm-${i}` })),
+      Array.from({ length: 12 }, (_, i) => ({ external_id: `crm-${i}` })),
+    );
+    await harness.drained(30_000);
+
+    const stats = await harness.sim.control<{ rateLimited: number }>('GET', 'stats');
+    expect(stats.rateLimited).toBe(0);
+    expect(await harness.simContacts()).toHaveLength(12);
+    for (const result of results) {
+      const job = await harness.syncQueue.getJob(result.ok ? result.jobId : '');
+      expect(await job?.getState()).toBe('completed');
+      expect(job?.attemptsMade).toBe(1);
+    }
+    // Jobs waited for permits (no attempt used) rather than calling into a 429.
+    expect(await metric(harness, 'relay_jobs_total')).toMatch(/outcome="rate_limited"/);
+  });
+
+  it('absorbs a 429 storm: every job completes, none fails, and no attempt is used by a 429', async () => {
+    harness = await startWorkerHarness(['--window-ms', '1000'], {
+      INTERCOM_RATE_LIMIT_WINDOW_MS: '1000',
+    });
+    await harness.sim.control('POST', 'faults', { rateLimitedForMs: 1_500 });
+    const results = await harness.producer.enqueueContactUpserts(
+      Array.from({ length: 10 }, (_, i) => ({ external_id: `crm-${i}` })),
     );
     await harness.drained(30_000);
 
     const stats = await harness.sim.control<{ rateLimited: number }>('GET', 'stats');
     expect(stats.rateLimited).toBeGreaterThan(0);
-    expect(await harness.simContacts()).toHaveLength(20);
+    expect(await harness.simContacts()).toHaveLength(10);
     for (const result of results) {
       const job = await harness.syncQueue.getJob(result.ok ? result.jobId : '');
       expect(await job?.getState()).toBe('completed');

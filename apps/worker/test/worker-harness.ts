@@ -15,7 +15,11 @@ export type SimContact = {
 };
 
 /** A real Redis, the simulator over HTTP and an in-process worker runtime. */
-export async function startWorkerHarness(simArgs: string[] = [], env: Record<string, string> = {}) {
+export async function startWorkerHarness(
+  simArgs: string[] = [],
+  env: Record<string, string> = {},
+  { autostart = true } = {},
+) {
   const redis = await startTestRedis();
   const sim = await startSimulator(simArgs);
   const config = loadConfig({
@@ -43,7 +47,7 @@ export async function startWorkerHarness(simArgs: string[] = [], env: Record<str
   await waitUntilReady(connection);
   const producer = createProducer({ connection, prefix: redis.prefix });
   const syncQueue = new Queue(QueueNames.sync, { connection, prefix: redis.prefix });
-  runtime.start();
+  if (autostart) runtime.start();
 
   return {
     sim,
@@ -52,6 +56,25 @@ export async function startWorkerHarness(simArgs: string[] = [], env: Record<str
     logs,
     syncQueue,
     runtime,
+    /** A call to the simulator's Intercom API, as another Intercom client would make it. */
+    async intercomApi<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+      const response = await fetch(`${sim.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${sim.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
+      return (await response.json()) as T;
+    },
+    /** Calls the simulator answered, by endpoint template and status. */
+    async simCalls(): Promise<number> {
+      const stats = await sim.control<{ total: number }>('GET', 'stats');
+      return stats.total;
+    },
     /** Every contact the simulator holds, with how many writes it took. */
     simContacts: async (): Promise<SimContact[]> => {
       const body = await sim.control<{ contacts: { contact: SimContact; writes: number }[] }>(

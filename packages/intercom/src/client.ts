@@ -78,6 +78,8 @@ export function createIntercomClient(options: IntercomClientOptions) {
         ),
       ),
 
+    unarchiveContact: (id: string) => call(() => sdk.contacts.unarchive({ contact_id: id })),
+
     deleteContact: (id: string) => call(() => sdk.contacts.delete({ contact_id: id })),
 
     getContact: (id: string): Promise<IntercomContact> =>

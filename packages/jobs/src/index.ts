@@ -12,7 +12,14 @@
  * - window: Intercom's 10 s rate-limit interval, aligned to epoch seconds.
  */
 export { createProducerConnection, createWorkerConnection, waitUntilReady } from './connection.ts';
-export { contactUpsertJobId, shortHash, webhookJobId } from './job-ids.ts';
+export {
+  type ContactSnapshot,
+  type ContactState,
+  contactKeyHash,
+  createContactState,
+  payloadHash,
+} from './contact-state.ts';
+export { contactDedupId, contactUpsertJobId, shortHash, webhookJobId } from './job-ids.ts';
 export { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 export {
   createProducer,

@@ -19,3 +19,8 @@ export function contactUpsertJobId(externalId: string): string {
 export function shortHash(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 16);
 }
+
+/** One deduplication id per contact (per lane's queue): coalescing and no parallel runs. */
+export function contactDedupId(externalId: string): string {
+  return `contact-${createHash('sha256').update(externalId).digest('hex').slice(0, 32)}`;
+}

@@ -1,7 +1,8 @@
 import { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { contactUpsertJobId, webhookJobId } from './job-ids.ts';
+import { createContactState } from './contact-state.ts';
+import { contactDedupId, contactUpsertJobId, webhookJobId } from './job-ids.ts';
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 import { JobNames, type Lane, QueueNames } from './queues.ts';
 import type { ContactInput, ContactUpsertJob } from './schemas/contact.ts';
@@ -41,13 +42,17 @@ export function createProducer(options: ProducerOptions) {
     }),
   );
   const queue = (lane: Lane) => queues.get(lane) as Queue;
+  const contactState = createContactState(options.connection, options.prefix);
   const withDeadline = <T>(work: Promise<T>) => deadline(work, storeTimeoutMs);
 
   return {
     /**
-     * One job per contact, added concurrently (ioredis pipelines them). Each item gets its own
-     * outcome: `addBulk` is not atomic, so a batch can be half stored and only per-item
-     * answers are honest.
+     * Stores each contact's latest data, then makes sure one job will sync it: BullMQ's
+     * deduplication (keepLastIfActive) keeps at most one waiting and one running job per
+     * contact, so a burst of updates to one contact coalesces into one call with the latest
+     * data, and a contact's jobs never run side by side. The answer's jobId is the job that
+     * will carry the change. Items are stored concurrently (ioredis pipelines them) and each
+     * gets its own outcome: a batch can be half stored and only per-item answers are honest.
      */
     async enqueueContactUpserts(
       contacts: readonly ContactInput[],
@@ -56,13 +61,17 @@ export function createProducer(options: ProducerOptions) {
       const receivedAt = Date.now();
       return Promise.all(
         contacts.map(async (contact): Promise<EnqueueItemResult> => {
-          const jobId = contactUpsertJobId(contact.external_id);
           const data: ContactUpsertJob = { contact, receivedAt };
           try {
-            await withDeadline(
-              queue(lane).add(JobNames.contactUpsert, data, { ...DEFAULT_JOB_OPTIONS, jobId }),
+            await withDeadline(contactState.storePending(contact));
+            const job = await withDeadline(
+              queue(lane).add(JobNames.contactUpsert, data, {
+                ...DEFAULT_JOB_OPTIONS,
+                jobId: contactUpsertJobId(contact.external_id),
+                deduplication: { id: contactDedupId(contact.external_id), keepLastIfActive: true },
+              }),
             );
-            return { ok: true, jobId };
+            return { ok: true, jobId: job.id as string };
           } catch (cause) {
             return { ok: false, error: queueUnavailable(cause) };
           }

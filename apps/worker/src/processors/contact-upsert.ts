@@ -1,31 +1,95 @@
-import { isAppError } from '@relay/errors';
+import { AppError, isAppError } from '@relay/errors';
 import type { ContactWrite, IntercomClient } from '@relay/intercom';
-import type { ContactInput, ContactUpsertJob } from '@relay/jobs';
+import {
+  type ContactInput,
+  type ContactState,
+  type ContactUpsertJob,
+  payloadHash,
+} from '@relay/jobs';
+import type { JobContext } from './job-context.ts';
 
-export type ContactUpsertDeps = { intercom: IntercomClient };
+export type ContactUpsertDeps = { intercom: IntercomClient; contacts: ContactState };
 
-export type ContactUpsertResult = { intercomId: string; action: 'created' | 'updated' };
+export type ContactUpsertResult = {
+  intercomId: string | null;
+  /** none: an earlier job already synced the latest data; unchanged: same data as last time. */
+  action: 'created' | 'updated' | 'unchanged' | 'none';
+};
 
 const CONFLICT_ID = /already exists with id=([0-9a-zA-Z]+)/;
+const ARCHIVED_CONFLICT = /archived contact/i;
+/** Longer than any run (three calls at the longest timeout); a re-run of the same job retakes it. */
+const CONTACT_LOCK_MS = 120_000;
+const BUSY_RETRY_MS = 250;
 
 /**
- * Upserts by external_id, so running it twice changes nothing: create directly (search lags
- * writes by minutes, so search-then-create races); on 409 take the existing id from the
- * message and update it.
+ * Brings Intercom to the contact's latest pending data with as few calls as possible, and so
+ * that running it twice changes nothing:
+ * - nothing pending (an earlier job synced it) or the same data as last synced → no call;
+ * - known Intercom id → one update (a 404 means it was deleted there: forget it and create);
+ * - otherwise create directly (search lags writes by minutes, so search-then-create races);
+ *   on 409 take the id from the message, unarchive if archived, and update.
+ * One job per contact runs at a time (lock), across lanes and processes.
  */
 export async function contactUpsert(
   job: ContactUpsertJob,
   deps: ContactUpsertDeps,
+  context: JobContext,
 ): Promise<ContactUpsertResult> {
-  const body = toContactWrite(job.contact);
+  const externalId = job.contact.external_id;
+  if (!(await deps.contacts.lock(externalId, context.jobId, CONTACT_LOCK_MS))) {
+    throw new AppError('CONTACT_BUSY', 'another job of this contact is running', {
+      retryAfterMs: BUSY_RETRY_MS,
+    });
+  }
+  try {
+    const state = await deps.contacts.read(externalId);
+    if (!state.pending || !state.pendingSeq) {
+      return { intercomId: state.intercomId ?? null, action: 'none' };
+    }
+    const body = toContactWrite(state.pending);
+    const hash = payloadHash(body);
+    if (state.intercomId && state.syncedHash === hash) {
+      await deps.contacts.finish(externalId, state.pendingSeq);
+      return { intercomId: state.intercomId, action: 'unchanged' };
+    }
+    const result = await write(body, state.intercomId, deps);
+    await deps.contacts.finish(externalId, state.pendingSeq, result.intercomId ?? '', hash);
+    return result;
+  } finally {
+    await deps.contacts.unlock(externalId, context.jobId);
+  }
+}
+
+async function write(
+  body: ContactWrite & { external_id: string },
+  knownId: string | undefined,
+  deps: ContactUpsertDeps,
+): Promise<ContactUpsertResult> {
+  const { external_id: externalId, ...changes } = body; // external_id never changes
+  if (knownId) {
+    try {
+      return {
+        intercomId: (await deps.intercom.updateContact(knownId, changes)).id,
+        action: 'updated',
+      };
+    } catch (error) {
+      if (!(isAppError(error) && error.status === 404)) throw error;
+      await deps.contacts.forgetId(externalId);
+    }
+  }
   try {
     const created = await deps.intercom.createContact(body);
+    await deps.contacts.rememberId(externalId, created.id);
     return { intercomId: created.id, action: 'created' };
   } catch (error) {
     const existingId =
       isAppError(error) && error.status === 409 ? conflictId(error.message) : undefined;
     if (!existingId) throw error;
-    const { external_id: _immutable, ...changes } = body;
+    await deps.contacts.rememberId(externalId, existingId);
+    if (ARCHIVED_CONFLICT.test(error instanceof Error ? error.message : '')) {
+      await deps.intercom.unarchiveContact(existingId);
+    }
     const updated = await deps.intercom.updateContact(existingId, changes);
     return { intercomId: updated.id, action: 'updated' };
   }
@@ -35,8 +99,8 @@ export function conflictId(message: string): string | undefined {
   return CONFLICT_ID.exec(message)?.[1];
 }
 
-function toContactWrite(contact: ContactInput): ContactWrite {
-  const body: ContactWrite = { external_id: contact.external_id };
+function toContactWrite(contact: ContactInput): ContactWrite & { external_id: string } {
+  const body: ContactWrite & { external_id: string } = { external_id: contact.external_id };
   if (contact.role !== undefined) body.role = contact.role;
   if (contact.email !== undefined) body.email = contact.email;
   if (contact.phone !== undefined) body.phone = contact.phone;

@@ -1,11 +1,13 @@
 import { type JobName, JobNames } from '@relay/jobs';
 import type { ContactUpsertDeps } from './contact-upsert.ts';
 import { contactUpsert } from './contact-upsert.ts';
+import type { JobContext } from './job-context.ts';
 import { webhookProcess } from './webhook-process.ts';
 
+export type { JobContext } from './job-context.ts';
 export type ProcessorDeps = ContactUpsertDeps;
 
-export type Processor = (data: never, deps: ProcessorDeps) => Promise<unknown>;
+export type Processor = (data: never, deps: ProcessorDeps, context: JobContext) => Promise<unknown>;
 
 /** Every job name has exactly one processor; a new job name fails typecheck until it has one. */
 export const processors = {

@@ -44,6 +44,11 @@ export const ContactBatch = Type.Object(
 );
 export type ContactBatch = Static<typeof ContactBatch>;
 
+/**
+ * The contact as pushed when the job was created. The worker syncs the contact's latest
+ * pending data instead (see contact-state.ts), which includes later pushes coalesced into
+ * this job; this copy stays for inspection and dead-letter triage.
+ */
 export type ContactUpsertJob = {
   contact: ContactInput;
   /** When the ingress accepted it (ms since epoch). */

@@ -1,0 +1,137 @@
+import { waitFor } from '@relay/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWorkerHarness } from './worker-harness.ts';
+
+let harness: Awaited<ReturnType<typeof startWorkerHarness>> | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+type Contact = { id: string; external_id: string | null; name: string | null };
+
+async function jobResult(jobId: string | undefined) {
+  const job = await harness?.syncQueue.getJob(jobId ?? '');
+  return { state: await job?.getState(), value: job?.returnvalue, attempts: job?.attemptsMade };
+}
+
+describe('contact.upsert makes as few calls as the result needs', () => {
+  it('takes the id from a 409 when the contact exists only in Intercom, then updates it', async () => {
+    harness = await startWorkerHarness();
+    const existing = await harness.intercomApi<Contact>('POST', '/contacts', {
+      external_id: 'crm-409',
+      name: 'Before',
+    });
+    const before = await harness.simCalls();
+    const [result] = await harness.producer.enqueueContactUpserts([
+      { external_id: 'crm-409', name: 'After' },
+    ]);
+    await harness.drained();
+    expect(await jobResult(result?.ok ? result.jobId : undefined)).toMatchObject({
+      state: 'completed',
+      value: { intercomId: existing.id, action: 'updated' },
+    });
+    expect((await harness.simCalls()) - before).toBe(2); // create → 409, update
+    expect(await harness.simContacts()).toMatchObject([{ id: existing.id, name: 'After' }]);
+  });
+
+  it('unarchives an archived contact before updating it', async () => {
+    harness = await startWorkerHarness();
+    const existing = await harness.intercomApi<Contact>('POST', '/contacts', {
+      external_id: 'crm-archived',
+      name: 'Before',
+    });
+    await harness.intercomApi('POST', `/contacts/${existing.id}/archive`);
+    await harness.producer.enqueueContactUpserts([{ external_id: 'crm-archived', name: 'Back' }]);
+    await harness.drained();
+    const [entry] = (
+      await harness.sim.control<{ contacts: { contact: Contact; archived: boolean }[] }>(
+        'GET',
+        'contacts',
+      )
+    ).contacts;
+    expect(entry).toMatchObject({ archived: false, contact: { id: existing.id, name: 'Back' } });
+  });
+
+  it('updates a known contact in one call, and makes no call for data already synced', async () => {
+    harness = await startWorkerHarness();
+    await harness.producer.enqueueContactUpserts([{ external_id: 'crm-map', name: 'One' }]);
+    await harness.drained();
+    const afterCreate = await harness.simCalls();
+
+    const [changed] = await harness.producer.enqueueContactUpserts([
+      { external_id: 'crm-map', name: 'Two' },
+    ]);
+    await harness.drained();
+    expect((await harness.simCalls()) - afterCreate).toBe(1);
+    expect((await jobResult(changed?.ok ? changed.jobId : undefined)).value).toMatchObject({
+      action: 'updated',
+    });
+
+    const [same] = await harness.producer.enqueueContactUpserts([
+      { external_id: 'crm-map', name: 'Two' },
+    ]);
+    await harness.drained();
+    expect((await harness.simCalls()) - afterCreate).toBe(1);
+    expect((await jobResult(same?.ok ? same.jobId : undefined)).value).toMatchObject({
+      action: 'unchanged',
+    });
+  });
+
+  it('creates again when a known contact was deleted in Intercom', async () => {
+    harness = await startWorkerHarness();
+    await harness.producer.enqueueContactUpserts([{ external_id: 'crm-gone', name: 'One' }]);
+    await harness.drained();
+    const [first] = await harness.simContacts();
+    await harness.intercomApi('DELETE', `/contacts/${first?.id}`);
+    await harness.producer.enqueueContactUpserts([{ external_id: 'crm-gone', name: 'Two' }]);
+    await harness.drained();
+    const contacts = await harness.simContacts();
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]).toMatchObject({ external_id: 'crm-gone', name: 'Two' });
+    expect(contacts[0]?.id).not.toBe(first?.id);
+  });
+
+  it('coalesces updates queued for one contact into one call with the latest data', async () => {
+    harness = await startWorkerHarness([], {}, { autostart: false });
+    const results = [];
+    for (const name of ['v1', 'v2', 'v3', 'v4', 'v5']) {
+      results.push(
+        ...(await harness.producer.enqueueContactUpserts([{ external_id: 'crm-c', name }])),
+      );
+    }
+    const jobIds = new Set(results.map((result) => (result.ok ? result.jobId : 'rejected')));
+    expect(jobIds.size).toBe(1); // every push points at the one job that carries it
+    harness.runtime.start();
+    await harness.drained();
+    expect(await harness.simCalls()).toBe(1);
+    expect(await harness.simContacts()).toMatchObject([{ external_id: 'crm-c', name: 'v5' }]);
+  });
+
+  it('never runs two jobs of one contact at once: pushes during a run make one follow-up', async () => {
+    harness = await startWorkerHarness(['--latency-ms', '400']);
+    const [first] = await harness.producer.enqueueContactUpserts([
+      { external_id: 'crm-s', name: 'v1' },
+    ]);
+    const firstId = first?.ok ? first.jobId : '';
+    await waitFor(
+      async () => (await harness?.syncQueue.getJob(firstId))?.getState(),
+      (state) => state === 'active',
+      5_000,
+    );
+    const during = [];
+    for (const name of ['v2', 'v3', 'v4']) {
+      during.push(
+        ...(await harness.producer.enqueueContactUpserts([{ external_id: 'crm-s', name }])),
+      );
+    }
+    await harness.drained();
+    const journal = await harness.sim.control<{ entries: { method: string; path: string }[] }>(
+      'GET',
+      'journal',
+    );
+    const writes = journal.entries.filter((entry) => entry.path.startsWith('/contacts'));
+    expect(writes.map((entry) => entry.method)).toEqual(['POST', 'PUT']); // create, one update
+    expect(await harness.simContacts()).toMatchObject([{ external_id: 'crm-s', name: 'v4' }]);
+  });
+});
