@@ -29,6 +29,11 @@ Webhooks
   --webhook-secret S            client secret for X-Hub-Signature            (default sim-client-secret)
   --webhook-retry-delay-ms N    delay before the one retry of a failure      (default 60000)
   --webhook-timeout-ms N        delivery timeout                             (default 5000)
+  --webhook-throttle-delay-ms N first re-send delay after a 429, doubling      (default 60000)
+  --webhook-throttle-max-ms N   a notification held longer by 429s is dropped (default 7200000)
+  --webhook-pause-errors N      more consecutive errors on a topic pause it  (default 1000)
+  --webhook-pause-window-ms N   ...if they fall within this window           (default 900000)
+  --webhook-pause-ms N          how long a paused topic stays paused         (default 900000)
 Faults (the start-up baseline; change at run time with POST /__sim/faults)
   --latency-ms N                latency added to every API call              (default 0)
   --latency-max-ms M            with --latency-ms N: uniform between N and M

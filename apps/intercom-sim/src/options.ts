@@ -27,6 +27,16 @@ export type SimulatorOptions = {
   webhookRetryDelayMs?: number;
   /** Delivery timeout (Intercom: 5 s). @defaultValue 5000 */
   webhookTimeoutMs?: number;
+  /** First re-send delay after a 429 (Intercom: 1 min), doubling per 429. @defaultValue 60000 */
+  webhookThrottleDelayMs?: number;
+  /** Longest a notification is held by 429s before it is dropped (Intercom: 2 h). */
+  webhookThrottleMaxMs?: number;
+  /** Consecutive errors on a topic beyond which it pauses (Intercom: 1,000). */
+  webhookPauseErrors?: number;
+  /** Window those errors must fall in (Intercom: 15 min). @defaultValue 900000 */
+  webhookPauseWindowMs?: number;
+  /** How long a topic stays paused (Intercom: 15 min). @defaultValue 900000 */
+  webhookPauseMs?: number;
   /** How long a write takes to become visible to search. @defaultValue 0 */
   searchLagMs?: number;
   /** Contacts present from the start (no webhooks, searchable at once). @defaultValue [] */
@@ -65,6 +75,11 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     webhookSecret: options.webhookSecret ?? 'sim-client-secret',
     webhookRetryDelayMs: options.webhookRetryDelayMs ?? 60_000,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 5_000,
+    webhookThrottleDelayMs: options.webhookThrottleDelayMs ?? 60_000,
+    webhookThrottleMaxMs: options.webhookThrottleMaxMs ?? 7_200_000,
+    webhookPauseErrors: options.webhookPauseErrors ?? 1_000,
+    webhookPauseWindowMs: options.webhookPauseWindowMs ?? 900_000,
+    webhookPauseMs: options.webhookPauseMs ?? 900_000,
     searchLagMs: options.searchLagMs ?? 0,
     seedContacts: options.seedContacts ?? [],
     customAttributes: options.customAttributes ?? [],

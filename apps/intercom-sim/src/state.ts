@@ -35,6 +35,13 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
     workspaceId,
     retryDelayMs: options.webhookRetryDelayMs,
     timeoutMs: options.webhookTimeoutMs,
+    limits: {
+      throttleDelayMs: options.webhookThrottleDelayMs,
+      throttleMaxMs: options.webhookThrottleMaxMs,
+      pauseErrorThreshold: options.webhookPauseErrors,
+      pauseWindowMs: options.webhookPauseWindowMs,
+      pauseMs: options.webhookPauseMs,
+    },
     now,
   });
   const contactIndex = createSearchIndex<ContactRecord>({ lagMs: options.searchLagMs, now });

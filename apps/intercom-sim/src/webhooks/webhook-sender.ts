@@ -1,6 +1,7 @@
 import { createRingBuffer } from '../lib/ring-buffer.ts';
 import { createNotification, type Notification } from './notification.ts';
 import { hubSignature } from './signature.ts';
+import { createSubscription, type DeliveryLimits, type Subscription } from './subscription.ts';
 
 export type WebhookSenderOptions = {
   urls: string[];
@@ -8,6 +9,7 @@ export type WebhookSenderOptions = {
   workspaceId: string;
   retryDelayMs: number;
   timeoutMs: number;
+  limits: DeliveryLimits;
   now: () => number;
 };
 
@@ -23,24 +25,51 @@ export type DeliveryRecord = {
   at: number;
 };
 
+/** One notification on its way to one receiver. */
+type Delivery = {
+  subscription: Subscription;
+  notification: Notification;
+  /** Failed attempts so far (429 and 410 are not failures: they have their own rules). */
+  failures: number;
+  /** 429 answers so far, and the total delay they have cost. */
+  throttles: number;
+  throttledForMs: number;
+};
+
+const emptyCounts = () => ({
+  emitted: 0,
+  sent: 0,
+  failed: 0,
+  retried: 0,
+  dropped: 0,
+  throttled: 0,
+  disabled: 0,
+  paused: 0,
+  skipped: 0,
+});
+
 /**
- * Delivers notifications like Intercom: 5 s timeout, a failed delivery (non-2xx or no answer)
- * is retried once after `retryDelayMs`, then dropped. Deliveries never block the API answer.
+ * Delivers notifications like Intercom: 5 s timeout; a failure (non-2xx or no answer) is
+ * retried once after `retryDelayMs`, then dropped. A 410 disables the receiver's subscription
+ * (nothing more is sent to it); a 429 re-sends after `throttleDelayMs`, doubling each time,
+ * and drops the notification once it would be held longer than `throttleMaxMs`; more than
+ * `pauseErrorThreshold` consecutive errors on a topic within `pauseWindowMs` pause that topic
+ * for `pauseMs`. What a disabled subscription or a paused topic does not send is `skipped`.
+ * Deliveries never block the API answer.
  */
 export function createWebhookSender(options: WebhookSenderOptions) {
-  const counts = { emitted: 0, sent: 0, failed: 0, retried: 0, dropped: 0 };
+  const { limits, now } = options;
+  const counts = emptyCounts();
   const deliveries = createRingBuffer<DeliveryRecord>(1000);
   const retryTimers = new Set<NodeJS.Timeout>();
+  let subscriptions = options.urls.map((url) => createSubscription(url, limits));
   let inFlight = new AbortController();
   /** Bumped by stop(): deliveries from before it end silently, without retry or count. */
   let generation = 0;
   let active = 0;
 
-  async function deliver(url: string, notification: Notification): Promise<void> {
+  async function post(url: string, notification: Notification) {
     const body = JSON.stringify(notification);
-    const startedIn = generation;
-    let status: number | null = null;
-    let error: string | null = null;
     active++;
     try {
       const response = await fetch(url, {
@@ -53,50 +82,101 @@ export function createWebhookSender(options: WebhookSenderOptions) {
         },
         signal: AbortSignal.any([inFlight.signal, AbortSignal.timeout(options.timeoutMs)]),
       });
-      status = response.status;
       await response.body?.cancel();
+      return { status: response.status, error: null };
     } catch (err) {
-      error =
-        err instanceof Error
-          ? err.cause instanceof Error
-            ? err.cause.message
-            : err.message
-          : String(err);
+      return { status: null, error: errorMessage(err) };
     } finally {
       active--;
     }
-    if (startedIn !== generation) return;
-    const ok = status !== null && status >= 200 && status < 300;
-    const attempt = notification.delivery_attempts;
-    const { id: notificationId, topic } = notification;
-    deliveries.push({ notificationId, topic, url, attempt, status, error, ok, at: options.now() });
-    if (ok) counts.sent++;
-    else afterFailure(url, notification);
   }
 
-  function afterFailure(url: string, notification: Notification) {
+  async function deliver(delivery: Delivery): Promise<void> {
+    const { subscription, notification } = delivery;
+    const { topic } = notification;
+    if (subscription.isDisabled() || subscription.isPaused(topic, now())) {
+      counts.skipped++;
+      return;
+    }
+    const startedIn = generation;
+    const { status, error } = await post(subscription.url, notification);
+    if (startedIn !== generation) return;
+    const ok = status !== null && status >= 200 && status < 300;
+    deliveries.push({
+      notificationId: notification.id,
+      topic,
+      url: subscription.url,
+      attempt: notification.delivery_attempts,
+      status,
+      error,
+      ok,
+      at: now(),
+    });
+    if (ok) {
+      counts.sent++;
+      subscription.recordSuccess(topic);
+    } else if (status === 410) {
+      counts.disabled++;
+      subscription.disable(now());
+    } else if (status === 429) {
+      throttle(delivery);
+    } else {
+      fail(delivery);
+    }
+  }
+
+  function throttle(delivery: Delivery) {
+    counts.throttled++;
+    const delayMs = limits.throttleDelayMs * 2 ** delivery.throttles;
+    if (delivery.throttledForMs + delayMs > limits.throttleMaxMs) {
+      counts.dropped++;
+      return;
+    }
+    later(delayMs, {
+      ...delivery,
+      throttles: delivery.throttles + 1,
+      throttledForMs: delivery.throttledForMs + delayMs,
+    });
+  }
+
+  function fail(delivery: Delivery) {
     counts.failed++;
-    if (notification.delivery_attempts >= 2) {
+    if (delivery.subscription.recordError(delivery.notification.topic, now())) counts.paused++;
+    if (delivery.failures >= 1) {
       counts.dropped++;
       return;
     }
     counts.retried++;
+    later(options.retryDelayMs, { ...delivery, failures: delivery.failures + 1 });
+  }
+
+  /** Sends the delivery again after `delayMs`, as the next attempt. */
+  function later(delayMs: number, delivery: Delivery) {
+    const { notification } = delivery;
+    const next = { ...notification, delivery_attempts: notification.delivery_attempts + 1 };
     const timer = setTimeout(() => {
       retryTimers.delete(timer);
-      void deliver(url, { ...notification, delivery_attempts: 2 });
-    }, options.retryDelayMs);
+      void deliver({ ...delivery, notification: next });
+    }, delayMs);
     retryTimers.add(timer);
   }
 
   return {
     /** Sends one notification to every receiver; returns it (with its id) at once. */
     emit(topic: string, item: unknown): Notification {
-      const notification = createNotification(options.workspaceId, topic, item, options.now());
+      const notification = createNotification(options.workspaceId, topic, item, now());
       counts.emitted++;
-      for (const url of options.urls) void deliver(url, notification);
+      for (const subscription of subscriptions) {
+        void deliver({ subscription, notification, failures: 0, throttles: 0, throttledForMs: 0 });
+      }
       return notification;
     },
-    stats: () => ({ ...counts, pendingRetries: retryTimers.size, inFlight: active }),
+    stats: () => ({
+      ...counts,
+      pendingRetries: retryTimers.size,
+      inFlight: active,
+      subscriptions: subscriptions.map((s) => s.view(now())),
+    }),
     deliveries: () => deliveries.toArray(),
     /** Cancels pending retries (counted as dropped) and in-flight deliveries. */
     stop() {
@@ -107,12 +187,19 @@ export function createWebhookSender(options: WebhookSenderOptions) {
       inFlight.abort();
       inFlight = new AbortController();
     },
+    /** Also re-enables disabled subscriptions and resumes paused topics. */
     reset() {
       this.stop();
-      for (const key of Object.keys(counts) as Array<keyof typeof counts>) counts[key] = 0;
+      Object.assign(counts, emptyCounts());
       deliveries.clear();
+      subscriptions = options.urls.map((url) => createSubscription(url, limits));
     },
   };
+}
+
+function errorMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error ? err.cause.message : err.message;
 }
 
 export type WebhookSender = ReturnType<typeof createWebhookSender>;
