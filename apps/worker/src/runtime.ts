@@ -24,6 +24,8 @@ const LANE_PRIORITY = Object.keys(QueueNames) as Lane[];
  */
 const HONOUR_MANUAL_RATE_LIMITS = { max: 1_000_000, duration: 1_000 };
 
+const MAX_STALLED_RUNS = 5;
+
 const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /**
@@ -91,6 +93,10 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
         limiter: HONOUR_MANUAL_RATE_LIMITS,
         lockDuration: config.jobLockMs,
         stalledInterval: config.jobLockMs,
+        // A job whose worker died is run again; every effect is idempotent, so several
+        // crashes in a row (a rolling restart under load) must not fail it. A job that itself
+        // kills its worker still ends in the failed set after this many tries.
+        maxStalledCount: MAX_STALLED_RUNS,
         autorun: false,
       },
     );
