@@ -5,6 +5,7 @@ import { registerCompanyRoutes } from './companies/company-routes.ts';
 import { registerContactCompanyRoutes } from './companies/contact-company-routes.ts';
 import { registerContactRoutes } from './contacts/contact-routes.ts';
 import { registerContactSearchRoutes } from './contacts/contact-search-routes.ts';
+import { registerClockControlRoutes } from './control/clock-control-routes.ts';
 import { registerControlRoutes } from './control/control-routes.ts';
 import { registerConversationControlRoutes } from './control/conversation-control-routes.ts';
 import { createConversationActions } from './conversations/conversation-actions.ts';
@@ -61,6 +62,7 @@ export function buildSimulator(options: SimulatorOptions = {}) {
   registerArticleRoutes(app, state);
   registerCollectionRoutes(app, state);
   registerControlRoutes(app, state);
+  registerClockControlRoutes(app, state);
   registerConversationControlRoutes(app, state, conversationActions);
   return { app, state, routes };
 }

@@ -37,6 +37,7 @@ const flags = {
   'error-rate': { type: 'string', multiple: true },
   faults: { type: 'string' },
   'journal-limit': { type: 'string' },
+  'clock-control': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -70,6 +71,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     webhookPauseWindowMs: int('webhook-pause-window-ms', values['webhook-pause-window-ms'], 1),
     webhookPauseMs: int('webhook-pause-ms', values['webhook-pause-ms']),
     journalLimit: int('journal-limit', values['journal-limit'], 1),
+    clockControl: values['clock-control'] ?? false,
     logger: values.log ?? false,
     customAttributes: values['custom-attribute']?.map((spec) =>
       parseCustomAttribute(spec, problems),

@@ -50,6 +50,11 @@ export type SimulatorOptions = {
   strictCustomAttributes?: boolean;
   /** Faults active from the start; `DELETE /__sim/faults` and reset return to these. */
   faults?: FaultConfig;
+  /**
+   * Let `POST /__sim/clock` set, advance or freeze the simulator's clock (windows, timestamps,
+   * search lag, webhook pauses). @defaultValue false
+   */
+  clockControl?: boolean;
   /** Journal entries kept (oldest dropped first). @defaultValue 5000 */
   journalLimit?: number;
   /** Fastify logger (to stderr when run from the CLI). @defaultValue false */
@@ -85,6 +90,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     customAttributes: options.customAttributes ?? [],
     strictCustomAttributes: options.strictCustomAttributes ?? false,
     faults: options.faults ?? {},
+    clockControl: options.clockControl ?? false,
     journalLimit: options.journalLimit ?? 5_000,
     logger: options.logger ?? false,
     now: options.now ?? Date.now,

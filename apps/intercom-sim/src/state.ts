@@ -12,6 +12,7 @@ import { createFaultInjector } from './faults/fault-injector.ts';
 import { createArticleStore, createCollectionStore } from './help-center/help-center-stores.ts';
 import { createCallRecorder } from './http/call-recorder.ts';
 import { createObjectIdGenerator } from './lib/object-id.ts';
+import { createSimClock } from './lib/sim-clock.ts';
 import { createCallStats } from './observability/call-stats.ts';
 import { createJournal } from './observability/journal.ts';
 import { resolveOptions, type SimulatorOptions } from './options.ts';
@@ -23,7 +24,10 @@ import { createWebhookSender } from './webhooks/webhook-sender.ts';
 
 /** Everything the simulator holds; routes and control routes work on this. */
 export function createSimulatorState(input: SimulatorOptions = {}) {
-  const options = resolveOptions(input);
+  const resolved = resolveOptions(input);
+  // Every part of the simulator reads time through this clock, which /__sim/clock can move.
+  const clock = createSimClock(resolved.now);
+  const options = { ...resolved, now: clock.now };
   const { now, workspaceId } = options;
   const newId = createObjectIdGenerator(now);
   const nowSeconds = () => Math.floor(now() / 1000);
@@ -88,6 +92,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
 
   const state = {
     options,
+    clock,
     startedAt: now(),
     newId,
     appIdByToken: new Map(options.tokens.map((grant) => [grant.token, grant.appId])),
@@ -149,6 +154,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
       stats.reset();
       journal.clear();
       state.faults.clear();
+      clock.reset();
       seed();
     },
   };
