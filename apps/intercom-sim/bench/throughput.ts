@@ -1,66 +1,136 @@
 /**
- * Requests per second the simulator sustains for simple authenticated calls (GET /contacts/{id}
- * and POST /contacts), with the rate limit raised out of the way. Run:
- *   node apps/intercom-sim/bench/throughput.ts [seconds] [concurrency]
- * The client shares the machine, so the figure is a floor for the server alone.
+ * Throughput of the simulator for simple calls, GET /me and POST /contacts, measured with
+ * autocannon against the simulator started as its own process (the CLI), next to a baseline
+ * measured in the same run: a bare node:http server answering the same JSON. Run:
+ *   pnpm --filter intercom-sim bench [-- --duration 10 --connections 50]
+ * With `taskset`, the server is pinned to core 0 and autocannon to core 1, so the figure is
+ * what one core serves. Rate limits are raised out of the way.
  */
-import { Agent, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { buildSimulator } from '../src/app.ts';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { pinToCore, startServerProcess } from './server-process.ts';
 
-const seconds = Number(process.argv[2] ?? 3);
-const concurrency = Number(process.argv[3] ?? 32);
+const { values } = parseArgs({
+  options: { duration: { type: 'string' }, connections: { type: 'string' } },
+});
+const duration = Number(values.duration ?? 10);
+const connections = Number(values.connections ?? 50);
+const target = 5_000;
+// Autocannon (this process) on core 1, the servers on core 0.
+const pinning = pinToCore(process.pid, 1);
 
-const { app } = buildSimulator({ rateLimit: 1e9, workspaceRateLimit: 1e9 });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const { port } = app.server.address() as AddressInfo;
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-const headers = { authorization: 'Bearer sim-token', 'content-type': 'application/json' };
+const script = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const headers = {
+  authorization: 'Bearer sim-token',
+  'content-type': 'application/json',
+  'intercom-version': '2.14',
+};
 
-function call(
-  method: string,
-  path: string,
-  body?: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+type Endpoint = { name: string; method: 'GET' | 'POST'; path: string; body?: string };
+const endpoints: Endpoint[] = [
+  { name: 'GET /me', method: 'GET', path: '/me' },
+  // [<id>] is replaced by a fresh id per request: every POST creates a new contact.
+  { name: 'POST /contacts', method: 'POST', path: '/contacts', body: '{"external_id":"b-[<id>]"}' },
+];
+
+async function measure(url: string, endpoint: Endpoint) {
+  const run = (seconds: number) =>
+    autocannon({
+      url: `${url}${endpoint.path}`,
+      method: endpoint.method,
+      headers,
+      ...(endpoint.body ? { body: endpoint.body, idReplacement: true } : {}),
+      connections,
+      duration: seconds,
     });
-    req.on('error', reject);
-    req.end(body);
-  });
+  await run(2); // warm-up: JIT, sockets
+  const result = await run(duration);
+  return {
+    rps: Math.round(result.requests.average),
+    p99: result.latency.p99,
+    bad: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
-const created = await call('POST', '/contacts', JSON.stringify({ external_id: 'bench-0' }));
-const contactId = (JSON.parse(created.text) as { id: string }).id;
-
-async function run(label: string, next: (i: number) => Promise<{ status: number }>) {
-  let done = 0;
-  let failed = 0;
-  const deadline = Date.now() + seconds * 1000;
-  const started = Date.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < deadline) {
-        const { status } = await next(done);
-        done++;
-        if (status !== 200) failed++;
-      }
-    }),
-  );
-  const rate = Math.round(done / ((Date.now() - started) / 1000));
-  console.log(`${label}: ${rate} req/s (${done} requests, ${failed} not 200)`);
-}
-
-await run('GET /contacts/{id}', () => call('GET', `/contacts/${contactId}`));
-let n = 0;
-await run('POST /contacts', () =>
-  call('POST', '/contacts', JSON.stringify({ external_id: `bench-${++n}` })),
+const simulator = await startServerProcess(
+  script('../src/main.ts'),
+  ['--port', '0', '--rate-limit', '1000000000', '--workspace-rate-limit', '1000000000'],
+  { cpu: pinning ? 0 : null },
 );
-agent.destroy();
-await app.close();
+const sample = async (endpoint: Endpoint) => {
+  const response = await fetch(`${simulator.url}${endpoint.path}`, {
+    method: endpoint.method,
+    headers,
+    ...(endpoint.body ? { body: endpoint.body.replace('[<id>]', 'sample') } : {}),
+  });
+  return response.text();
+};
+const [meBody, contactBody] = await Promise.all(endpoints.map(sample));
+
+const rows: string[][] = [];
+let failed = false;
+try {
+  const simResults = [];
+  for (const endpoint of endpoints) simResults.push(await measure(simulator.url, endpoint));
+  await simulator.stop();
+
+  const baseline = await startServerProcess(script('./baseline-server.ts'), [], {
+    cpu: pinning ? 0 : null,
+    env: { BASELINE_ME: meBody ?? '{}', BASELINE_CONTACT: contactBody ?? '{}' },
+  });
+  try {
+    for (const [i, endpoint] of endpoints.entries()) {
+      const sim = simResults[i];
+      const base = await measure(baseline.url, endpoint);
+      if (!sim) continue;
+      failed ||= sim.bad > 0 || base.bad > 0;
+      rows.push([
+        endpoint.name,
+        sim.rps.toLocaleString('en-US'),
+        `${sim.p99} ms`,
+        base.rps.toLocaleString('en-US'),
+        `${base.p99} ms`,
+        `${((sim.rps / base.rps) * 100).toFixed(0)} %`,
+        sim.rps >= target ? 'yes' : 'NO',
+        String(sim.bad + base.bad),
+      ]);
+    }
+  } finally {
+    await baseline.stop();
+  }
+} finally {
+  await simulator.stop();
+}
+
+const heading = [
+  'endpoint',
+  'sim req/s',
+  'sim P99',
+  'baseline req/s',
+  'baseline P99',
+  'sim/baseline',
+  `≥ ${target}/s`,
+  'errors',
+];
+console.log(
+  `intercom-sim throughput: ${duration} s per run, ${connections} connections, node ${process.version}, ` +
+    (pinning ? 'server on core 0, autocannon on core 1' : 'no core pinning'),
+);
+printTable([heading, ...rows]);
+if (failed) {
+  console.error('some answers were not 2xx (or errored): the figures are not valid');
+  process.exitCode = 1;
+}
+
+/** Markdown table, so the output can go into BENCHMARKS.md as is. */
+function printTable(table: string[][]) {
+  const widths =
+    table[0]?.map((_, col) => Math.max(...table.map((row) => row[col]?.length ?? 0))) ?? [];
+  const line = (row: string[]) =>
+    `| ${row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join(' | ')} |`;
+  const [head, ...body] = table;
+  console.log(line(head ?? []));
+  console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  for (const row of body) console.log(line(row));
+}
