@@ -10,7 +10,8 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'run'; port: number; host: string; seedFile: string | null; options: SimulatorOptions };
 
-const flags = {
+/** Every flag the CLI takes (the README's flag table and `--help` list them all). */
+export const cliFlags = {
   port: { type: 'string' },
   host: { type: 'string' },
   log: { type: 'boolean' },
@@ -43,7 +44,7 @@ const flags = {
 
 /** Parses the command line; throws one Error listing every problem found. */
 export function parseCliArgs(argv: string[]): CliCommand {
-  const { values } = parseArgs({ args: argv, options: flags, strict: true });
+  const { values } = parseArgs({ args: argv, options: cliFlags, strict: true });
   if (values.help) return { kind: 'help' };
   const problems: string[] = [];
   const int = (name: string, value: string | undefined, min = 0): number | undefined => {

@@ -39,6 +39,7 @@ Faults (the start-up baseline; change at run time with POST /__sim/faults)
   --latency-max-ms M            with --latency-ms N: uniform between N and M
   --error-rate STATUS=P         answer STATUS with probability P; repeatable (e.g. 503=0.3)
   --faults JSON                 any fault config, e.g. '{"hangRate":0.1}'
+Control API (/__sim/)
   --journal-limit N             journal entries kept                         (default 5000)
   --clock-control               let POST /__sim/clock set, advance or freeze the clock (default off)
   --help                        this text

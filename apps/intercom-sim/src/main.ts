@@ -1,8 +1,9 @@
+#!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { buildSimulator } from './app.ts';
 import { parseCliArgs } from './cli-args.ts';
 import { helpText } from './cli-help.ts';
-import { parseSeedFile } from './contacts/contact-seed.ts';
+import { parseSeedFile } from './seed/seed-file.ts';
 
 /** The CLI: build, listen, print one "listening" line on stdout, close cleanly on signals. */
 async function main(): Promise<void> {
@@ -11,10 +12,10 @@ async function main(): Promise<void> {
     process.stdout.write(helpText);
     return;
   }
-  const seedContacts = command.seedFile
+  const seed = command.seedFile
     ? parseSeedFile(JSON.parse(readFileSync(command.seedFile, 'utf8')))
-    : [];
-  const { app } = buildSimulator({ ...command.options, seedContacts });
+    : undefined;
+  const { app } = buildSimulator({ ...command.options, ...(seed ? { seed } : {}) });
   await app.listen({ port: command.port, host: command.host });
 
   const address = app.server.address();

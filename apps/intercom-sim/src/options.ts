@@ -1,6 +1,6 @@
-import type { SeedContact } from './contacts/contact-seed.ts';
 import type { CustomAttributeDefinition } from './data-attributes/data-attribute-registry.ts';
 import type { FaultConfig } from './faults/fault-config.ts';
+import type { SeedContact, SeedState } from './seed/seed-file.ts';
 
 /** An access token and the private app it belongs to (the app owns a rate-limit bucket). */
 export type TokenGrant = { token: string; appId: string };
@@ -39,7 +39,12 @@ export type SimulatorOptions = {
   webhookPauseMs?: number;
   /** How long a write takes to become visible to search. @defaultValue 0 */
   searchLagMs?: number;
-  /** Contacts present from the start (no webhooks, searchable at once). @defaultValue [] */
+  /**
+   * Tags, companies and contacts present from the start (no webhooks, searchable at once), as
+   * a `--seed` file holds them. @defaultValue nothing
+   */
+  seed?: Partial<SeedState>;
+  /** Shorthand for `seed.contacts` (both are loaded). @defaultValue [] */
   seedContacts?: SeedContact[];
   /** Custom data attributes that exist from the start. @defaultValue [] */
   customAttributes?: CustomAttributeDefinition[];
@@ -65,7 +70,12 @@ export type SimulatorOptions = {
   random?: () => number;
 };
 
-export type ResolvedOptions = Required<Omit<SimulatorOptions, 'faults'>> & { faults: FaultConfig };
+export type ResolvedOptions = Required<
+  Omit<SimulatorOptions, 'faults' | 'seed' | 'seedContacts'>
+> & {
+  faults: FaultConfig;
+  seed: SeedState;
+};
 
 export const defaultToken: TokenGrant = { token: 'sim-token', appId: 'simapp' };
 
@@ -86,7 +96,11 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     webhookPauseWindowMs: options.webhookPauseWindowMs ?? 900_000,
     webhookPauseMs: options.webhookPauseMs ?? 900_000,
     searchLagMs: options.searchLagMs ?? 0,
-    seedContacts: options.seedContacts ?? [],
+    seed: {
+      contacts: [...(options.seed?.contacts ?? []), ...(options.seedContacts ?? [])],
+      companies: options.seed?.companies ?? [],
+      tags: options.seed?.tags ?? [],
+    },
     customAttributes: options.customAttributes ?? [],
     strictCustomAttributes: options.strictCustomAttributes ?? false,
     faults: options.faults ?? {},

@@ -3,7 +3,6 @@ import type { CompanyRecord } from './companies/company-record.ts';
 import { type CompanyChange, createCompanyStore } from './companies/company-store.ts';
 import { companyView } from './companies/company-view.ts';
 import type { ContactRecord } from './contacts/contact-record.ts';
-import { loadSeedContacts } from './contacts/contact-seed.ts';
 import { type ContactChange, createContactStore } from './contacts/contact-store.ts';
 import { createConversationStore } from './conversations/conversation-store.ts';
 import { createDataAttributeRegistry } from './data-attributes/data-attribute-registry.ts';
@@ -18,6 +17,7 @@ import { createJournal } from './observability/journal.ts';
 import { resolveOptions, type SimulatorOptions } from './options.ts';
 import { createRateLimiter } from './rate-limit/rate-limiter.ts';
 import { createSearchIndex } from './search/search-index.ts';
+import { loadSeed } from './seed/seed-loader.ts';
 import { createTagStore } from './tags/tag-store.ts';
 import { contactNotification } from './webhooks/contact-topics.ts';
 import { createWebhookSender } from './webhooks/webhook-sender.ts';
@@ -69,6 +69,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
     companyView(company, workspaceId, companyMembers.count(company.id));
 
   function onCompanyChange({ kind, company }: CompanyChange) {
+    if (seeding) return;
     const item =
       kind === 'deleted'
         ? { type: 'company', id: company.id, company_id: company.company_id }
@@ -77,10 +78,11 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
   }
   const companies = createCompanyStore({ now, newId, onChange: onCompanyChange });
 
+  const tags = createTagStore(now);
   function seed() {
     seeding = true;
     try {
-      loadSeedContacts(contacts, options.seedContacts);
+      loadSeed({ contacts, companies, tags }, options.seed);
     } finally {
       seeding = false;
     }
@@ -111,7 +113,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
     companies,
     companyMembers,
     companyView: viewCompany,
-    tags: createTagStore(now),
+    tags,
     conversations: createConversationStore(now),
     articles: createArticleStore(),
     collections: createCollectionStore(),
@@ -133,7 +135,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
       }
       companyMembers.forget(company.id);
     },
-    /** Back to the start: seeded contacts, empty journal and stats, start-up faults. */
+    /** Back to the start: the seed, empty journal and stats, start-up faults, real time. */
     reset() {
       webhooks.reset();
       for (const store of [

@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../src/cli-args.ts';
+import { helpText } from '../src/cli-help.ts';
 
 const mainPath = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -41,22 +42,49 @@ describe('command line', () => {
     expect(code).toBe(0);
   });
 
-  it('loads contacts from --seed', async () => {
+  it('loads tags, companies and contacts from --seed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'intercom-sim-'));
     try {
-      const seedFile = join(dir, 'contacts.json');
-      writeFileSync(
-        seedFile,
-        JSON.stringify({ contacts: [{ external_id: 'seeded-1', email: 's@example.com' }] }),
-      );
+      const seedFile = join(dir, 'state.json');
+      const seed = {
+        tags: ['vip'],
+        companies: [{ company_id: 'acme', name: 'Acme' }],
+        contacts: [{ external_id: 'seeded-1', companies: ['acme'], tags: ['vip'] }],
+      };
+      writeFileSync(seedFile, JSON.stringify(seed));
       const { ready } = await spawnSimulator(['--port', '0', '--seed', seedFile]);
       const contacts = (await (await fetch(`${ready.url}/__sim/contacts`)).json()) as {
-        contacts: Array<{ contact: { external_id: string } }>;
+        contacts: Array<{ contact: { external_id: string; companies: { total_count: number } } }>;
       };
       expect(contacts.contacts.map((c) => c.contact.external_id)).toEqual(['seeded-1']);
+      expect(contacts.contacts[0]?.contact.companies.total_count).toBe(1);
+      const companies = await fetch(`${ready.url}/companies?company_id=acme`, {
+        headers: { authorization: 'Bearer sim-token' },
+      });
+      expect(((await companies.json()) as { data: Array<{ user_count: number }> }).data).toEqual([
+        expect.objectContaining({ name: 'Acme', user_count: 1 }),
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('declares a relay-sim bin: the CLI, executable, with a node shebang', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const binPath = fileURLToPath(new URL(`../${manifest.bin['relay-sim']}`, import.meta.url));
+    expect(binPath).toBe(mainPath);
+    expect(readFileSync(binPath, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(binPath).mode & 0o111).not.toBe(0);
+    expect(manifest.scripts.start).toBe('node src/main.ts');
+
+    child = spawn(process.execPath, [binPath, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(out).toBe(helpText);
   });
 
   it('parses every flag into simulator options', () => {
@@ -76,6 +104,13 @@ describe('command line', () => {
       '--webhook-url=http://127.0.0.1:1/hook',
       '--webhook-secret=s',
       '--webhook-retry-delay-ms=100',
+      '--webhook-throttle-delay-ms=5',
+      '--webhook-throttle-max-ms=50',
+      '--webhook-pause-errors=3',
+      '--webhook-pause-window-ms=1000',
+      '--webhook-pause-ms=2000',
+      '--clock-control',
+      '--journal-limit=10',
       '--search-lag-ms=2000',
       '--seed=contacts.json',
       '--custom-attribute=plan:string',
@@ -100,6 +135,13 @@ describe('command line', () => {
         webhookUrls: ['http://127.0.0.1:1/hook'],
         webhookSecret: 's',
         webhookRetryDelayMs: 100,
+        webhookThrottleDelayMs: 5,
+        webhookThrottleMaxMs: 50,
+        webhookPauseErrors: 3,
+        webhookPauseWindowMs: 1000,
+        webhookPauseMs: 2000,
+        clockControl: true,
+        journalLimit: 10,
         searchLagMs: 2000,
         logger: true,
         customAttributes: [

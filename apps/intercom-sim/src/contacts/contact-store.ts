@@ -104,7 +104,11 @@ export function createContactStore(deps: ContactStoreDeps) {
     mergedInto: (id: string) => mergedInto.get(id),
 
     /** `fixed` lets seeds keep their ids and timestamps; API creates pass nothing. */
-    create(patch: ContactPatch, fixed: Partial<Pick<ContactRecord, 'id' | 'created_at'>> = {}) {
+    /** `fixed`: what only a seed sets (its own id and time, tags and companies from the start). */
+    create(
+      patch: ContactPatch,
+      fixed: Partial<Pick<ContactRecord, 'id' | 'created_at' | 'tag_ids' | 'company_ids'>> = {},
+    ) {
       const fields = { ...emptyContactFields, ...patch };
       conflictWith(fields);
       const at = fixed.created_at ?? nowSeconds();
@@ -118,8 +122,8 @@ export function createContactStore(deps: ContactStoreDeps) {
         updated_at: at,
         signed_up_at: fields.signed_up_at ?? (fields.role === 'user' ? at : null),
         archived: false,
-        tag_ids: [],
-        company_ids: [],
+        tag_ids: fixed.tag_ids ?? [],
+        company_ids: fixed.company_ids ?? [],
       };
       store(contact);
       deps.onChange({ kind: 'created', contact, previous: null });
