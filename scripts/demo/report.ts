@@ -58,7 +58,11 @@ export function summary(ingress: readonly Sample[], workers: readonly Sample[]):
         .map(([code, n]) => `${code}: ${n}`)
         .join(', '),
     ],
-    ['429s absorbed (no attempt used)', String(sumSamples(workers, 'intercom_rate_limited_total'))],
+    ['Intercom 429s', String(sumSamples(workers, 'intercom_rate_limited_total'))],
+    [
+      'waits for a budget permit (no attempt used)',
+      String(sumSamples(workers, 'relay_jobs_total', { outcome: 'rate_limited' })),
+    ],
     ['P95 Intercom latency', `${(p95 * 1000).toFixed(1)} ms`],
     [
       'webhooks received',

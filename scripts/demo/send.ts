@@ -1,6 +1,12 @@
 import type { ContactItem, SignedWebhook } from './feeds.ts';
 
-export type PushResult = { accepted: number; rejected: number; statuses: Record<string, number> };
+export type PushResult = {
+  accepted: number;
+  rejected: number;
+  statuses: Record<string, number>;
+  /** Distinct jobs carrying the accepted items (updates to one contact share a job). */
+  jobIds: Set<string>;
+};
 
 /** Pushes contacts to POST /v1/contacts in batches, a few batches in flight. */
 export async function pushContacts(
@@ -9,7 +15,7 @@ export async function pushContacts(
   contacts: ContactItem[],
   batchSize = 500,
 ) {
-  const result: PushResult = { accepted: 0, rejected: 0, statuses: {} };
+  const result: PushResult = { accepted: 0, rejected: 0, statuses: {}, jobIds: new Set() };
   const batches: ContactItem[][] = [];
   for (let i = 0; i < contacts.length; i += batchSize)
     batches.push(contacts.slice(i, i + batchSize));
@@ -21,8 +27,9 @@ export async function pushContacts(
     });
     result.statuses[response.status] = (result.statuses[response.status] ?? 0) + 1;
     if (response.status !== 202) return;
-    const body = (await response.json()) as { accepted: unknown[]; rejected: unknown[] };
+    const body = (await response.json()) as { accepted: { jobId: string }[]; rejected: unknown[] };
     result.accepted += body.accepted.length;
+    for (const item of body.accepted) result.jobIds.add(item.jobId);
     result.rejected += body.rejected.length;
   });
   return result;

@@ -7,8 +7,8 @@ const CONTACT_CHANGED = /^contact\.(user|lead)\.(created|updated|signed_up)$/;
 
 /**
  * Routes a stored Intercom notification by topic. `ping` is acknowledged. A contact created
- * or updated in Intercom is read back (the notification may be stale by the time it runs) and
- * its external_id → Intercom id mapping remembered, so the next CRM update is one call.
+ * or updated in Intercom carries its id and external_id: the mapping is remembered (no call),
+ * so the next CRM update of that contact is one call.
  * The other topic handlers (cache, erasure, conversation sink) arrive with the sync domain.
  */
 export async function webhookProcess(
@@ -17,10 +17,11 @@ export async function webhookProcess(
 ): Promise<WebhookProcessResult> {
   const { topic, data } = job.notification;
   if (topic === 'ping') return { topic, handled: true };
-  const item = data?.item as { id?: unknown } | undefined;
+  const item = data?.item as { id?: unknown; external_id?: unknown } | undefined;
   if (CONTACT_CHANGED.test(topic) && typeof item?.id === 'string') {
-    const contact = await deps.intercom.getContact(item.id);
-    if (contact.external_id) await deps.contacts.rememberId(contact.external_id, contact.id);
+    if (typeof item.external_id === 'string' && item.external_id !== '') {
+      await deps.contacts.rememberId(item.external_id, item.id);
+    }
     return { topic, handled: true };
   }
   return { topic, handled: false };
