@@ -41,7 +41,9 @@ const UNAUTHORIZED_PAUSE_MS = 60_000;
 export function createJobRunner(deps: JobRunnerDeps) {
   return async (job: Job, token?: string): Promise<unknown> => {
     const queue = job.queueName;
-    const log = deps.logger.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
+    // A child logger costs more than most jobs' own work: made only when something is logged.
+    const log = () =>
+      deps.logger.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
     const processor = (
       processors as Record<
         string,
@@ -60,7 +62,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
         attempt: job.attemptsMade + 1,
       });
       deps.metrics.jobs.inc({ queue, outcome: 'completed' });
-      log.debug('completed job');
+      if (deps.logger.isLevelEnabled('debug')) log().debug('completed job');
       return result;
     } catch (caught) {
       const error = isAppError(caught)
@@ -77,9 +79,11 @@ export function createJobRunner(deps: JobRunnerDeps) {
             : Math.max(error.retryAfterMs ?? 10_000, 1);
         deps.metrics.jobs.inc({ queue, outcome: HOLD_OUTCOME[error.code] ?? 'paused' });
         if (error.code === 'INTERCOM_UNAUTHORIZED') {
-          log.error({ code: error.code, requestId: error.requestId, waitMs }, 'holding queue');
+          log().error({ code: error.code, requestId: error.requestId, waitMs }, 'holding queue');
         } else {
-          log.debug({ code: error.code, requestId: error.requestId, waitMs }, 'holding queue');
+          if (deps.logger.isLevelEnabled('debug')) {
+            log().debug({ code: error.code, requestId: error.requestId, waitMs }, 'holding queue');
+          }
         }
         await deps.pauseQueue(waitMs);
         throw Worker.RateLimitError();
@@ -91,7 +95,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       }
       if (!error.retryable) {
         deps.metrics.jobs.inc({ queue, outcome: 'failed' });
-        log.warn(
+        log().warn(
           { code: error.code, requestId: error.requestId, status: error.status },
           'failed job',
         );
@@ -99,7 +103,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       deps.metrics.jobs.inc({ queue, outcome: lastAttempt ? 'failed' : 'retried' });
-      log.warn(
+      log().warn(
         { code: error.code, requestId: error.requestId, err: error },
         lastAttempt ? 'failed job' : 'will retry job',
       );

@@ -35,7 +35,11 @@ const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-ope
 export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDeps) {
   const connection = createWorkerConnection(config.redisUrl);
   // Budget and contact state use their own connection: the worker's blocks on job fetches.
-  const stateConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  // Auto-pipelining: the commands of many concurrent jobs leave in one write per tick.
+  const stateConnection = new Redis(config.redisUrl, {
+    maxRetriesPerRequest: 2,
+    enableAutoPipelining: true,
+  });
   for (const conn of [connection, stateConnection]) {
     conn.on('error', (err) =>
       logger.warn({ err: { message: err.message } }, 'redis connection error'),

@@ -29,7 +29,7 @@ export const ErrorCodes = {
   INTERCOM_UNAUTHORIZED: { httpStatus: 502, retryable: false },
   // Jobs.
   /** Another job of the same contact is running; this one runs after it. */
-  CONTACT_BUSY: { httpStatus: 409, retryable: true },
+  CONTACT_BUSY: { httpStatus: 503, retryable: true },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

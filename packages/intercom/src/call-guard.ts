@@ -19,6 +19,7 @@ export type CallGuardOptions = {
  */
 export function createCallGuard(options: CallGuardOptions): CallObserver {
   const { budget, breaker, lane } = options;
+  let limitSeen = 0;
   return {
     async beforeCall() {
       const admission = breaker?.admit() ?? { allowed: true, probe: false };
@@ -51,6 +52,12 @@ export function createCallGuard(options: CallGuardOptions): CallObserver {
 
     onRateLimit(snapshot, status) {
       if (!budget) return;
+      // While more than half the window is left, a correction cannot change any decision
+      // soon; skipping it saves a Redis round trip on most calls.
+      const worthTelling =
+        status === 429 || snapshot.limit !== limitSeen || snapshot.remaining * 2 <= snapshot.limit;
+      if (!worthTelling) return;
+      limitSeen = snapshot.limit;
       const observed = budget.observe(snapshot, status).catch((error: unknown) => {
         options.onBudgetError?.(error);
       });

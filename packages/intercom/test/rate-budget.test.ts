@@ -26,6 +26,7 @@ function budget(options: Partial<RateBudgetOptions> = {}, connection = connectio
     windowMs: HOUR,
     headroom: 0,
     lanes: ['urgent', 'bulk'],
+    permitBlock: 1,
     ...options,
   });
 }
@@ -59,6 +60,15 @@ describe('rate budget', () => {
     expect(Math.abs(wait - expected)).toBeLessThan(1_000);
   });
 
+  it('takes permits from Redis in blocks, never more than an eighth of what is left', async () => {
+    const target = budget({ limitPerWindow: 100, permitBlock: 8 });
+    await target.acquire('urgent');
+    expect((await target.state()).used).toBe(8); // one round trip for the next 7 calls too
+    expect(await take(target, 'urgent', 7)).toBe(7);
+    expect((await target.state()).used).toBe(8);
+    expect(await take(target, 'urgent', 200)).toBe(92); // every permit, and not one more
+  });
+
   it('leaves the headroom unused', async () => {
     const target = budget({ limitPerWindow: 100, headroom: 0.1 });
     expect(target.allowedPerWindow).toBe(90);
@@ -74,6 +84,7 @@ describe('rate budget', () => {
         windowMs: HOUR,
         headroom: 0,
         lanes: ['urgent'],
+        permitBlock: 8,
         ...shared,
       }),
     );

@@ -19,10 +19,14 @@ redis.call('HSET', KEYS[1], 'pending', ARGV[1], 'pending_seq', seq)
 return seq
 `;
 
-/** ARGV: seq, intercom id ('' keeps it), synced hash ('' keeps it). */
+/**
+ * KEYS: contact hash, lock. ARGV: seq, intercom id ('' keeps it), synced hash ('' keeps it),
+ * lock owner. Also releases the lock when the owner holds it.
+ */
 const FINISH = `
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'intercom_id', ARGV[2]) end
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'synced_hash', ARGV[3]) end
+if redis.call('GET', KEYS[2]) == ARGV[4] then redis.call('DEL', KEYS[2]) end
 if redis.call('HGET', KEYS[1], 'pending_seq') == ARGV[1] then
   redis.call('HDEL', KEYS[1], 'pending', 'pending_seq')
   return 1
@@ -30,12 +34,16 @@ end
 return 0
 `;
 
-/** Taken when free, or again by its owner (a job re-run after its worker died). */
-const LOCK = `
-local owner = redis.call('GET', KEYS[1])
-if owner and owner ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
+/**
+ * KEYS: contact hash, lock. ARGV: owner, ttl ms. The lock is taken when free, or again by its
+ * owner (a job re-run after its worker died); then the state is read in the same step.
+ * Returns false when another job holds the lock.
+ */
+const LOCK_AND_READ = `
+local owner = redis.call('GET', KEYS[2])
+if owner and owner ~= ARGV[1] then return false end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return redis.call('HMGET', KEYS[1], 'pending', 'pending_seq', 'intercom_id', 'synced_hash')
 `;
 
 const UNLOCK = `
@@ -52,10 +60,24 @@ export type ContactSnapshot = {
 
 type ContactScripts = {
   relayContactStorePending(key: string, pending: string): Promise<number>;
-  relayContactFinish(key: string, seq: string, id: string, hash: string): Promise<number>;
-  relayContactLock(key: string, owner: string, ttlMs: number): Promise<number>;
-  relayContactUnlock(key: string, owner: string): Promise<number>;
+  relayContactFinish(
+    key: string,
+    lock: string,
+    seq: string,
+    id: string,
+    hash: string,
+    owner: string,
+  ): Promise<number>;
+  relayContactLockAndRead(
+    key: string,
+    lock: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<(string | null)[] | null>;
+  relayContactUnlock(lock: string, owner: string): Promise<number>;
 };
+
+const RECENT_KEYS = 10_000;
 
 export function contactKeyHash(externalId: string): string {
   return createHash('sha256').update(externalId).digest('hex');
@@ -65,13 +87,26 @@ export function createContactState(redis: Redis, prefix: string) {
   const scripts = redis as unknown as Partial<ContactScripts>;
   if (!scripts.relayContactStorePending) {
     redis.defineCommand('relayContactStorePending', { numberOfKeys: 1, lua: STORE_PENDING });
-    redis.defineCommand('relayContactFinish', { numberOfKeys: 1, lua: FINISH });
-    redis.defineCommand('relayContactLock', { numberOfKeys: 1, lua: LOCK });
+    redis.defineCommand('relayContactFinish', { numberOfKeys: 2, lua: FINISH });
+    redis.defineCommand('relayContactLockAndRead', { numberOfKeys: 2, lua: LOCK_AND_READ });
     redis.defineCommand('relayContactUnlock', { numberOfKeys: 1, lua: UNLOCK });
   }
   const run = scripts as ContactScripts;
   const key = (externalId: string) => `${prefix}:contact:${contactKeyHash(externalId)}`;
-  const lockKey = (externalId: string) => `${prefix}:contact-lock:${contactKeyHash(externalId)}`;
+  // A job asks for both keys of its contact several times, interleaved with other jobs:
+  // the keys of recent contacts are kept rather than hashed again.
+  const recentKeys = new Map<string, { key: string; lockKey: string }>();
+  const keys = (externalId: string) => {
+    let entry = recentKeys.get(externalId);
+    if (!entry) {
+      const hash = contactKeyHash(externalId);
+      entry = { key: `${prefix}:contact:${hash}`, lockKey: `${prefix}:contact-lock:${hash}` };
+      if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
+      recentKeys.set(externalId, entry);
+    }
+    return entry;
+  };
+  const lockKey = (externalId: string) => keys(externalId).lockKey;
 
   return {
     key,
@@ -80,14 +115,19 @@ export function createContactState(redis: Redis, prefix: string) {
     storePending: (contact: ContactInput): Promise<number> =>
       run.relayContactStorePending(key(contact.external_id), JSON.stringify(contact)),
 
-    async read(externalId: string): Promise<ContactSnapshot> {
-      const [pending, pendingSeq, intercomId, syncedHash] = await redis.hmget(
-        key(externalId),
-        'pending',
-        'pending_seq',
-        'intercom_id',
-        'synced_hash',
-      );
+    /**
+     * Takes the contact's lock for `owner` (only one job per contact runs at a time, across
+     * lanes and processes) and reads its state; undefined when another job holds the lock.
+     */
+    async lockAndRead(
+      externalId: string,
+      owner: string,
+      ttlMs: number,
+    ): Promise<ContactSnapshot | undefined> {
+      const { key: contactKey, lockKey: contactLock } = keys(externalId);
+      const fields = await run.relayContactLockAndRead(contactKey, contactLock, owner, ttlMs);
+      if (!fields) return undefined;
+      const [pending, pendingSeq, intercomId, syncedHash] = fields;
       const snapshot: ContactSnapshot = {};
       if (pending) snapshot.pending = JSON.parse(pending) as ContactInput;
       if (pendingSeq) snapshot.pendingSeq = pendingSeq;
@@ -107,16 +147,20 @@ export function createContactState(redis: Redis, prefix: string) {
     },
 
     /**
-     * After a sync of the pending data numbered `seq`: store the id and hash, and clear the
-     * pending data unless newer data arrived meanwhile (its job will sync it).
+     * After a sync of the pending data numbered `seq`: store the id and hash, clear the
+     * pending data unless newer data arrived meanwhile (its job will sync it), and release
+     * `owner`'s lock.
      */
-    finish: (externalId: string, seq: string, intercomId = '', syncedHash = '') =>
-      run.relayContactFinish(key(externalId), seq, intercomId, syncedHash),
+    finish: (externalId: string, owner: string, seq: string, intercomId = '', syncedHash = '') =>
+      run.relayContactFinish(
+        key(externalId),
+        lockKey(externalId),
+        seq,
+        intercomId,
+        syncedHash,
+        owner,
+      ),
 
-    /** Only one job per contact runs at a time, across lanes and processes. */
-    async lock(externalId: string, owner: string, ttlMs: number): Promise<boolean> {
-      return (await run.relayContactLock(lockKey(externalId), owner, ttlMs)) === 1;
-    },
     unlock: (externalId: string, owner: string) =>
       run.relayContactUnlock(lockKey(externalId), owner),
   };

@@ -37,28 +37,33 @@ export async function contactUpsert(
   context: JobContext,
 ): Promise<ContactUpsertResult> {
   const externalId = job.contact.external_id;
-  if (!(await deps.contacts.lock(externalId, context.jobId, CONTACT_LOCK_MS))) {
+  const owner = context.jobId;
+  const state = await deps.contacts.lockAndRead(externalId, owner, CONTACT_LOCK_MS);
+  if (!state) {
     throw new AppError('CONTACT_BUSY', 'another job of this contact is running', {
       retryAfterMs: BUSY_RETRY_MS,
     });
   }
-  try {
-    const state = await deps.contacts.read(externalId);
-    if (!state.pending || !state.pendingSeq) {
-      return { intercomId: state.intercomId ?? null, action: 'none' };
-    }
-    const body = toContactWrite(state.pending);
-    const hash = payloadHash(body);
-    if (state.intercomId && state.syncedHash === hash) {
-      await deps.contacts.finish(externalId, state.pendingSeq);
-      return { intercomId: state.intercomId, action: 'unchanged' };
-    }
-    const result = await write(body, state.intercomId, deps);
-    await deps.contacts.finish(externalId, state.pendingSeq, result.intercomId ?? '', hash);
-    return result;
-  } finally {
-    await deps.contacts.unlock(externalId, context.jobId);
+  const { pending, pendingSeq, intercomId, syncedHash } = state;
+  if (!pending || !pendingSeq) {
+    await deps.contacts.unlock(externalId, owner);
+    return { intercomId: intercomId ?? null, action: 'none' };
   }
+  const body = toContactWrite(pending);
+  const hash = payloadHash(body);
+  if (intercomId && syncedHash === hash) {
+    await deps.contacts.finish(externalId, owner, pendingSeq);
+    return { intercomId, action: 'unchanged' };
+  }
+  let result: ContactUpsertResult;
+  try {
+    result = await write(body, intercomId, deps);
+  } catch (error) {
+    await deps.contacts.unlock(externalId, owner);
+    throw error;
+  }
+  await deps.contacts.finish(externalId, owner, pendingSeq, result.intercomId ?? '', hash);
+  return result;
 }
 
 async function write(
@@ -80,7 +85,6 @@ async function write(
   }
   try {
     const created = await deps.intercom.createContact(body);
-    await deps.contacts.rememberId(externalId, created.id);
     return { intercomId: created.id, action: 'created' };
   } catch (error) {
     const existingId =

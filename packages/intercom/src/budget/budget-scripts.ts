@@ -42,8 +42,10 @@ end
 /**
  * KEYS[1] app hash, KEYS[2] workspace hash (or the app hash again when no workspace is set).
  * ARGV: windowMs, configured limit, headroom fraction, lane rank, lane count, reserve
- * fraction, stagger ms per rank, workspace limit (0: none).
- * Returns {granted (1/0), waitMs, used}.
+ * fraction, stagger ms per rank, workspace limit (0: none), permits wanted.
+ * Returns {1, permits granted, ms until the window ends} or {0, ms to wait, used}.
+ * A caller may take several permits at once to save round trips, but never more than an
+ * eighth of what is left, so near the end of a window permits go out one by one.
  */
 export const ACQUIRE_SCRIPT = `${ROLL_WINDOW}
 local app, workspace = KEYS[1], KEYS[2]
@@ -55,6 +57,7 @@ local lanes = tonumber(ARGV[5])
 local reserveFraction = tonumber(ARGV[6])
 local staggerMs = tonumber(ARGV[7])
 local workspaceLimit = tonumber(ARGV[8])
+local want = tonumber(ARGV[9])
 
 local now = now_ms()
 local window = math.floor(now / windowMs)
@@ -88,24 +91,31 @@ if rank > 0 then
 end
 
 local used = tonumber(redis.call('HGET', app, 'used')) or 0
-redis.call('HINCRBY', app, 'demand:' .. rank, 1)
-if used + 1 > allowed - reserve then
+local free = allowed - reserve - used
+if free < 1 then
+  redis.call('HINCRBY', app, 'demand:' .. rank, 1)
   return {0, untilNextWindow, used}
 end
+local grant = math.min(want, math.max(1, math.floor(free / 8)))
 
 if workspaceLimit > 0 and workspace ~= app then
   local wsWindow = tonumber(redis.call('HGET', workspace, 'window'))
   if wsWindow ~= window then redis.call('HSET', workspace, 'window', window, 'used', 0) end
   redis.call('PEXPIRE', workspace, windowMs * 30)
   local wsUsed = tonumber(redis.call('HGET', workspace, 'used')) or 0
-  if wsUsed + 1 > math.floor(workspaceLimit * (1 - headroom)) then
+  local wsFree = math.floor(workspaceLimit * (1 - headroom)) - wsUsed
+  if wsFree < 1 then
+    redis.call('HINCRBY', app, 'demand:' .. rank, 1)
     return {0, untilNextWindow, used}
   end
-  redis.call('HINCRBY', workspace, 'used', 1)
+  grant = math.min(grant, wsFree)
+  redis.call('HINCRBY', workspace, 'used', grant)
 end
 
-redis.call('HINCRBY', app, 'granted:' .. rank, 1)
-return {1, 0, redis.call('HINCRBY', app, 'used', 1)}
+redis.call('HINCRBY', app, 'demand:' .. rank, grant)
+redis.call('HINCRBY', app, 'granted:' .. rank, grant)
+redis.call('HINCRBY', app, 'used', grant)
+return {1, grant, (window + 1) * windowMs - now}
 `;
 
 /**

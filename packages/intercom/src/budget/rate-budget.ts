@@ -27,9 +27,15 @@ export type RateBudgetOptions = {
    * the first permits of the next window. @defaultValue 25
    */
   staggerMs?: number;
+  /**
+   * Permits a process takes from Redis at once (fewer round trips); the script never hands
+   * out more than an eighth of what is left, and unused ones lapse when the window ends.
+   * @defaultValue 8
+   */
+  permitBlock?: number;
 };
 
-export type Permit = { granted: true; used: number } | { granted: false; waitMs: number };
+export type Permit = { granted: true } | { granted: false; waitMs: number };
 
 export type RateBudget = {
   /** One call's permit, or how long to wait before asking again. */
@@ -41,6 +47,9 @@ export type RateBudget = {
   readonly allowedPerWindow: number;
   readonly windowMs: number;
 };
+
+/** Pooled permits stop this long before their window ends, so none is spent in the next one. */
+const POOL_SAFETY_MS = 20;
 
 /** A 429's reset is in whole seconds; reopen a little after it so the first call is not early. */
 const REOPEN_MARGIN_MS = 50;
@@ -62,6 +71,7 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
   if (options.limitPerWindow < 1) throw new RangeError('limitPerWindow must be at least 1');
   if (headroom < 0 || headroom >= 1) throw new RangeError('headroom must be in [0, 1)');
 
+  const permitBlock = options.permitBlock ?? 8;
   const scripts = defineScripts(options.redis);
   const rankOf = (lane: string) => {
     const rank = lanes.indexOf(lane);
@@ -69,24 +79,53 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
     return rank;
   };
 
+  // Permits taken from Redis but not yet handed out, per lane, valid until their window ends.
+  const pools = new Map<string, { count: number; validUntil: number }>();
+  // One refill per lane at a time: callers that find the pool empty wait for it.
+  const refills = new Map<string, Promise<Permit>>();
+
+  async function refill(lane: string): Promise<Permit> {
+    const [granted, value, msLeft] = await scripts.relayBudgetAcquire(
+      appKey,
+      workspaceKey,
+      windowMs,
+      options.limitPerWindow,
+      headroom,
+      rankOf(lane),
+      lanes.length,
+      reserveFraction,
+      staggerMs,
+      options.workspaceLimitPerWindow ?? 0,
+      permitBlock,
+    );
+    if (granted !== 1) return { granted: false, waitMs: value };
+    pools.set(lane, { count: value, validUntil: Date.now() + msLeft - POOL_SAFETY_MS });
+    return { granted: true };
+  }
+
+  function takeFromPool(lane: string): boolean {
+    const pool = pools.get(lane);
+    if (!pool || pool.count < 1 || Date.now() >= pool.validUntil) return false;
+    pool.count -= 1;
+    return true;
+  }
+
   return {
     allowedPerWindow: Math.floor(options.limitPerWindow * (1 - headroom)),
     windowMs,
 
     async acquire(lane) {
-      const [granted, waitMs, used] = await scripts.relayBudgetAcquire(
-        appKey,
-        workspaceKey,
-        windowMs,
-        options.limitPerWindow,
-        headroom,
-        rankOf(lane),
-        lanes.length,
-        reserveFraction,
-        staggerMs,
-        options.workspaceLimitPerWindow ?? 0,
-      );
-      return granted === 1 ? { granted: true, used } : { granted: false, waitMs };
+      rankOf(lane);
+      for (;;) {
+        if (takeFromPool(lane)) return { granted: true };
+        let pending = refills.get(lane);
+        if (!pending) {
+          pending = refill(lane).finally(() => refills.delete(lane));
+          refills.set(lane, pending);
+        }
+        const outcome = await pending;
+        if (!outcome.granted) return outcome;
+      }
     },
 
     async observe(snapshot, status) {
