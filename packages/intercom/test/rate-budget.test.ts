@@ -3,7 +3,18 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRateBudget, type RateBudgetOptions } from '../src/budget/rate-budget.ts';
 
-const HOUR = 3_600_000; // windows so long that no test crosses a boundary by chance
+/**
+ * Windows so long that no test crosses a boundary by chance, and chosen so that now is in the
+ * first half of one (the lane reserve is released in a window's last tenth).
+ */
+const HOUR = earlyLongWindow();
+
+function earlyLongWindow(): number {
+  for (let hours = 1; ; hours += 1) {
+    const windowMs = hours * 3_600_000;
+    if (Date.now() % windowMs < windowMs / 2) return windowMs;
+  }
+}
 
 let redis: TestRedis;
 const connections: Redis[] = [];
@@ -178,6 +189,15 @@ describe('lanes inside one budget', () => {
     const target = budget({ limitPerWindow: 100, reserveFraction: 0.05 });
     expect(await take(target, 'bulk', 100)).toBe(95);
     expect(await take(target, 'urgent', 10)).toBe(5);
+  });
+
+  it('lets a less urgent lane ask again when the reserve is released, not a window later', async () => {
+    const target = budget({ limitPerWindow: 100, reserveFraction: 0.05 });
+    expect(await take(target, 'bulk', 100)).toBe(95);
+    const denied = await target.acquire('bulk');
+    const release = Math.floor(Date.now() / HOUR) * HOUR + HOUR * 0.9 - Date.now();
+    expect(denied.granted).toBe(false);
+    if (!denied.granted) expect(Math.abs(denied.waitMs - release)).toBeLessThan(1_000);
   });
 
   it('wakes the less urgent lanes a little later after a denial', async () => {

@@ -78,8 +78,10 @@ local allowed = math.floor(limit * (1 - headroom))
 
 -- Capacity the more urgent lanes are expected to still need in this window: what they asked
 -- for in the previous window (or already in this one), minus what they have had.
+-- In the window's last tenth the reserve is released: what urgent lanes have not claimed by
+-- then would be lost, and an urgent job arriving now waits at most that tenth.
 local reserve = 0
-if rank > 0 then
+if rank > 0 and now - window * windowMs < windowMs * 0.9 then
   reserve = math.ceil(allowed * reserveFraction)
   for r = 0, rank - 1 do
     local expected = math.max(
@@ -94,6 +96,10 @@ local used = tonumber(redis.call('HGET', app, 'used')) or 0
 local free = allowed - reserve - used
 if free < 1 then
   redis.call('HINCRBY', app, 'demand:' .. rank, 1)
+  if allowed - used >= 1 then
+    -- Only the reserve is left: ask again when it is released.
+    return {0, window * windowMs + math.floor(windowMs * 0.9) - now + rank * staggerMs, used}
+  end
   return {0, untilNextWindow, used}
 end
 local grant = math.min(want, math.max(1, math.floor(free / 8)))
