@@ -2,6 +2,7 @@ import { AppError } from '@relay/errors';
 import type { Metrics } from '@relay/telemetry';
 import { type Intercom, IntercomClient as Sdk } from 'intercom-client';
 import { runWithGuard, takeGuardRejection } from './guard-rejection.ts';
+import { createHttpTransport } from './http-transport.ts';
 import { type CallObserver, createInstrumentedFetch } from './instrumented-fetch.ts';
 import { toAppError } from './map-error.ts';
 
@@ -51,7 +52,11 @@ export function createIntercomClient(options: IntercomClientOptions) {
     version: (options.version ?? '2.14') as Sdk.Options['version'],
     maxRetries: 0,
     timeoutInSeconds: (options.timeoutMs ?? 30_000) / 1000,
-    fetch: createInstrumentedFetch(options.metrics, options.observer, options.fetch),
+    fetch: createInstrumentedFetch(
+      options.metrics,
+      options.observer,
+      options.fetch ?? createHttpTransport(),
+    ),
   });
 
   function call<T>(operation: () => Promise<T>): Promise<T> {
