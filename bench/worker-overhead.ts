@@ -21,7 +21,7 @@ import {
 
 const JOBS = Number(process.argv[2] ?? 4_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
-const CONCURRENCY = 50;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 
 const env = await startBenchEnv([
   '--rate-limit', '100000000', '--workspace-rate-limit', '100000000', '--journal-limit', '1',

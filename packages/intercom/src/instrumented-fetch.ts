@@ -23,9 +23,10 @@ export function createInstrumentedFetch(
   observer: CallObserver = {},
   baseFetch: typeof fetch = fetch,
 ): typeof fetch {
+  const record = metrics ? createCallRecorder(metrics) : undefined;
   return async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const endpoint = endpointTemplate(new URL(url).pathname);
+    const endpoint = endpointTemplate(pathOf(url));
     const method = (
       init?.method ?? (input instanceof Request ? input.method : 'GET')
     ).toUpperCase();
@@ -40,31 +41,12 @@ export function createInstrumentedFetch(
     try {
       response = await baseFetch(input, init);
     } catch (error) {
-      metrics?.intercomRequests.inc({
-        endpoint,
-        method,
-        status_class: 'error',
-        code: errorCode(error),
-      });
-      metrics?.intercomRequestDuration.observe(
-        { endpoint, method },
-        (performance.now() - started) / 1000,
-      );
+      record?.(endpoint, method, errorCode(error), (performance.now() - started) / 1000);
       settle?.(undefined);
       throw error;
     }
     settle?.(response.status);
-    metrics?.intercomRequestDuration.observe(
-      { endpoint, method },
-      (performance.now() - started) / 1000,
-    );
-    metrics?.intercomRequests.inc({
-      endpoint,
-      method,
-      status_class: statusClass(response.status),
-      code: String(response.status),
-    });
-    if (response.status === 429) metrics?.intercomRateLimited.inc();
+    record?.(endpoint, method, response.status, (performance.now() - started) / 1000);
     const snapshot = readRateLimitHeaders(response.headers);
     if (snapshot) {
       metrics?.intercomRateLimitLimit.set(snapshot.limit);
@@ -73,6 +55,48 @@ export function createInstrumentedFetch(
     }
     return response;
   };
+}
+
+type Series = { observe(seconds: number): void; outcomes: Map<string, { inc(): void }> };
+
+/**
+ * Request metrics per endpoint and outcome. The labelled series are looked up once and kept:
+ * resolving labels on every call is a measurable share of a worker's CPU.
+ */
+function createCallRecorder(metrics: Metrics) {
+  const series = new Map<string, Series>();
+  return (endpoint: string, method: string, outcome: number | string, seconds: number) => {
+    const key = `${method} ${endpoint}`;
+    let entry = series.get(key);
+    if (!entry) {
+      const duration = metrics.intercomRequestDuration.labels({ endpoint, method });
+      entry = { observe: (value) => duration.observe(value), outcomes: new Map() };
+      series.set(key, entry);
+    }
+    entry.observe(seconds);
+    const code = String(outcome);
+    let counter = entry.outcomes.get(code);
+    if (!counter) {
+      counter = metrics.intercomRequests.labels({
+        endpoint,
+        method,
+        status_class: typeof outcome === 'number' ? statusClass(outcome) : 'error',
+        code,
+      });
+      entry.outcomes.set(code, counter);
+    }
+    counter.inc();
+    if (outcome === 429) metrics.intercomRateLimited.inc();
+  };
+}
+
+/** The path of an absolute URL, without parsing all of it. */
+function pathOf(url: string): string {
+  const afterScheme = url.indexOf('//');
+  const start = url.indexOf('/', afterScheme < 0 ? 0 : afterScheme + 2);
+  if (start < 0) return '/';
+  const end = url.search(/[?#]/);
+  return end < start ? url.slice(start) : url.slice(start, end);
 }
 
 function errorCode(error: unknown): string {
