@@ -4,7 +4,7 @@
  * simulator with no limit and no latency, vs. a bare BullMQ worker making the same HTTP call.
  * Same process count, concurrency, Redis and simulator; rounds alternate. Target ≥ 0.8.
  *
- *   node bench/worker-overhead.ts [jobs per round, default 4000] [rounds, default 3]
+ *   node bench/worker-overhead.ts [jobs per round, default 8000] [rounds, default 3]
  */
 import { QueueNames } from '@relay/jobs';
 import { Queue } from 'bullmq';
@@ -19,7 +19,7 @@ import {
   startRelayWorkers,
 } from './lib/stack.ts';
 
-const JOBS = Number(process.argv[2] ?? 4_000);
+const JOBS = Number(process.argv[2] ?? 8_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 

@@ -121,7 +121,7 @@ describe('a worker asked to stop', () => {
       const worker = await startWorker({ SHUTDOWN_GRACE_MS: '10000', WORKER_CONCURRENCY: '5' });
       await waitFor(
         () => syncQueue.getJobCounts('active'),
-        (counts) => counts.active >= 5,
+        (counts) => (counts.active ?? 0) >= 5,
         10_000,
       );
       const started = Date.now();
