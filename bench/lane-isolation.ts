@@ -88,7 +88,7 @@ async function run(name: string, webhookLane: Lane) {
 function line(name: string, result: Awaited<ReturnType<typeof run>>) {
   const p = (q: number) => `${(percentile(result.waits, q) / 1000).toFixed(2)} s`;
   const unfinished =
-    result.notDone > 0 ? ` (${result.notDone} not done: counted as ≥ ${FEED_MS / 1000} s)` : '';
+    result.notDone > 0 ? ` (${result.notDone} still waiting: their wait so far counted)` : '';
   return `${name.padEnd(30)} ${result.jobs} webhook jobs: p50 ${p(50)}, p99 ${p(99)}, max ${p(100)}${unfinished} | backfill jobs done meanwhile ${result.backfillDone}`;
 }
 

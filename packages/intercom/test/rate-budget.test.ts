@@ -155,6 +155,13 @@ describe('rate budget', () => {
     expect((await other.acquire('urgent')).granted).toBe(true);
   });
 
+  it('drops the permits this process pooled when Intercom answers 429', async () => {
+    const target = budget({ limitPerWindow: 100, permitBlock: 8 });
+    expect((await target.acquire('urgent')).granted).toBe(true); // 7 more pooled
+    await target.observe({ limit: 100, remaining: 0, resetAtMs: Date.now() + 60_000 }, 429);
+    expect((await target.acquire('urgent')).granted).toBe(false);
+  });
+
   it('closes for a whole window when a 429 comes without a usable reset', async () => {
     const windowMs = 2_000;
     const target = budget({ limitPerWindow: 100, windowMs });

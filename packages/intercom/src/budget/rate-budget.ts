@@ -129,6 +129,8 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
     },
 
     async observe(snapshot, status) {
+      // Intercom has nothing left: permits pooled here would only buy 429s.
+      if (status === 429 || snapshot.remaining <= 0) pools.clear();
       await scripts.relayBudgetObserve(
         appKey,
         windowMs,
