@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { ContactInput } from './schemas/contact.ts';
 
 /**
@@ -83,7 +83,7 @@ export function contactKeyHash(externalId: string): string {
   return createHash('sha256').update(externalId).digest('hex');
 }
 
-export function createContactState(redis: Redis, prefix: string) {
+export function createContactState(redis: Redis | Cluster, prefix: string) {
   const scripts = redis as unknown as Partial<ContactScripts>;
   if (!scripts.relayContactStorePending) {
     redis.defineCommand('relayContactStorePending', { numberOfKeys: 1, lua: STORE_PENDING });

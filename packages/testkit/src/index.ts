@@ -7,6 +7,7 @@ export { exited, stopChild, trackChild } from './child-process.ts';
 export { freePort } from './free-port.ts';
 export { type NodeProcess, type NodeProcessOptions, startNodeProcess } from './node-process.ts';
 export { startTestRedis, type TestRedis } from './redis.ts';
+export { startRedisCluster, type TestRedisCluster } from './redis-cluster.ts';
 export {
   hasRedisServerBinary,
   type RedisServer,

@@ -12,6 +12,8 @@ export type RedisServerOptions = {
   appendonly?: boolean;
   /** e.g. '50mb'; with maxmemory-policy noeviction, as every shipped config. */
   maxmemory?: string;
+  /** More redis-server flags (e.g. cluster mode); relative paths land in its data directory. */
+  extraArgs?: string[];
 };
 
 /** A private redis-server process on a free port, with its own data directory. */
@@ -45,6 +47,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     '--appendonly', options.appendonly === false ? 'no' : 'yes', '--appendfsync', 'everysec',
     '--maxmemory-policy', 'noeviction',
     ...(options.maxmemory ? ['--maxmemory', options.maxmemory] : []),
+    ...(options.extraArgs ?? []),
     '--loglevel', 'warning', '--logfile', join(dir, 'redis.log'),
   ]; // biome-ignore format: flag/value pairs read best on shared lines
 

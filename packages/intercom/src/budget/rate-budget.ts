@@ -1,9 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RateLimitSnapshot } from '../rate-limit-headers.ts';
 import { ACQUIRE_SCRIPT, OBSERVE_SCRIPT } from './budget-scripts.ts';
 
 export type RateBudgetOptions = {
-  redis: Redis;
+  /** A Redis or a Redis Cluster client (the keys share one hash slot). */
+  redis: Redis | Cluster;
   /** Key prefix; keep Redis Cluster hash tags in it (e.g. `{relay}`) so both keys share a slot. */
   prefix: string;
   /** Identifies the Intercom app whose budget this is (every process of the app uses the same). */
@@ -167,7 +168,7 @@ type BudgetScripts = {
 };
 
 /** Registered once per connection; ioredis sends EVALSHA and falls back to EVAL when needed. */
-function defineScripts(redis: Redis): BudgetScripts {
+function defineScripts(redis: Redis | Cluster): BudgetScripts {
   const scripts = redis as unknown as Partial<BudgetScripts>;
   if (!scripts.relayBudgetAcquire) {
     redis.defineCommand('relayBudgetAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
