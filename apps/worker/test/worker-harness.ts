@@ -1,5 +1,11 @@
 import { Writable } from 'node:stream';
-import { createProducer, createProducerConnection, QueueNames, waitUntilReady } from '@relay/jobs';
+import {
+  createContactState,
+  createProducer,
+  createProducerConnection,
+  QueueNames,
+  waitUntilReady,
+} from '@relay/jobs';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { startSimulator, startTestRedis } from '@relay/testkit';
 import { Queue } from 'bullmq';
@@ -52,6 +58,8 @@ export async function startWorkerHarness(
   return {
     sim,
     producer,
+    /** The per-contact state, as the producer and the workers see it. */
+    contacts: createContactState(connection, redis.prefix),
     metrics,
     logs,
     syncQueue,
