@@ -63,11 +63,7 @@ async function relayRun() {
     );
   }
   await close();
-  const workers = await startRelayWorkers(PROCESSES, {
-    REDIS_URL: env.redis.url,
-    QUEUE_PREFIX: prefix,
-    INTERCOM_API_BASE_URL: env.sim.url,
-    INTERCOM_ACCESS_TOKEN: env.sim.token,
+  const workers = await startRelayWorkers(env, prefix, PROCESSES, {
     WORKER_CONCURRENCY: String(CONCURRENCY),
     WORKER_LANES: 'sync',
     INTERCOM_RATE_LIMIT_PER_10S: String(LIMIT),

@@ -85,11 +85,7 @@ async function countCalls() {
 async function relayRun() {
   const prefix = '{cpc-relay}';
   const { producer, close } = await connectProducer(env.redis.url, prefix);
-  const [worker] = await startRelayWorkers(1, {
-    REDIS_URL: env.redis.url,
-    QUEUE_PREFIX: prefix,
-    INTERCOM_API_BASE_URL: env.sim.url,
-    INTERCOM_ACCESS_TOKEN: env.sim.token,
+  const [worker] = await startRelayWorkers(env, prefix, 1, {
     WORKER_CONCURRENCY: '10',
     WORKER_LANES: 'sync',
     INTERCOM_RATE_LIMIT_PER_10S: '100000000',

@@ -43,11 +43,7 @@ async function run(name: string, webhookLane: Lane) {
     );
   }
   const enqueueSeconds = (performance.now() - enqueueStarted) / 1000;
-  const workers = await startRelayWorkers(2, {
-    REDIS_URL: env.redis.url,
-    QUEUE_PREFIX: prefix,
-    INTERCOM_API_BASE_URL: env.sim.url,
-    INTERCOM_ACCESS_TOKEN: env.sim.token,
+  const workers = await startRelayWorkers(env, prefix, 2, {
     WORKER_CONCURRENCY: '20',
     INTERCOM_RATE_LIMIT_PER_10S: String(LIMIT),
     INTERCOM_RATE_LIMIT_WINDOW_MS: String(WINDOW_MS),

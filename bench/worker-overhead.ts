@@ -74,11 +74,7 @@ async function relayRound(round: number): Promise<number> {
   if (!results.every((result) => result.ok)) throw new Error('enqueue failed');
   await close();
   const queue = new Queue(QueueNames.sync, { connection: { url: env.redis.url }, prefix });
-  const [worker] = await startRelayWorkers(1, {
-    REDIS_URL: env.redis.url,
-    QUEUE_PREFIX: prefix,
-    INTERCOM_API_BASE_URL: env.sim.url,
-    INTERCOM_ACCESS_TOKEN: env.sim.token,
+  const [worker] = await startRelayWorkers(env, prefix, 1, {
     WORKER_CONCURRENCY: String(CONCURRENCY),
     WORKER_LANES: 'sync',
     INTERCOM_RATE_LIMIT_PER_10S: '100000000',

@@ -31,11 +31,23 @@ export async function startBenchEnv(simArgs: string[]): Promise<BenchEnv> {
   };
 }
 
-/** Relay worker processes, started as in production (apps/worker/src/main.ts). */
+/**
+ * Relay worker processes, started as in production (apps/worker/src/main.ts), on the bench's
+ * Redis (under `prefix`) and simulator; `settings` adds or overrides environment variables.
+ */
 export async function startRelayWorkers(
+  bench: BenchEnv,
+  prefix: string,
   count: number,
-  env: Record<string, string>,
+  settings: Record<string, string> = {},
 ): Promise<NodeProcess<string>[]> {
+  const env = {
+    REDIS_URL: bench.redis.url,
+    QUEUE_PREFIX: prefix,
+    INTERCOM_API_BASE_URL: bench.sim.url,
+    INTERCOM_ACCESS_TOKEN: bench.sim.token,
+    ...settings,
+  };
   return Promise.all(
     Array.from({ length: count }, async () => {
       const metricsPort = String(await freePort());
