@@ -24,6 +24,7 @@ export { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 export {
   createProducer,
   type EnqueueItemResult,
+  type JobStatus,
   type Producer,
   type ProducerOptions,
   type WebhookEnqueueResult,

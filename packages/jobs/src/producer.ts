@@ -120,6 +120,36 @@ export function createProducer(options: ProducerOptions) {
       >;
     },
 
+    /**
+     * What became of a job, in whichever lane holds it: state, attempts, and the result
+     * (Intercom id, action) or the last error (code, message, request_id). Never the job's
+     * data: it holds the contact's personal data. Undefined when no lane has the id.
+     */
+    async jobStatus(jobId: string): Promise<JobStatus | undefined> {
+      try {
+        for (const lane of Object.keys(QueueNames) as Lane[]) {
+          const job = await withDeadline(queue(lane).getJob(jobId));
+          if (!job) continue;
+          const state = await withDeadline(job.getState());
+          return {
+            id: jobId,
+            lane,
+            name: job.name,
+            state,
+            attempts: job.attemptsMade,
+            createdAt: new Date(job.timestamp).toISOString(),
+            ...(job.processedOn ? { startedAt: new Date(job.processedOn).toISOString() } : {}),
+            ...(job.finishedOn ? { finishedAt: new Date(job.finishedOn).toISOString() } : {}),
+            ...(state === 'completed' ? { result: job.returnvalue ?? null } : {}),
+            ...(job.failedReason ? { error: parseFailedReason(job.failedReason) } : {}),
+          };
+        }
+        return undefined;
+      } catch (cause) {
+        throw queueUnavailable(cause);
+      }
+    },
+
     /** Round-trips to Redis; throws QUEUE_UNAVAILABLE when it does not answer. */
     async ping(): Promise<number> {
       const started = performance.now();
@@ -138,6 +168,36 @@ export function createProducer(options: ProducerOptions) {
 }
 
 export type Producer = ReturnType<typeof createProducer>;
+
+export type JobStatus = {
+  id: string;
+  lane: Lane;
+  name: string;
+  /** waiting, active, delayed, prioritized, completed, failed (dead letter) … */
+  state: string;
+  attempts: number;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  result?: unknown;
+  /** The last error: a failed job's cause, or a retrying job's latest one. */
+  error?: {
+    code: string;
+    message: string;
+    retryable?: boolean;
+    requestId?: string;
+    status?: number;
+  };
+};
+
+/** Workers store errors as AppError JSON; anything else (BullMQ's own reasons) as a message. */
+function parseFailedReason(reason: string): NonNullable<JobStatus['error']> {
+  try {
+    const parsed = JSON.parse(reason) as NonNullable<JobStatus['error']>;
+    if (typeof parsed.code === 'string' && typeof parsed.message === 'string') return parsed;
+  } catch {}
+  return { code: 'INTERNAL', message: reason };
+}
 
 function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
