@@ -7,6 +7,7 @@ import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { contactRoutes } from './routes/v1/contacts.ts';
+import { eventRoutes } from './routes/v1/events.ts';
 import { jobRoutes } from './routes/v1/jobs.ts';
 import { intercomWebhookRoutes } from './routes/webhooks/intercom.ts';
 
@@ -49,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (v1) => {
     v1.addHook('preHandler', bearerAuth(deps.crmTokens, 'crm'));
     await v1.register(contactRoutes, { producer: deps.producer });
+    await v1.register(eventRoutes, { producer: deps.producer });
     await v1.register(jobRoutes, { producer: deps.producer });
   });
   return app;

@@ -23,6 +23,11 @@ export const ErrorCodes = {
   INTERCOM_UNAVAILABLE: { httpStatus: 502, retryable: true },
   /** The circuit breaker holds calls while Intercom looks down; the job waits, no attempt used. */
   INTERCOM_CIRCUIT_OPEN: { httpStatus: 503, retryable: true },
+  /**
+   * A call names a contact Intercom does not have (yet): an event pushed together with its
+   * contact can arrive first. Retried with backoff; dead-lettered if it never appears.
+   */
+  INTERCOM_CONTACT_MISSING: { httpStatus: 404, retryable: true },
   /** 400/404/409/422 that retrying cannot fix. */
   INTERCOM_REJECTED: { httpStatus: 422, retryable: false },
   /** 401/403: the token is wrong, revoked or lacks scope; a human must act. */

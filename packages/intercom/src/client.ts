@@ -33,6 +33,14 @@ export type ContactWrite = {
   custom_attributes?: Record<string, string | number | boolean | null>;
 };
 
+export type DataEvent = {
+  externalId: string;
+  name: string;
+  /** Unix seconds. */
+  createdAt: number;
+  metadata?: Record<string, string | number | boolean> | undefined;
+};
+
 /** The fields of an Intercom contact the relay reads. */
 export type IntercomContact = {
   id: string;
@@ -81,6 +89,21 @@ export function createIntercomClient(options: IntercomClientOptions) {
         await call(() =>
           sdk.contacts.update({ contact_id: id, ...body } as Intercom.UpdateContactRequest),
         ),
+      ),
+
+    /**
+     * A data event for the contact with this external_id (Intercom's `user_id`). Intercom
+     * answers 202 with no body, for duplicates too.
+     */
+    trackEvent: (event: DataEvent): Promise<void> =>
+      call(() =>
+        sdk.events.create({
+          user_id: event.externalId,
+          event_name: event.name,
+          created_at: event.createdAt,
+          // The SDK types metadata as strings; Intercom takes numbers and booleans too.
+          ...(event.metadata ? { metadata: event.metadata as Record<string, string> } : {}),
+        }),
       ),
 
     unarchiveContact: (id: string) => call(() => sdk.contacts.unarchive({ contact_id: id })),

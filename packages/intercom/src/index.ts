@@ -21,6 +21,7 @@ export {
 export {
   type ContactWrite,
   createIntercomClient,
+  type DataEvent,
   type IntercomClient,
   type IntercomClientOptions,
   type IntercomContact,

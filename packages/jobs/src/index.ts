@@ -19,7 +19,13 @@ export {
   createContactState,
   payloadHash,
 } from './contact-state.ts';
-export { contactDedupId, contactUpsertJobId, shortHash, webhookJobId } from './job-ids.ts';
+export {
+  contactDedupId,
+  contactUpsertJobId,
+  eventJobId,
+  shortHash,
+  webhookJobId,
+} from './job-ids.ts';
 export { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 export {
   createProducer,
@@ -44,5 +50,11 @@ export {
   type ContactUpsertJob,
   MAX_BATCH_ITEMS,
 } from './schemas/contact.ts';
+export {
+  EventBatch,
+  EventInput,
+  type EventTrackJob,
+  MAX_EVENT_METADATA_KEYS,
+} from './schemas/event.ts';
 export { WebhookNotification, type WebhookProcessJob } from './schemas/webhook.ts';
 export { compileValidator, type ValidationResult } from './validate.ts';

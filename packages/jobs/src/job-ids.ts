@@ -24,3 +24,21 @@ export function shortHash(value: string): string {
 export function contactDedupId(externalId: string): string {
   return `contact-${createHash('sha256').update(externalId).digest('hex').slice(0, 32)}`;
 }
+
+/**
+ * One job per event: the CRM's event id when it sends one, else the event's name, contact and
+ * time. A re-sent event finds its job and adds nothing (Intercom would count a duplicate
+ * against the rate limit).
+ */
+export function eventJobId(event: {
+  id?: string | undefined;
+  event_name: string;
+  external_id: string;
+  created_at: number;
+}): string {
+  const identity =
+    event.id !== undefined
+      ? `id:${event.id}`
+      : `${event.event_name}\u0000${event.external_id}\u0000${event.created_at}`;
+  return `event-${shortHash(identity)}`;
+}

@@ -2,10 +2,11 @@ import { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createContactState } from './contact-state.ts';
-import { contactDedupId, contactUpsertJobId, webhookJobId } from './job-ids.ts';
+import { contactDedupId, contactUpsertJobId, eventJobId, webhookJobId } from './job-ids.ts';
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 import { JobNames, type Lane, QueueNames } from './queues.ts';
 import type { ContactInput, ContactUpsertJob } from './schemas/contact.ts';
+import type { EventInput, EventTrackJob } from './schemas/event.ts';
 import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.ts';
 
 export type ProducerOptions = {
@@ -72,6 +73,28 @@ export function createProducer(options: ProducerOptions) {
               }),
             );
             return { ok: true, jobId: job.id as string };
+          } catch (cause) {
+            return { ok: false, error: queueUnavailable(cause) };
+          }
+        }),
+      );
+    },
+
+    /**
+     * One job per event, its id derived from the event (see eventJobId): a re-sent event is a
+     * no-op and answers with the job that already carries it. Per-item outcomes, as above.
+     */
+    async enqueueEvents(events: readonly EventInput[]): Promise<EnqueueItemResult[]> {
+      const receivedAt = Date.now();
+      return Promise.all(
+        events.map(async (event): Promise<EnqueueItemResult> => {
+          const jobId = eventJobId(event);
+          const data: EventTrackJob = { event, receivedAt };
+          try {
+            await withDeadline(
+              queue('sync').add(JobNames.eventTrack, data, { ...DEFAULT_JOB_OPTIONS, jobId }),
+            );
+            return { ok: true, jobId };
           } catch (cause) {
             return { ok: false, error: queueUnavailable(cause) };
           }

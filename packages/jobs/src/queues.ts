@@ -17,6 +17,7 @@ export type QueueName = (typeof QueueNames)[Lane];
 export const JobNames = {
   contactUpsert: 'contact.upsert',
   webhookProcess: 'webhook.process',
+  eventTrack: 'event.track',
 } as const;
 
 export type JobName = (typeof JobNames)[keyof typeof JobNames];

@@ -1,6 +1,7 @@
 import { type JobName, JobNames } from '@relay/jobs';
 import type { ContactUpsertDeps } from './contact-upsert.ts';
 import { contactUpsert } from './contact-upsert.ts';
+import { eventTrack } from './event-track.ts';
 import type { JobContext } from './job-context.ts';
 import { webhookProcess } from './webhook-process.ts';
 
@@ -13,4 +14,5 @@ export type Processor = (data: never, deps: ProcessorDeps, context: JobContext) 
 export const processors = {
   [JobNames.contactUpsert]: contactUpsert,
   [JobNames.webhookProcess]: webhookProcess,
+  [JobNames.eventTrack]: eventTrack,
 } satisfies Record<JobName, Processor>;

@@ -1,0 +1,52 @@
+import type { AppError } from '@relay/errors';
+import type { EnqueueItemResult, ValidationResult } from '@relay/jobs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from '../../plugins/error-handler.ts';
+
+type Rejected = { index: number; code: string; message: string };
+
+/**
+ * The answer to a batch: each item accepted (with its job id) or rejected (with its index and
+ * reason), none dropped silently. Items are validated one by one, so one bad item rejects only
+ * itself. 503 only when nothing could be stored, so the sender retries the whole batch.
+ */
+export async function answerBatch<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  batch: { field: string; items: readonly unknown[] },
+  validate: (item: unknown) => ValidationResult<T>,
+  enqueue: (valid: T[]) => Promise<EnqueueItemResult[]>,
+): Promise<FastifyReply> {
+  const rejected: Rejected[] = [];
+  const valid: { index: number; item: T }[] = [];
+  batch.items.forEach((item, index) => {
+    const result = validate(item);
+    if (result.ok) valid.push({ index, item: result.value });
+    else
+      rejected.push({
+        index,
+        code: 'PAYLOAD_INVALID',
+        message: `${batch.field}[${index}]${result.message}`,
+      });
+  });
+
+  const results = valid.length > 0 ? await enqueue(valid.map((entry) => entry.item)) : [];
+  const accepted: { index: number; jobId: string }[] = [];
+  let unavailable: AppError | undefined;
+  results.forEach((result, i) => {
+    const index = valid[i]?.index ?? -1;
+    if (result.ok) accepted.push({ index, jobId: result.jobId });
+    else {
+      unavailable = result.error;
+      rejected.push({ index, code: result.error.code, message: result.error.message });
+    }
+  });
+  if (unavailable && accepted.length === 0) return sendError(reply, unavailable);
+
+  rejected.sort((a, b) => a.index - b.index);
+  request.log.info(
+    { batch: batch.field, accepted: accepted.length, rejected: rejected.length },
+    'enqueued batch',
+  );
+  return reply.code(202).send({ accepted, rejected });
+}
