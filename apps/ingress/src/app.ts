@@ -6,6 +6,7 @@ import { bearerAuth } from './plugins/crm-auth.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
+import { companyRoutes } from './routes/v1/companies.ts';
 import { contactRoutes } from './routes/v1/contacts.ts';
 import { eventRoutes } from './routes/v1/events.ts';
 import { jobRoutes } from './routes/v1/jobs.ts';
@@ -50,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (v1) => {
     v1.addHook('preHandler', bearerAuth(deps.crmTokens, 'crm'));
     await v1.register(contactRoutes, { producer: deps.producer });
+    await v1.register(companyRoutes, { producer: deps.producer });
     await v1.register(eventRoutes, { producer: deps.producer });
     await v1.register(jobRoutes, { producer: deps.producer });
   });

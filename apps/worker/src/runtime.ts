@@ -6,7 +6,13 @@ import {
   createIntercomClient,
   createRateBudget,
 } from '@relay/intercom';
-import { createContactState, createWorkerConnection, type Lane, QueueNames } from '@relay/jobs';
+import {
+  createCompanyState,
+  createContactState,
+  createWorkerConnection,
+  type Lane,
+  QueueNames,
+} from '@relay/jobs';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -65,6 +71,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   });
   metrics.intercomCircuitState.set(0);
   const contacts = createContactState(stateConnection, config.queuePrefix);
+  const companies = createCompanyState(stateConnection, config.queuePrefix);
 
   const lanes = config.lanes.map((lane) => {
     const queue = new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix });
@@ -85,7 +92,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     const worker = new Worker(
       queue.name,
       createJobRunner({
-        processorDeps: { intercom, contacts },
+        processorDeps: { intercom, contacts, companies },
         metrics,
         logger,
         pauseQueue: (ms) => queue.rateLimit(ms),

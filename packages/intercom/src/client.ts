@@ -33,6 +33,18 @@ export type ContactWrite = {
   custom_attributes?: Record<string, string | number | boolean | null>;
 };
 
+export type CompanyWrite = {
+  company_id: string;
+  name?: string;
+  plan?: string;
+  website?: string;
+  industry?: string;
+  size?: number;
+  monthly_spend?: number;
+  remote_created_at?: number;
+  custom_attributes?: Record<string, string | number | boolean | null>;
+};
+
 export type DataEvent = {
   externalId: string;
   name: string;
@@ -91,6 +103,19 @@ export function createIntercomClient(options: IntercomClientOptions) {
         ),
       ),
 
+    /** Creates the company, or updates the one with this `company_id` (immutable at Intercom). */
+    upsertCompany: async (body: CompanyWrite): Promise<{ id: string }> =>
+      requireId(
+        await call(() =>
+          sdk.companies.createOrUpdate(body as Intercom.CreateOrUpdateCompanyRequest),
+        ),
+        'company',
+      ),
+
+    /** Attaching a contact already attached changes nothing. */
+    attachContactToCompany: (contactId: string, companyId: string) =>
+      call(() => sdk.companies.attachContact({ contact_id: contactId, id: companyId })),
+
     /**
      * A data event for the contact with this external_id (Intercom's `user_id`). Intercom
      * answers 202 with no body, for duplicates too.
@@ -131,14 +156,18 @@ export function createIntercomClient(options: IntercomClientOptions) {
  * error object. A garbled success must not pass for a result, so it is retried as a fault.
  */
 function requireContact(value: unknown): IntercomContact {
+  return requireId(value, 'contact') as IntercomContact;
+}
+
+function requireId(value: unknown, what: string): { id: string } {
   const id = (value as { id?: unknown } | null)?.id;
   if (typeof id !== 'string' || id === '') {
     throw new AppError(
       'INTERCOM_UNAVAILABLE',
-      'Intercom answered 2xx with a body that is not a contact',
+      `Intercom answered 2xx with a body that is not a ${what}`,
     );
   }
-  return value as IntercomContact;
+  return value as { id: string };
 }
 
 export type IntercomClient = ReturnType<typeof createIntercomClient>;

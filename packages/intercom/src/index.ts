@@ -19,6 +19,7 @@ export {
   createCircuitBreaker,
 } from './circuit-breaker.ts';
 export {
+  type CompanyWrite,
   type ContactWrite,
   createIntercomClient,
   type DataEvent,

@@ -13,13 +13,8 @@
  */
 export { createProducerConnection, createWorkerConnection, waitUntilReady } from './connection.ts';
 export {
-  type ContactSnapshot,
-  type ContactState,
-  contactKeyHash,
-  createContactState,
-  payloadHash,
-} from './contact-state.ts';
-export {
+  companyDedupId,
+  companyUpsertJobId,
   contactDedupId,
   contactUpsertJobId,
   eventJobId,
@@ -44,6 +39,11 @@ export {
   QueueNames,
 } from './queues.ts';
 export {
+  CompanyBatch,
+  CompanyInput,
+  type CompanyUpsertJob,
+} from './schemas/company.ts';
+export {
   ContactBatch,
   ContactCompany,
   ContactInput,
@@ -57,4 +57,14 @@ export {
   MAX_EVENT_METADATA_KEYS,
 } from './schemas/event.ts';
 export { WebhookNotification, type WebhookProcessJob } from './schemas/webhook.ts';
+export {
+  type CompanyState,
+  type ContactState,
+  createCompanyState,
+  createContactState,
+  payloadHash,
+  type SyncSnapshot,
+  type SyncState,
+  syncKeyHash,
+} from './sync-state.ts';
 export { compileValidator, type ValidationResult } from './validate.ts';

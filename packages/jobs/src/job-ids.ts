@@ -25,6 +25,16 @@ export function contactDedupId(externalId: string): string {
   return `contact-${createHash('sha256').update(externalId).digest('hex').slice(0, 32)}`;
 }
 
+/** As for contacts: a fresh id per push, the company_id hashed. */
+export function companyUpsertJobId(companyId: string): string {
+  return `company-${shortHash(companyId)}-${randomUUID()}`;
+}
+
+/** One deduplication id per company: coalescing and no parallel runs. */
+export function companyDedupId(companyId: string): string {
+  return `company-${createHash('sha256').update(companyId).digest('hex').slice(0, 32)}`;
+}
+
 /**
  * One job per event: the CRM's event id when it sends one, else the event's name, contact and
  * time. A re-sent event finds its job and adds nothing (Intercom would count a duplicate

@@ -1,13 +1,21 @@
 import { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createContactState } from './contact-state.ts';
-import { contactDedupId, contactUpsertJobId, eventJobId, webhookJobId } from './job-ids.ts';
+import {
+  companyDedupId,
+  companyUpsertJobId,
+  contactDedupId,
+  contactUpsertJobId,
+  eventJobId,
+  webhookJobId,
+} from './job-ids.ts';
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 import { JobNames, type Lane, QueueNames } from './queues.ts';
+import type { CompanyInput, CompanyUpsertJob } from './schemas/company.ts';
 import type { ContactInput, ContactUpsertJob } from './schemas/contact.ts';
 import type { EventInput, EventTrackJob } from './schemas/event.ts';
 import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.ts';
+import { createCompanyState, createContactState } from './sync-state.ts';
 
 export type ProducerOptions = {
   connection: Redis;
@@ -44,6 +52,7 @@ export function createProducer(options: ProducerOptions) {
   );
   const queue = (lane: Lane) => queues.get(lane) as Queue;
   const contactState = createContactState(options.connection, options.prefix);
+  const companyState = createCompanyState(options.connection, options.prefix);
   const withDeadline = <T>(work: Promise<T>) => deadline(work, storeTimeoutMs);
 
   return {
@@ -70,6 +79,35 @@ export function createProducer(options: ProducerOptions) {
                 ...DEFAULT_JOB_OPTIONS,
                 jobId: contactUpsertJobId(contact.external_id),
                 deduplication: { id: contactDedupId(contact.external_id), keepLastIfActive: true },
+              }),
+            );
+            return { ok: true, jobId: job.id as string };
+          } catch (cause) {
+            return { ok: false, error: queueUnavailable(cause) };
+          }
+        }),
+      );
+    },
+
+    /**
+     * Companies, as contacts: the latest data is stored, and one job per company (BullMQ
+     * deduplication) syncs whatever is latest when it runs.
+     */
+    async enqueueCompanyUpserts(
+      companies: readonly CompanyInput[],
+      lane: Lane = 'sync',
+    ): Promise<EnqueueItemResult[]> {
+      const receivedAt = Date.now();
+      return Promise.all(
+        companies.map(async (company): Promise<EnqueueItemResult> => {
+          const data: CompanyUpsertJob = { company, receivedAt };
+          try {
+            await withDeadline(companyState.storePending(company));
+            const job = await withDeadline(
+              queue(lane).add(JobNames.companyUpsert, data, {
+                ...DEFAULT_JOB_OPTIONS,
+                jobId: companyUpsertJobId(company.company_id),
+                deduplication: { id: companyDedupId(company.company_id), keepLastIfActive: true },
               }),
             );
             return { ok: true, jobId: job.id as string };

@@ -18,6 +18,7 @@ export const JobNames = {
   contactUpsert: 'contact.upsert',
   webhookProcess: 'webhook.process',
   eventTrack: 'event.track',
+  companyUpsert: 'company.upsert',
 } as const;
 
 export type JobName = (typeof JobNames)[keyof typeof JobNames];

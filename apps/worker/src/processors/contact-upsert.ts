@@ -1,14 +1,8 @@
 import { AppError, isAppError } from '@relay/errors';
-import type { ContactWrite, IntercomClient } from '@relay/intercom';
-import {
-  type ContactInput,
-  type ContactState,
-  type ContactUpsertJob,
-  payloadHash,
-} from '@relay/jobs';
+import type { ContactWrite } from '@relay/intercom';
+import { type ContactInput, type ContactUpsertJob, payloadHash } from '@relay/jobs';
+import type { ProcessorDeps } from './deps.ts';
 import type { JobContext } from './job-context.ts';
-
-export type ContactUpsertDeps = { intercom: IntercomClient; contacts: ContactState };
 
 export type ContactUpsertResult = {
   intercomId: string | null;
@@ -24,7 +18,7 @@ const BUSY_RETRY_MS = 250;
 
 /**
  * Brings Intercom to the contact's latest pending data with as few calls as possible, and so
- * that running it twice changes nothing:
+ * that running it twice changes nothing (its companies are attached after the write):
  * - nothing pending (an earlier job synced it) or the same data as last synced → no call;
  * - known Intercom id → one update (a 404 means it was deleted there: forget it and create);
  * - otherwise create directly (search lags writes by minutes, so search-then-create races);
@@ -33,7 +27,7 @@ const BUSY_RETRY_MS = 250;
  */
 export async function contactUpsert(
   job: ContactUpsertJob,
-  deps: ContactUpsertDeps,
+  deps: ProcessorDeps,
   context: JobContext,
 ): Promise<ContactUpsertResult> {
   const externalId = job.contact.external_id;
@@ -58,6 +52,9 @@ export async function contactUpsert(
   let result: ContactUpsertResult;
   try {
     result = await write(body, intercomId, deps);
+    if (pending.companies?.length && result.intercomId) {
+      await attachCompanies(result.intercomId, pending.companies, deps);
+    }
   } catch (error) {
     await deps.contacts.unlock(externalId, owner);
     throw error;
@@ -69,7 +66,7 @@ export async function contactUpsert(
 async function write(
   body: ContactWrite & { external_id: string },
   knownId: string | undefined,
-  deps: ContactUpsertDeps,
+  deps: ProcessorDeps,
 ): Promise<ContactUpsertResult> {
   const { external_id: externalId, ...changes } = body; // external_id never changes
   if (knownId) {
@@ -96,6 +93,26 @@ async function write(
     }
     const updated = await deps.intercom.updateContact(existingId, changes);
     return { intercomId: updated.id, action: 'updated' };
+  }
+}
+
+/**
+ * Attaches the contact to its companies, creating a company Intercom does not have yet (by
+ * company_id, with its name). Attaching again changes nothing, so a re-run is harmless.
+ */
+async function attachCompanies(
+  contactId: string,
+  companies: NonNullable<ContactInput['companies']>,
+  deps: ProcessorDeps,
+): Promise<void> {
+  for (const company of companies) {
+    let companyId = await deps.companies.intercomId(company.company_id);
+    if (!companyId) {
+      const write = company.name === undefined ? { company_id: company.company_id } : company;
+      companyId = (await deps.intercom.upsertCompany(write)).id;
+      await deps.companies.rememberId(company.company_id, companyId);
+    }
+    await deps.intercom.attachContactToCompany(contactId, companyId);
   }
 }
 

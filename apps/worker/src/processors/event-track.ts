@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '@relay/errors';
 import type { EventTrackJob } from '@relay/jobs';
-import type { ContactUpsertDeps } from './contact-upsert.ts';
+import type { ProcessorDeps } from './deps.ts';
 
 export type EventTrackResult = { tracked: true };
 
@@ -12,7 +12,7 @@ export type EventTrackResult = { tracked: true };
  */
 export async function eventTrack(
   job: EventTrackJob,
-  deps: ContactUpsertDeps,
+  deps: ProcessorDeps,
 ): Promise<EventTrackResult> {
   const { event } = job;
   try {

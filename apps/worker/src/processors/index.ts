@@ -1,12 +1,13 @@
 import { type JobName, JobNames } from '@relay/jobs';
-import type { ContactUpsertDeps } from './contact-upsert.ts';
+import { companyUpsert } from './company-upsert.ts';
 import { contactUpsert } from './contact-upsert.ts';
+import type { ProcessorDeps } from './deps.ts';
 import { eventTrack } from './event-track.ts';
 import type { JobContext } from './job-context.ts';
 import { webhookProcess } from './webhook-process.ts';
 
+export type { ProcessorDeps } from './deps.ts';
 export type { JobContext } from './job-context.ts';
-export type ProcessorDeps = ContactUpsertDeps;
 
 export type Processor = (data: never, deps: ProcessorDeps, context: JobContext) => Promise<unknown>;
 
@@ -15,4 +16,5 @@ export const processors = {
   [JobNames.contactUpsert]: contactUpsert,
   [JobNames.webhookProcess]: webhookProcess,
   [JobNames.eventTrack]: eventTrack,
+  [JobNames.companyUpsert]: companyUpsert,
 } satisfies Record<JobName, Processor>;

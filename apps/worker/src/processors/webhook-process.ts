@@ -1,5 +1,5 @@
 import type { WebhookProcessJob } from '@relay/jobs';
-import type { ContactUpsertDeps } from './contact-upsert.ts';
+import type { ProcessorDeps } from './deps.ts';
 
 export type WebhookProcessResult = { topic: string; handled: boolean };
 
@@ -13,7 +13,7 @@ const CONTACT_CHANGED = /^contact\.(user|lead)\.(created|updated|signed_up)$/;
  */
 export async function webhookProcess(
   job: WebhookProcessJob,
-  deps: ContactUpsertDeps,
+  deps: ProcessorDeps,
 ): Promise<WebhookProcessResult> {
   const { topic, data } = job.notification;
   if (topic === 'ping') return { topic, handled: true };

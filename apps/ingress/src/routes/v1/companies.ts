@@ -1,0 +1,23 @@
+import { CompanyBatch, CompanyInput, compileValidator, type Producer } from '@relay/jobs';
+import type { FastifyInstance } from 'fastify';
+import { answerBatch } from './batch.ts';
+
+export type CompanyRoutesDeps = { producer: Producer };
+
+const validateCompany = compileValidator<CompanyInput>(CompanyInput);
+
+/** POST /v1/companies: a batch of up to 1,000 companies to create or update by `company_id`. */
+export async function companyRoutes(app: FastifyInstance, deps: CompanyRoutesDeps) {
+  app.post<{ Body: CompanyBatch }>(
+    '/v1/companies',
+    { schema: { body: CompanyBatch }, bodyLimit: 16 * 1024 * 1024 },
+    (request, reply) =>
+      answerBatch(
+        request,
+        reply,
+        { field: 'companies', items: request.body.companies },
+        validateCompany,
+        (companies) => deps.producer.enqueueCompanyUpserts(companies),
+      ),
+  );
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import type { CompanyInput } from './schemas/company.ts';
+import type { ContactInput } from './schemas/contact.ts';
+
+/**
+ * What the relay keeps per synced record (a contact, a company), in one Redis hash keyed by a
+ * hash of the CRM's id for it (CRM ids are often emails; none reaches a key name):
+ * - pending, pending_seq: the latest data the CRM sent that is not yet in Intercom. Jobs sync
+ *   whatever is pending when they run, so five updates queued behind each other become one
+ *   call with the latest data.
+ * - seq: orders the pushes, so a job clears `pending` only if nothing newer arrived meanwhile.
+ * - intercom_id: the CRM id → Intercom id map; an update is one call, no search.
+ * - synced_hash: hash of the last payload Intercom accepted; the same payload again makes no call.
+ * One hash per record also makes erasure one DEL.
+ */
+const STORE_PENDING = `
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('HSET', KEYS[1], 'pending', ARGV[1], 'pending_seq', seq)
+return seq
+`;
+
+/**
+ * KEYS: record hash, lock. ARGV: seq, intercom id ('' keeps it), synced hash ('' keeps it),
+ * lock owner. Also releases the lock when the owner holds it.
+ */
+const FINISH = `
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'intercom_id', ARGV[2]) end
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'synced_hash', ARGV[3]) end
+if redis.call('GET', KEYS[2]) == ARGV[4] then redis.call('DEL', KEYS[2]) end
+if redis.call('HGET', KEYS[1], 'pending_seq') == ARGV[1] then
+  redis.call('HDEL', KEYS[1], 'pending', 'pending_seq')
+  return 1
+end
+return 0
+`;
+
+/**
+ * KEYS: record hash, lock. ARGV: owner, ttl ms. The lock is taken when free, or again by its
+ * owner (a job re-run after its worker died); then the state is read in the same step.
+ * Returns false when another job holds the lock.
+ */
+const LOCK_AND_READ = `
+local owner = redis.call('GET', KEYS[2])
+if owner and owner ~= ARGV[1] then return false end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return redis.call('HMGET', KEYS[1], 'pending', 'pending_seq', 'intercom_id', 'synced_hash')
+`;
+
+const UNLOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+export type SyncSnapshot<T> = {
+  pending?: T;
+  pendingSeq?: string;
+  intercomId?: string;
+  syncedHash?: string;
+};
+
+type ContactScripts = {
+  relaySyncStorePending(key: string, pending: string): Promise<number>;
+  relaySyncFinish(
+    key: string,
+    lock: string,
+    seq: string,
+    id: string,
+    hash: string,
+    owner: string,
+  ): Promise<number>;
+  relaySyncLockAndRead(
+    key: string,
+    lock: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<(string | null)[] | null>;
+  relaySyncUnlock(lock: string, owner: string): Promise<number>;
+};
+
+const RECENT_KEYS = 10_000;
+
+export function syncKeyHash(crmId: string): string {
+  return createHash('sha256').update(crmId).digest('hex');
+}
+
+/** The kinds of record the relay syncs, and how each names itself in the CRM. */
+const KINDS = {
+  contact: (contact: ContactInput) => contact.external_id,
+  company: (company: CompanyInput) => company.company_id,
+};
+
+export function createContactState(redis: Redis | Cluster, prefix: string) {
+  return createSyncState(redis, prefix, 'contact', KINDS.contact);
+}
+
+export function createCompanyState(redis: Redis | Cluster, prefix: string) {
+  return createSyncState(redis, prefix, 'company', KINDS.company);
+}
+
+function createSyncState<T>(
+  redis: Redis | Cluster,
+  prefix: string,
+  kind: keyof typeof KINDS,
+  crmIdOf: (item: T) => string,
+) {
+  const scripts = redis as unknown as Partial<ContactScripts>;
+  if (!scripts.relaySyncStorePending) {
+    redis.defineCommand('relaySyncStorePending', { numberOfKeys: 1, lua: STORE_PENDING });
+    redis.defineCommand('relaySyncFinish', { numberOfKeys: 2, lua: FINISH });
+    redis.defineCommand('relaySyncLockAndRead', { numberOfKeys: 2, lua: LOCK_AND_READ });
+    redis.defineCommand('relaySyncUnlock', { numberOfKeys: 1, lua: UNLOCK });
+  }
+  const run = scripts as ContactScripts;
+  const key = (crmId: string) => `${prefix}:${kind}:${syncKeyHash(crmId)}`;
+  // A job asks for both keys of its record several times, interleaved with other jobs:
+  // the keys of recent records are kept rather than hashed again.
+  const recentKeys = new Map<string, { key: string; lockKey: string }>();
+  const keys = (crmId: string) => {
+    let entry = recentKeys.get(crmId);
+    if (!entry) {
+      const hash = syncKeyHash(crmId);
+      entry = { key: `${prefix}:${kind}:${hash}`, lockKey: `${prefix}:${kind}-lock:${hash}` };
+      if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
+      recentKeys.set(crmId, entry);
+    }
+    return entry;
+  };
+  const lockKey = (crmId: string) => keys(crmId).lockKey;
+
+  return {
+    key,
+
+    /** Records the latest data for a record; returns its sequence number. */
+    storePending: (item: T): Promise<number> =>
+      run.relaySyncStorePending(key(crmIdOf(item)), JSON.stringify(item)),
+
+    /**
+     * Takes the record's lock for `owner` (only one job per record runs at a time, across
+     * lanes and processes) and reads its state; undefined when another job holds the lock.
+     */
+    async lockAndRead(
+      crmId: string,
+      owner: string,
+      ttlMs: number,
+    ): Promise<SyncSnapshot<T> | undefined> {
+      const { key: recordKey, lockKey: recordLock } = keys(crmId);
+      const fields = await run.relaySyncLockAndRead(recordKey, recordLock, owner, ttlMs);
+      if (!fields) return undefined;
+      const [pending, pendingSeq, intercomId, syncedHash] = fields;
+      const snapshot: SyncSnapshot<T> = {};
+      if (pending) snapshot.pending = JSON.parse(pending) as T;
+      if (pendingSeq) snapshot.pendingSeq = pendingSeq;
+      if (intercomId) snapshot.intercomId = intercomId;
+      if (syncedHash) snapshot.syncedHash = syncedHash;
+      return snapshot;
+    },
+
+    /** The Intercom id the record is known by, if any. */
+    async intercomId(crmId: string): Promise<string | undefined> {
+      return (await redis.hget(key(crmId), 'intercom_id')) ?? undefined;
+    },
+
+    /** Remembers the Intercom id as soon as it is known, so a retry goes straight to update. */
+    rememberId: async (crmId: string, intercomId: string) => {
+      await redis.hset(key(crmId), 'intercom_id', intercomId);
+    },
+
+    /** The record is gone at Intercom: forget its id and what was synced. */
+    forgetId: async (crmId: string) => {
+      await redis.hdel(key(crmId), 'intercom_id', 'synced_hash');
+    },
+
+    /**
+     * After a sync of the pending data numbered `seq`: store the id and hash, clear the
+     * pending data unless newer data arrived meanwhile (its job will sync it), and release
+     * `owner`'s lock.
+     */
+    finish: (crmId: string, owner: string, seq: string, intercomId = '', syncedHash = '') =>
+      run.relaySyncFinish(key(crmId), lockKey(crmId), seq, intercomId, syncedHash, owner),
+
+    unlock: (crmId: string, owner: string) => run.relaySyncUnlock(lockKey(crmId), owner),
+  };
+}
+
+export type SyncState<T> = ReturnType<typeof createSyncState<T>>;
+export type ContactState = SyncState<ContactInput>;
+export type CompanyState = SyncState<CompanyInput>;
+
+/** Same data, same hash: key order does not matter. */
+export function payloadHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, entry]) => entry !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([name, entry]) => `${JSON.stringify(name)}:${canonicalJson(entry)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
