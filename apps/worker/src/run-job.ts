@@ -109,7 +109,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
         await deps.pauseQueue(waitMs);
         throw Worker.RateLimitError();
       }
-      if (error.code === 'CONTACT_BUSY' && token) {
+      if (error.code === 'RECORD_BUSY' && token) {
         count(queue, 'deferred');
         await job.moveToDelayed(Date.now() + (error.retryAfterMs ?? 250), token);
         throw new DelayedError();

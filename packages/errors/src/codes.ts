@@ -33,8 +33,8 @@ export const ErrorCodes = {
   /** 401/403: the token is wrong, revoked or lacks scope; a human must act. */
   INTERCOM_UNAUTHORIZED: { httpStatus: 502, retryable: false },
   // Jobs.
-  /** Another job of the same contact is running; this one runs after it. */
-  CONTACT_BUSY: { httpStatus: 503, retryable: true },
+  /** Another job of the same contact or company is running; this one runs after it. */
+  RECORD_BUSY: { httpStatus: 503, retryable: true },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -27,7 +27,7 @@ export async function companyUpsert(
   const owner = context.jobId;
   const state = await deps.companies.lockAndRead(companyId, owner, COMPANY_LOCK_MS);
   if (!state) {
-    throw new AppError('CONTACT_BUSY', 'another job of this company is running', {
+    throw new AppError('RECORD_BUSY', 'another job of this company is running', {
       retryAfterMs: BUSY_RETRY_MS,
     });
   }

@@ -34,7 +34,7 @@ export async function contactUpsert(
   const owner = context.jobId;
   const state = await deps.contacts.lockAndRead(externalId, owner, CONTACT_LOCK_MS);
   if (!state) {
-    throw new AppError('CONTACT_BUSY', 'another job of this contact is running', {
+    throw new AppError('RECORD_BUSY', 'another job of this contact is running', {
       retryAfterMs: BUSY_RETRY_MS,
     });
   }
