@@ -1,13 +1,15 @@
+import { AppError } from '@relay/errors';
 import type { IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs';
 import type { Logger, Metrics } from '@relay/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bearerAuth } from './plugins/crm-auth.ts';
-import { registerErrorHandler } from './plugins/error-handler.ts';
+import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { companyRoutes } from './routes/v1/companies.ts';
 import { contactRoutes } from './routes/v1/contacts.ts';
+import { erasureRoutes } from './routes/v1/erasures.ts';
 import { eventRoutes } from './routes/v1/events.ts';
 import { jobRoutes } from './routes/v1/jobs.ts';
 import { intercomWebhookRoutes } from './routes/webhooks/intercom.ts';
@@ -38,6 +40,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    // Path parameters carry CRM ids (up to 255 characters, up to 3 times that URL-encoded);
+    // Fastify's default of 100 would refuse valid ones with a 414.
+    maxParamLength: 1_024,
+    // Errors the router raises before any hook runs (a bad URL, an over-long parameter) get
+    // the same envelope as every other error.
+    frameworkErrors: (error, _request, reply) => {
+      sendError(reply, new AppError('PAYLOAD_INVALID', `request path: ${error.message}`));
+    },
   }) as unknown as FastifyInstance;
 
   registerErrorHandler(app);
@@ -52,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     v1.addHook('preHandler', bearerAuth(deps.crmTokens, 'crm'));
     await v1.register(contactRoutes, { producer: deps.producer });
     await v1.register(companyRoutes, { producer: deps.producer });
+    await v1.register(erasureRoutes, { producer: deps.producer });
     await v1.register(eventRoutes, { producer: deps.producer });
     await v1.register(jobRoutes, { producer: deps.producer });
   });

@@ -50,7 +50,7 @@ export function loadConfig(source: EnvSource = process.env) {
     /** How long the circuit stays open before a probe; doubles per failed probe up to 60 s. */
     circuitOpenMs: env.int('INTERCOM_CIRCUIT_OPEN_MS', { default: 5_000, min: 100 }),
     /** Lanes (queues) this process drains; dedicate processes to lanes by listing fewer. */
-    lanes: env.list('WORKER_LANES', { default: ['webhook', 'sync', 'backfill'] }),
+    lanes: env.list('WORKER_LANES', { default: ['erasure', 'webhook', 'sync', 'backfill'] }),
     // Operations
     host: env.string('HOST', { default: '0.0.0.0' }),
     /** /metrics and /healthz of this worker; 0 picks a free port (printed in the log). */

@@ -9,6 +9,7 @@ import {
 import {
   createCompanyState,
   createContactState,
+  createErasureStore,
   createWorkerConnection,
   type Lane,
   QueueNames,
@@ -72,6 +73,10 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   metrics.intercomCircuitState.set(0);
   const contacts = createContactState(stateConnection, config.queuePrefix);
   const companies = createCompanyState(stateConnection, config.queuePrefix);
+  const erasure = createErasureStore(stateConnection, config.queuePrefix);
+  const allQueues = LANE_PRIORITY.map(
+    (lane) => new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix }),
+  );
 
   const lanes = config.lanes.map((lane) => {
     const queue = new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix });
@@ -92,7 +97,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     const worker = new Worker(
       queue.name,
       createJobRunner({
-        processorDeps: { intercom, contacts, companies },
+        processorDeps: { intercom, contacts, companies, erasure, allQueues },
         metrics,
         logger,
         pauseQueue: (ms) => queue.rateLimit(ms),
@@ -142,7 +147,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
         logger.warn({ graceMs }, 'jobs still running after the grace period; handing them back');
         await Promise.all(workers.map((worker) => worker.close(true)));
       }
-      await Promise.all(queues.map((queue) => queue.close()));
+      await Promise.all([...queues, ...allQueues].map((queue) => queue.close()));
       connection.disconnect();
       stateConnection.disconnect();
     },

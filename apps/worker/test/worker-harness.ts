@@ -57,6 +57,8 @@ export async function startWorkerHarness(
 
   return {
     sim,
+    redisUrl: redis.url,
+    prefix: redis.prefix,
     producer,
     /** The per-contact state, as the producer and the workers see it. */
     contacts: createContactState(connection, redis.prefix),

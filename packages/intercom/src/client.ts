@@ -133,7 +133,26 @@ export function createIntercomClient(options: IntercomClientOptions) {
 
     unarchiveContact: (id: string) => call(() => sdk.contacts.unarchive({ contact_id: id })),
 
-    deleteContact: (id: string) => call(() => sdk.contacts.delete({ contact_id: id })),
+    /**
+     * Deletes a contact; one Intercom no longer has counts as deleted (`found: false`), so an
+     * erasure that runs twice succeeds twice. Gives Intercom's request id for the audit.
+     */
+    async deleteContact(id: string): Promise<{ found: boolean; requestId?: string }> {
+      try {
+        const { rawResponse } = await call(() =>
+          sdk.contacts.delete({ contact_id: id }).withRawResponse(),
+        );
+        const requestId = rawResponse.headers.get('x-request-id') ?? undefined;
+        return requestId === undefined ? { found: true } : { found: true, requestId };
+      } catch (error) {
+        if (error instanceof AppError && error.status === 404) {
+          return error.requestId === undefined
+            ? { found: false }
+            : { found: false, requestId: error.requestId };
+        }
+        throw error;
+      }
+    },
 
     getContact: (id: string): Promise<IntercomContact> =>
       call(() => sdk.contacts.find({ contact_id: id })),

@@ -12,10 +12,13 @@
  * - window: Intercom's 10 s rate-limit interval, aligned to epoch seconds.
  */
 export { createProducerConnection, createWorkerConnection, waitUntilReady } from './connection.ts';
+export { createErasureStore, type ErasureAudit, type ErasureStore } from './erasure.ts';
 export {
   companyDedupId,
   companyUpsertJobId,
   contactDedupId,
+  contactEraseJobId,
+  contactJobIdPrefixes,
   contactUpsertJobId,
   eventJobId,
   shortHash,
@@ -46,6 +49,7 @@ export {
 export {
   ContactBatch,
   ContactCompany,
+  type ContactEraseJob,
   ContactInput,
   type ContactUpsertJob,
   MAX_BATCH_ITEMS,

@@ -50,5 +50,17 @@ export function eventJobId(event: {
     event.id !== undefined
       ? `id:${event.id}`
       : `${event.event_name}\u0000${event.external_id}\u0000${event.created_at}`;
-  return `event-${shortHash(identity)}`;
+  // The contact's hash leads, so an erasure finds the contact's events by prefix.
+  return `event-${shortHash(event.external_id)}-${shortHash(identity)}`;
+}
+
+/** An erasure request: the contact's hash and a fresh id (each request is audited). */
+export function contactEraseJobId(externalId: string): string {
+  return `erase-${shortHash(externalId)}-${randomUUID()}`;
+}
+
+/** Prefixes of the ids of every job that carries this contact's data, in any lane. */
+export function contactJobIdPrefixes(externalId: string): string[] {
+  const hash = shortHash(externalId);
+  return [`contact-${hash}-`, `event-${hash}-`];
 }

@@ -1,10 +1,12 @@
 import { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createErasureStore } from './erasure.ts';
 import {
   companyDedupId,
   companyUpsertJobId,
   contactDedupId,
+  contactEraseJobId,
   contactUpsertJobId,
   eventJobId,
   webhookJobId,
@@ -12,7 +14,7 @@ import {
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 import { JobNames, type Lane, QueueNames } from './queues.ts';
 import type { CompanyInput, CompanyUpsertJob } from './schemas/company.ts';
-import type { ContactInput, ContactUpsertJob } from './schemas/contact.ts';
+import type { ContactEraseJob, ContactInput, ContactUpsertJob } from './schemas/contact.ts';
 import type { EventInput, EventTrackJob } from './schemas/event.ts';
 import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.ts';
 import { createCompanyState, createContactState } from './sync-state.ts';
@@ -53,6 +55,7 @@ export function createProducer(options: ProducerOptions) {
   const queue = (lane: Lane) => queues.get(lane) as Queue;
   const contactState = createContactState(options.connection, options.prefix);
   const companyState = createCompanyState(options.connection, options.prefix);
+  const erasures = createErasureStore(options.connection, options.prefix);
   const withDeadline = <T>(work: Promise<T>) => deadline(work, storeTimeoutMs);
 
   return {
@@ -87,6 +90,32 @@ export function createProducer(options: ProducerOptions) {
           }
         }),
       );
+    },
+
+    /**
+     * A GDPR erasure of the contact with this external_id, in the erasure lane (served first).
+     * Each request is its own job, and is audited.
+     */
+    async enqueueErasure(externalId: string): Promise<{ jobId: string }> {
+      const jobId = contactEraseJobId(externalId);
+      const data: ContactEraseJob = { externalId, requestedAt: Date.now() };
+      try {
+        await withDeadline(
+          queue('erasure').add(JobNames.contactErase, data, { ...DEFAULT_JOB_OPTIONS, jobId }),
+        );
+        return { jobId };
+      } catch (cause) {
+        throw queueUnavailable(cause);
+      }
+    },
+
+    /** The erasure audit trail, newest first. */
+    async erasures(options: { externalId?: string; limit?: number }) {
+      try {
+        return await withDeadline(erasures.list(options));
+      } catch (cause) {
+        throw queueUnavailable(cause);
+      }
     },
 
     /**

@@ -19,6 +19,7 @@ export const JobNames = {
   webhookProcess: 'webhook.process',
   eventTrack: 'event.track',
   companyUpsert: 'company.upsert',
+  contactErase: 'contact.erase',
 } as const;
 
 export type JobName = (typeof JobNames)[keyof typeof JobNames];

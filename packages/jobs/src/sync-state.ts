@@ -166,6 +166,12 @@ function createSyncState<T>(
       await redis.hset(key(crmId), 'intercom_id', intercomId);
     },
 
+    /** Erasure: the record's state and lock, gone (its id map, hash and pending data). */
+    purge: async (crmId: string) => {
+      const { key: recordKey, lockKey: recordLock } = keys(crmId);
+      await redis.del(recordKey, recordLock);
+    },
+
     /** The record is gone at Intercom: forget its id and what was synced. */
     forgetId: async (crmId: string) => {
       await redis.hdel(key(crmId), 'intercom_id', 'synced_hash');

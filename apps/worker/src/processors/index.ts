@@ -1,5 +1,6 @@
 import { type JobName, JobNames } from '@relay/jobs';
 import { companyUpsert } from './company-upsert.ts';
+import { contactErase } from './contact-erase.ts';
 import { contactUpsert } from './contact-upsert.ts';
 import type { ProcessorDeps } from './deps.ts';
 import { eventTrack } from './event-track.ts';
@@ -17,4 +18,5 @@ export const processors = {
   [JobNames.webhookProcess]: webhookProcess,
   [JobNames.eventTrack]: eventTrack,
   [JobNames.companyUpsert]: companyUpsert,
+  [JobNames.contactErase]: contactErase,
 } satisfies Record<JobName, Processor>;

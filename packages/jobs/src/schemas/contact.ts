@@ -54,3 +54,6 @@ export type ContactUpsertJob = {
   /** When the ingress accepted it (ms since epoch). */
   receivedAt: number;
 };
+
+/** A GDPR erasure request for the contact with this external_id. */
+export type ContactEraseJob = { externalId: string; requestedAt: number };

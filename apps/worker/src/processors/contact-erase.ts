@@ -1,0 +1,54 @@
+import { AppError } from '@relay/errors';
+import type { ContactEraseJob, ErasureAudit } from '@relay/jobs';
+import type { ProcessorDeps } from './deps.ts';
+import type { JobContext } from './job-context.ts';
+
+export type ContactEraseResult = Pick<
+  ErasureAudit,
+  'outcome' | 'intercomRequestId' | 'jobsRemoved'
+>;
+
+/** Covers the Intercom calls and the cleanup; a re-run (same job) takes the lock again. */
+const ERASE_LOCK_MS = 120_000;
+const BUSY_RETRY_MS = 250;
+
+/**
+ * GDPR erasure of one contact. Holding the contact's lock (no job of the contact runs
+ * meanwhile): find its Intercom id (the id map, else a search by external_id), delete it at
+ * Intercom (a 404 counts as done), remove every job that carries its data in any lane with
+ * its deduplication keys and stored follow-ups, purge its sync state (pending data, id map,
+ * hash, lock), and append the audit record. Each step is safe to repeat, so a retry finishes
+ * what a failed attempt started.
+ */
+export async function contactErase(
+  job: ContactEraseJob,
+  deps: ProcessorDeps,
+  context: JobContext,
+): Promise<ContactEraseResult> {
+  const { externalId } = job;
+  const state = await deps.contacts.lockAndRead(externalId, context.jobId, ERASE_LOCK_MS);
+  if (!state) {
+    throw new AppError('RECORD_BUSY', 'a job of this contact is running', {
+      retryAfterMs: BUSY_RETRY_MS,
+    });
+  }
+  const intercomId =
+    state.intercomId ?? (await deps.intercom.findContactByExternalId(externalId))?.id;
+  const deleted = intercomId ? await deps.intercom.deleteContact(intercomId) : { found: false };
+  const jobsRemoved = await deps.erasure.removeContactJobs(externalId, deps.allQueues);
+  await deps.contacts.purge(externalId);
+  const result: ContactEraseResult = {
+    outcome: deleted.found ? 'deleted' : 'not_found',
+    jobsRemoved,
+    ...('requestId' in deleted && deleted.requestId
+      ? { intercomRequestId: deleted.requestId }
+      : {}),
+  };
+  await deps.erasure.record({
+    at: new Date().toISOString(),
+    externalId,
+    jobId: context.jobId,
+    ...result,
+  });
+  return result;
+}

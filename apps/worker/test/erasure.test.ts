@@ -1,0 +1,137 @@
+import { createErasureStore, QueueNames } from '@relay/jobs';
+import { waitFor } from '@relay/testkit';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWorkerHarness } from './worker-harness.ts';
+
+let harness: Awaited<ReturnType<typeof startWorkerHarness>> | undefined;
+let redis: Redis | undefined;
+afterEach(async () => {
+  redis?.disconnect();
+  await harness?.close();
+  harness = undefined;
+});
+
+const PERSON = {
+  external_id: 'crm-gdpr',
+  email: 'grace.hopper@example.com',
+  name: 'Grace Hopper',
+  phone: '+15550100',
+  custom_attributes: { favourite_ship: 'USS Hopper' },
+};
+
+/** Every key under the prefix with everything it holds, as text. */
+async function dumpKeys(client: Redis, prefix: string): Promise<Map<string, string>> {
+  const dump = new Map<string, string>();
+  for (const key of await client.keys(`${prefix}*`)) {
+    const type = await client.type(key);
+    let value: unknown;
+    if (type === 'string') value = await client.get(key);
+    else if (type === 'hash') value = await client.hgetall(key);
+    else if (type === 'list') value = await client.lrange(key, 0, -1);
+    else if (type === 'set') value = await client.smembers(key);
+    else if (type === 'zset') value = await client.zrange(key, '0', '-1');
+    else if (type === 'stream') value = await client.xrange(key, '-', '+');
+    dump.set(key, `${key} ${JSON.stringify(value)}`);
+  }
+  return dump;
+}
+
+async function erase(externalId: string) {
+  const { jobId } = (await harness?.producer.enqueueErasure(externalId)) ?? { jobId: '' };
+  const queue = new Queue(QueueNames.erasure, {
+    connection: { url: harness?.redisUrl ?? '' },
+    prefix: harness?.prefix ?? '',
+  });
+  try {
+    await waitFor(
+      async () => (await queue.getJob(jobId))?.getState(),
+      (state) => state === 'completed' || state === 'failed',
+      15_000,
+    );
+    const job = await queue.getJob(jobId);
+    return {
+      jobId,
+      state: await job?.getState(),
+      result: job?.returnvalue,
+      reason: job?.failedReason,
+    };
+  } finally {
+    await queue.close();
+  }
+}
+
+describe('GDPR erasure, end to end', () => {
+  it('deletes the contact in Intercom and leaves no personal data of it in Redis', async () => {
+    // This worker leaves the backfill lane alone, so a queued backfill job is still there.
+    harness = await startWorkerHarness([], { WORKER_LANES: 'erasure,webhook,sync' });
+    await harness.producer.enqueueContactUpserts([PERSON]);
+    await harness.drained();
+    await harness.producer.enqueueEvents([
+      { event_name: 'ship-launched', external_id: PERSON.external_id, created_at: 1_764_000_000 },
+    ]);
+    await harness.drained();
+    await harness.producer.enqueueContactUpserts(
+      [{ ...PERSON, name: 'Rear Admiral Hopper' }],
+      'backfill',
+    );
+    expect(await harness.simContacts()).toHaveLength(1);
+
+    const erased = await erase(PERSON.external_id);
+    expect(erased.state).toBe('completed');
+    expect(erased.result).toMatchObject({
+      outcome: 'deleted',
+      jobsRemoved: 3, // the create, the event, the queued backfill update
+      intercomRequestId: expect.stringMatching(/\S+/),
+    });
+    expect(await harness.simContacts()).toHaveLength(0);
+
+    redis = new Redis(harness.redisUrl);
+    const dump = await dumpKeys(redis, harness.prefix);
+    const everything = [...dump.values()].join('\n');
+    for (const personal of [
+      'grace.hopper@example.com',
+      'Grace Hopper',
+      'Rear Admiral',
+      '+15550100',
+      'USS Hopper',
+    ]) {
+      expect(everything).not.toContain(personal);
+    }
+    // The external id remains only where the erasure itself is recorded.
+    const naming = [...dump.entries()].filter(([, text]) => text.includes(PERSON.external_id));
+    for (const [key] of naming) {
+      expect(key === `${harness.prefix}:audit:erasure` || key.includes(`:${erased.jobId}`)).toBe(
+        true,
+      );
+    }
+
+    const audit = await createErasureStore(redis, harness.prefix).list({
+      externalId: PERSON.external_id,
+    });
+    expect(audit).toEqual([
+      expect.objectContaining({
+        externalId: PERSON.external_id,
+        outcome: 'deleted',
+        jobId: erased.jobId,
+        jobsRemoved: 3,
+        intercomRequestId: erased.result.intercomRequestId,
+      }),
+    ]);
+  });
+
+  it('records a contact Intercom never had as not found, and a second erasure as done too', async () => {
+    harness = await startWorkerHarness();
+    const unknown = await erase('crm-never-synced');
+    expect(unknown).toMatchObject({
+      state: 'completed',
+      result: { outcome: 'not_found', jobsRemoved: 0 },
+    });
+
+    await harness.producer.enqueueContactUpserts([{ external_id: 'crm-twice', name: 'Twice' }]);
+    await harness.drained();
+    expect((await erase('crm-twice')).result.outcome).toBe('deleted');
+    expect((await erase('crm-twice')).result.outcome).toBe('not_found');
+  });
+});
