@@ -1,7 +1,12 @@
 import { AppError, isAppError } from '@relay/errors';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import { type JobContext, type ProcessorDeps, processors } from './processors/index.ts';
+import {
+  type JobContext,
+  type ProcessorDeps,
+  processors,
+  redactWhenDone,
+} from './processors/index.ts';
 
 export type JobRunnerDeps = {
   processorDeps: ProcessorDeps;
@@ -82,6 +87,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
         jobId: job.id as string,
         attempt: job.attemptsMade + 1,
       });
+      const redact = redactWhenDone[job.name];
+      if (redact) await job.updateData(redact(job.data));
       count(queue, 'completed');
       if (deps.logger.isLevelEnabled('debug')) log().debug('completed job');
       return result;

@@ -1,4 +1,4 @@
-import { type JobName, JobNames } from '@relay/jobs';
+import { type JobName, JobNames, type WebhookProcessJob } from '@relay/jobs';
 import { companyUpsert } from './company-upsert.ts';
 import { contactErase } from './contact-erase.ts';
 import { contactUpsert } from './contact-upsert.ts';
@@ -20,3 +20,22 @@ export const processors = {
   [JobNames.companyUpsert]: companyUpsert,
   [JobNames.contactErase]: contactErase,
 } satisfies Record<JobName, Processor>;
+
+/**
+ * What a completed job keeps of its data, for jobs whose data holds personal data nothing
+ * else needs once they are done (the job stays 24 h for deduplication). A webhook
+ * notification's item (a contact's email, name …) goes; its id and topic stay.
+ */
+export const redactWhenDone: Partial<Record<string, (data: never) => unknown>> = {
+  [JobNames.webhookProcess]: (data: WebhookProcessJob) => ({
+    receivedAt: data.receivedAt,
+    notification: {
+      type: data.notification.type,
+      id: data.notification.id,
+      topic: data.notification.topic,
+      app_id: data.notification.app_id,
+      created_at: data.notification.created_at,
+      redacted: true,
+    },
+  }),
+};
