@@ -26,16 +26,19 @@ export const processors = {
  * else needs once they are done (the job stays 24 h for deduplication). A webhook
  * notification's item (a contact's email, name …) goes; its id and topic stay.
  */
-export const redactWhenDone: Partial<Record<string, (data: never) => unknown>> = {
-  [JobNames.webhookProcess]: (data: WebhookProcessJob) => ({
-    receivedAt: data.receivedAt,
-    notification: {
-      type: data.notification.type,
-      id: data.notification.id,
-      topic: data.notification.topic,
-      app_id: data.notification.app_id,
-      created_at: data.notification.created_at,
-      redacted: true,
-    },
-  }),
+export const redactWhenDone: Partial<Record<string, (data: unknown) => unknown>> = {
+  [JobNames.webhookProcess]: (data) => {
+    const { notification, receivedAt } = data as WebhookProcessJob;
+    return {
+      receivedAt,
+      notification: {
+        type: notification.type,
+        id: notification.id,
+        topic: notification.topic,
+        app_id: notification.app_id,
+        created_at: notification.created_at,
+        redacted: true,
+      },
+    };
+  },
 };
