@@ -49,6 +49,11 @@ export function loadConfig(source: EnvSource = process.env) {
     }),
     /** How long the circuit stays open before a probe; doubles per failed probe up to 60 s. */
     circuitOpenMs: env.int('INTERCOM_CIRCUIT_OPEN_MS', { default: 5_000, min: 100 }),
+    /** Where conversation.* notifications go: a Redis stream for consumers, or nowhere. */
+    conversationSink: env.string('CONVERSATION_SINK', {
+      default: 'stream',
+      oneOf: ['stream', 'none'],
+    }) as 'stream' | 'none',
     /** Lanes (queues) this process drains; dedicate processes to lanes by listing fewer. */
     lanes: env.list('WORKER_LANES', { default: ['erasure', 'webhook', 'sync', 'backfill'] }),
     // Operations

@@ -19,6 +19,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { WorkerConfig } from './config.ts';
 import { createJobRunner } from './run-job.ts';
+import { createStreamSink, noSink } from './webhooks/conversation-sink.ts';
 
 export type WorkerRuntimeDeps = { config: WorkerConfig; logger: Logger; metrics: Metrics };
 
@@ -74,6 +75,10 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   const contacts = createContactState(stateConnection, config.queuePrefix);
   const companies = createCompanyState(stateConnection, config.queuePrefix);
   const erasure = createErasureStore(stateConnection, config.queuePrefix);
+  const conversationSink =
+    config.conversationSink === 'stream'
+      ? createStreamSink(stateConnection, config.queuePrefix)
+      : noSink;
   const allQueues = LANE_PRIORITY.map(
     (lane) => new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix }),
   );
@@ -97,7 +102,15 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     const worker = new Worker(
       queue.name,
       createJobRunner({
-        processorDeps: { intercom, contacts, companies, erasure, allQueues },
+        processorDeps: {
+          intercom,
+          contacts,
+          companies,
+          erasure,
+          allQueues,
+          conversationSink,
+          metrics,
+        },
         metrics,
         logger,
         pauseQueue: (ms) => queue.rateLimit(ms),

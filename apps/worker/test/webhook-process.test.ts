@@ -1,6 +1,7 @@
 import { QueueNames, type WebhookNotification } from '@relay/jobs';
 import { notificationFixture, waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkerHarness } from './worker-harness.ts';
 
@@ -8,6 +9,96 @@ let harness: Awaited<ReturnType<typeof startWorkerHarness>> | undefined;
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
+});
+
+async function processed(notification: WebhookNotification) {
+  const h = harness as NonNullable<typeof harness>;
+  const { jobId } = await h.producer.enqueueWebhook(notification);
+  const queue = new Queue(QueueNames.webhook, {
+    connection: { url: h.redisUrl },
+    prefix: h.prefix,
+  });
+  try {
+    await waitFor(
+      async () => (await queue.getJob(jobId))?.getState(),
+      (state) => state === 'completed' || state === 'failed',
+      10_000,
+    );
+    const job = await queue.getJob(jobId);
+    return { state: await job?.getState(), result: job?.returnvalue };
+  } finally {
+    await queue.close();
+  }
+}
+
+const note = (topic: string, item: unknown) =>
+  notificationFixture({ topic, item }) as WebhookNotification;
+
+describe('webhook topics', () => {
+  it('forgets a deleted contact, only if the map still points at it', async () => {
+    harness = await startWorkerHarness();
+    await harness.contacts.rememberId('crm-a', 'id-a');
+    await harness.contacts.rememberId('crm-b', 'id-b-new');
+    await processed(note('contact.deleted', { type: 'contact', id: 'id-a', external_id: 'crm-a' }));
+    await processed(
+      note('contact.deleted', { type: 'contact', id: 'id-b-old', external_id: 'crm-b' }),
+    );
+    expect(await harness.contacts.intercomId('crm-a')).toBeUndefined();
+    expect(await harness.contacts.intercomId('crm-b')).toBe('id-b-new');
+  });
+
+  it('remaps a merge: the user keeps its id, the merged-away lead is forgotten', async () => {
+    harness = await startWorkerHarness();
+    await harness.contacts.rememberId('crm-lead', 'id-lead');
+    const merged = await processed(
+      note('contact.merged', {
+        type: 'contact',
+        id: 'id-user',
+        external_id: 'crm-user',
+        merged_from: { type: 'contact', id: 'id-lead', external_id: 'crm-lead' },
+      }),
+    );
+    expect(merged.result).toEqual({ topic: 'contact.merged', handled: true });
+    expect(await harness.contacts.intercomId('crm-user')).toBe('id-user');
+    expect(await harness.contacts.intercomId('crm-lead')).toBeUndefined();
+  });
+
+  it('maps companies by company_id and forgets deleted ones', async () => {
+    harness = await startWorkerHarness();
+    await processed(note('company.created', { type: 'company', id: 'co-1', company_id: 'acme' }));
+    expect(await harness.companies.intercomId('acme')).toBe('co-1');
+    await processed(note('company.deleted', { type: 'company', id: 'co-1', company_id: 'acme' }));
+    expect(await harness.companies.intercomId('acme')).toBeUndefined();
+  });
+
+  it('hands conversation notifications to the stream sink, and counts topics it does not know', async () => {
+    harness = await startWorkerHarness();
+    const reply = note('conversation.admin.replied', { type: 'conversation', id: 'conv-1' });
+    expect((await processed(reply)).result).toEqual({
+      topic: 'conversation.admin.replied',
+      handled: true,
+    });
+    const redis = new Redis(harness.redisUrl);
+    try {
+      const entries = await redis.xrange(`${harness.prefix}:sink:conversations`, '-', '+');
+      expect(entries).toHaveLength(1);
+      const fields = entries[0]?.[1] ?? [];
+      expect(fields.slice(0, 4)).toEqual(['id', reply.id, 'topic', 'conversation.admin.replied']);
+      expect(JSON.parse(fields[7] ?? '{}').data.item.id).toBe('conv-1');
+    } finally {
+      redis.disconnect();
+    }
+    const unknown = await processed(note('visitor.signed_up', { type: 'visitor', id: 'v-1' }));
+    expect(unknown).toEqual({
+      state: 'completed',
+      result: { topic: 'visitor.signed_up', handled: false },
+    });
+    const counted = await harness.metrics.registry.getSingleMetricAsString(
+      'relay_webhook_topics_total',
+    );
+    expect(counted).toMatch(/family="conversation",handled="true"[^}]*\} 1/);
+    expect(counted).toMatch(/family="other",handled="false"[^}]*\} 1/);
+  });
 });
 
 describe('webhook.process', () => {

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import {
+  createCompanyState,
   createContactState,
   createProducer,
   createProducerConnection,
@@ -60,8 +61,9 @@ export async function startWorkerHarness(
     redisUrl: redis.url,
     prefix: redis.prefix,
     producer,
-    /** The per-contact state, as the producer and the workers see it. */
+    /** The per-record state, as the producer and the workers see it. */
     contacts: createContactState(connection, redis.prefix),
+    companies: createCompanyState(connection, redis.prefix),
     metrics,
     logs,
     syncQueue,

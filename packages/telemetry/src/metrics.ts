@@ -74,6 +74,12 @@ export function createMetrics(options: { service: string; defaultMetrics?: boole
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+    webhookTopics: new Counter({
+      name: 'relay_webhook_topics_total',
+      help: 'Webhook notifications the workers processed, by topic family and whether a handler took it.',
+      labelNames: ['family', 'handled'] as const,
+      registers,
+    }),
     queueJobs: new Gauge({
       name: 'relay_queue_jobs',
       help: 'Jobs in each queue, by state (sampled at scrape time).',

@@ -1,6 +1,8 @@
 import type { IntercomClient } from '@relay/intercom';
 import type { CompanyState, ContactState, ErasureStore } from '@relay/jobs';
+import type { Metrics } from '@relay/telemetry';
 import type { Queue } from 'bullmq';
+import type { ConversationSink } from '../webhooks/conversation-sink.ts';
 
 /** What processors work with: the lane's Intercom client and the per-record sync state. */
 export type ProcessorDeps = {
@@ -10,4 +12,7 @@ export type ProcessorDeps = {
   erasure: ErasureStore;
   /** Every lane's queue, whichever lanes this process drains (erasure removes jobs from all). */
   allQueues: readonly Queue[];
+  /** Where conversation notifications go (CONVERSATION_SINK). */
+  conversationSink: ConversationSink;
+  metrics?: Metrics;
 };

@@ -1,0 +1,46 @@
+import type { ProcessorDeps } from '../processors/deps.ts';
+import { refOf } from './item.ts';
+
+const CHANGED = /^contact\.(user|lead)\.(created|updated|signed_up)$/;
+
+/**
+ * Keeps the external_id → Intercom id map in step with Intercom (no call: the item names
+ * both). A deleted contact is forgotten, and a merged-away lead's mapping goes: both only
+ * when the map still points at that contact, so a late notification cannot undo a newer one.
+ * Returns false for a topic of the family it does not act on.
+ */
+export async function handleContactTopic(
+  topic: string,
+  item: unknown,
+  deps: ProcessorDeps,
+): Promise<boolean> {
+  const contact = refOf(item);
+  if (CHANGED.test(topic)) {
+    if (contact.id && contact.external_id) {
+      await deps.contacts.rememberId(contact.external_id, contact.id);
+    }
+    return true;
+  }
+  if (topic === 'contact.deleted') {
+    if (contact.external_id) await forgetIfMapped(contact.external_id, contact.id, deps);
+    return true;
+  }
+  if (topic === 'contact.merged') {
+    if (contact.id && contact.external_id) {
+      await deps.contacts.rememberId(contact.external_id, contact.id);
+    }
+    const from = refOf((item as { merged_from?: unknown } | null)?.merged_from);
+    if (from.external_id && from.external_id !== contact.external_id) {
+      await forgetIfMapped(from.external_id, from.id, deps);
+    }
+    return true;
+  }
+  return topic === 'contact.archived' || topic.startsWith('contact.tag.');
+}
+
+async function forgetIfMapped(externalId: string, id: string | undefined, deps: ProcessorDeps) {
+  const mapped = await deps.contacts.intercomId(externalId);
+  if (mapped !== undefined && (id === undefined || mapped === id)) {
+    await deps.contacts.forgetId(externalId);
+  }
+}
