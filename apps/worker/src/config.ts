@@ -1,4 +1,5 @@
 import { createEnvReader, type EnvSource, type Secret } from '@relay/config';
+import { readIntercomSettings } from '@relay/intercom';
 import { DEFAULT_PREFIX, type Lane, QueueNames } from '@relay/jobs';
 
 export type WorkerConfig = ReturnType<typeof loadConfig>;
@@ -22,33 +23,8 @@ export function loadConfig(source: EnvSource = process.env) {
     jobLockMs: env.int('JOB_LOCK_MS', { default: 30_000, min: 1_000 }),
     /** How long SIGTERM waits for running jobs before handing them back to the queue. */
     shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', { default: 25_000, min: 0 }),
-    // Intercom
-    intercomApiBaseUrl: env.url('INTERCOM_API_BASE_URL', { default: 'https://api.intercom.io' }),
-    intercomApiVersion: env.string('INTERCOM_API_VERSION', { default: '2.14' }),
-    intercomAccessToken: env.secret('INTERCOM_ACCESS_TOKEN', { required: true }) as Secret,
-    /** Per-call timeout; the request is aborted when it passes (Intercom's own can be long). */
-    intercomTimeoutMs: env.int('INTERCOM_TIMEOUT_MS', { default: 30_000, min: 100 }),
-    // The rate budget, shared through Redis by every worker of the app
-    /** Calls per window the app may make (Intercom: 10,000/min = 1,666 per 10 s window). */
-    rateLimitPerWindow: env.int('INTERCOM_RATE_LIMIT_PER_10S', { default: 1_666, min: 1 }),
-    /** Intercom's windows are 10 s; simulators may use shorter ones. */
-    rateLimitWindowMs: env.int('INTERCOM_RATE_LIMIT_WINDOW_MS', { default: 10_000, min: 100 }),
-    /** Share of each window left for other clients of the same app. */
-    rateLimitHeadroomPercent: env.int('INTERCOM_RATE_LIMIT_HEADROOM_PERCENT', {
-      default: 10,
-      min: 0,
-      max: 90,
-    }),
-    /** Names the budget; every worker of one Intercom app must agree. Default: from the token. */
-    intercomAppId: env.string('INTERCOM_APP_ID', { default: '' }),
-    /** Set when several apps of one workspace run relays, to share the workspace limit. */
-    intercomWorkspaceId: env.string('INTERCOM_WORKSPACE_ID', { default: '' }),
-    workspaceRateLimitPerWindow: env.int('INTERCOM_WORKSPACE_RATE_LIMIT_PER_10S', {
-      default: 4_166,
-      min: 1,
-    }),
-    /** How long the circuit stays open before a probe; doubles per failed probe up to 60 s. */
-    circuitOpenMs: env.int('INTERCOM_CIRCUIT_OPEN_MS', { default: 5_000, min: 100 }),
+    // Intercom: host, token, timeout, the shared rate budget, the circuit breaker
+    intercom: readIntercomSettings(env, { tokenRequired: true }),
     /** Where conversation.* notifications go: a Redis stream for consumers, or nowhere. */
     conversationSink: env.string('CONVERSATION_SINK', {
       default: 'stream',
@@ -71,5 +47,9 @@ export function loadConfig(source: EnvSource = process.env) {
     }
   }
   env.finish();
-  return { ...config, lanes: config.lanes as Lane[] };
+  return {
+    ...config,
+    intercom: { ...config.intercom, accessToken: config.intercom.accessToken as Secret },
+    lanes: config.lanes as Lane[],
+  };
 }

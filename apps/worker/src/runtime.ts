@@ -1,11 +1,4 @@
-import { createHash } from 'node:crypto';
-import {
-  type CircuitState,
-  createCallGuard,
-  createCircuitBreaker,
-  createIntercomClient,
-  createRateBudget,
-} from '@relay/intercom';
+import { createIntercomAccess } from '@relay/intercom';
 import {
   createCompanyState,
   createContactState,
@@ -34,8 +27,6 @@ const HONOUR_MANUAL_RATE_LIMITS = { max: 1_000_000, duration: 1_000 };
 
 const MAX_STALLED_RUNS = 5;
 
-const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
-
 /**
  * One BullMQ worker per lane, wired to Intercom through the process's circuit breaker and the
  * cluster's rate budget. `close` drains within the grace period.
@@ -53,25 +44,15 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       logger.warn({ err: { message: err.message } }, 'redis connection error'),
     );
   }
-  const budget = createRateBudget({
+  const intercomAccess = createIntercomAccess({
+    settings: config.intercom,
     redis: stateConnection,
     prefix: config.queuePrefix,
-    appId: config.intercomAppId || tokenFingerprint(config.intercomAccessToken.get()),
-    workspaceId: config.intercomWorkspaceId || undefined,
-    limitPerWindow: config.rateLimitPerWindow,
-    workspaceLimitPerWindow: config.workspaceRateLimitPerWindow,
-    windowMs: config.rateLimitWindowMs,
-    headroom: config.rateLimitHeadroomPercent / 100,
     lanes: LANE_PRIORITY,
+    metrics,
+    logger,
   });
-  const breaker = createCircuitBreaker({
-    openMs: config.circuitOpenMs,
-    onStateChange: (state) => {
-      metrics.intercomCircuitState.set(CIRCUIT_STATE_VALUE[state]);
-      logger[state === 'open' ? 'warn' : 'info']({ state }, 'intercom circuit');
-    },
-  });
-  metrics.intercomCircuitState.set(0);
+  const { budget, breaker } = intercomAccess;
   const contacts = createContactState(stateConnection, config.queuePrefix);
   const companies = createCompanyState(stateConnection, config.queuePrefix);
   const erasure = createErasureStore(stateConnection, config.queuePrefix);
@@ -85,20 +66,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
 
   const lanes = config.lanes.map((lane) => {
     const queue = new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix });
-    const intercom = createIntercomClient({
-      baseUrl: config.intercomApiBaseUrl,
-      version: config.intercomApiVersion,
-      token: () => config.intercomAccessToken.get(),
-      timeoutMs: config.intercomTimeoutMs,
-      metrics,
-      observer: createCallGuard({
-        lane,
-        budget,
-        breaker,
-        onBudgetError: (err) =>
-          logger.warn({ err: { message: (err as Error).message } }, 'rate budget update failed'),
-      }),
-    });
+    const intercom = intercomAccess.clientFor(lane);
     const worker = new Worker(
       queue.name,
       createJobRunner({
@@ -165,9 +133,4 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       stateConnection.disconnect();
     },
   };
-}
-
-/** Workers sharing a token share a budget without configuration; the token never reaches Redis. */
-function tokenFingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }

@@ -154,8 +154,8 @@ export function createIntercomClient(options: IntercomClientOptions) {
       }
     },
 
-    getContact: (id: string): Promise<IntercomContact> =>
-      call(() => sdk.contacts.find({ contact_id: id })),
+    getContact: async (id: string): Promise<IntercomContact> =>
+      requireContact(await call(() => sdk.contacts.find({ contact_id: id }))),
 
     /** Search lags writes by up to minutes: never use it to decide whether to create. */
     async findContactByExternalId(externalId: string): Promise<IntercomContact | undefined> {

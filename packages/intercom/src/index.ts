@@ -6,6 +6,12 @@
  */
 
 export {
+  createIntercomAccess,
+  type IntercomAccess,
+  type IntercomSettings,
+  readIntercomSettings,
+} from './access.ts';
+export {
   createRateBudget,
   type Permit,
   type RateBudget,

@@ -1,0 +1,10 @@
+/**
+ * @relay/sync — the sync domain shared by the ingress and the workers.
+ * Here now: the contact cache (read-through, stale copies while Intercom fails).
+ */
+export {
+  type CachedContact,
+  type ContactCache,
+  type ContactCacheOptions,
+  createContactCache,
+} from './contact-cache.ts';

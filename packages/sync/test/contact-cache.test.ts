@@ -1,0 +1,115 @@
+import { createIntercomClient } from '@relay/intercom';
+import { createContactState, createProducerConnection, waitUntilReady } from '@relay/jobs';
+import {
+  type SimulatorProcess,
+  startSimulator,
+  startTestRedis,
+  type TestRedis,
+} from '@relay/testkit';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createContactCache } from '../src/contact-cache.ts';
+
+let redis: TestRedis;
+let sim: SimulatorProcess;
+let connection: Redis;
+let time = 1_800_000_000_000;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  sim = await startSimulator();
+  connection = createProducerConnection(redis.url);
+  await waitUntilReady(connection);
+});
+afterAll(async () => {
+  connection?.disconnect();
+  await sim?.stop();
+  await redis?.stop();
+});
+beforeEach(async () => {
+  await sim.control('POST', 'reset');
+  await sim.control('DELETE', 'faults');
+});
+
+function cache(prefix: string, withIntercom = true) {
+  const intercom = createIntercomClient({ baseUrl: sim.url, token: () => sim.token });
+  return createContactCache({
+    redis: connection,
+    prefix,
+    intercom: withIntercom ? intercom : undefined,
+    contacts: createContactState(connection, prefix),
+    freshMs: 60_000,
+    localTtlMs: 0,
+    now: () => time,
+  });
+}
+
+async function createInSim(body: Record<string, unknown>): Promise<{ id: string }> {
+  const response = await fetch(`${sim.url}/contacts`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${sim.token}`,
+      'content-type': 'application/json',
+      accept: 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as { id: string };
+}
+
+async function calls(): Promise<number> {
+  return (await sim.control<{ total: number }>('GET', 'stats')).total;
+}
+
+describe('the contact cache', () => {
+  it('reads through once, then answers from the cache while the copy is fresh', async () => {
+    const contacts = cache(`${redis.prefix}a`);
+    const created = await createInSim({ external_id: 'crm-c1', name: 'Ada', role: 'user' });
+    const before = await calls();
+    const first = await contacts.get('crm-c1');
+    expect(first).toMatchObject({ stale: false, contact: { id: created.id, name: 'Ada' } });
+    const afterFirst = await calls();
+    expect(afterFirst - before).toBe(1); // a search: the id was not mapped yet
+    time += 30_000;
+    expect((await contacts.get('crm-c1'))?.contact.name).toBe('Ada');
+    expect(await calls()).toBe(afterFirst);
+  });
+
+  it('refreshes an old copy by id, and serves it stale while Intercom is down', async () => {
+    const contacts = cache(`${redis.prefix}b`);
+    await createInSim({ external_id: 'crm-c2', name: 'Grace', role: 'user' });
+    await contacts.get('crm-c2');
+    time += 120_000;
+    const before = await calls();
+    expect((await contacts.get('crm-c2'))?.stale).toBe(false);
+    expect((await calls()) - before).toBe(1); // GET /contacts/{id}: the id map knows it
+    time += 120_000;
+    await sim.control('POST', 'faults', { outage: true });
+    const stale = await contacts.get('crm-c2');
+    expect(stale).toMatchObject({ stale: true, contact: { name: 'Grace' } });
+  });
+
+  it('says not found for a contact Intercom does not have, and fails without any copy when Intercom is down', async () => {
+    const contacts = cache(`${redis.prefix}c`);
+    expect(await contacts.get('crm-nobody')).toBeUndefined();
+    await sim.control('POST', 'faults', { outage: true });
+    await expect(contacts.get('crm-unknown')).rejects.toMatchObject({
+      code: 'INTERCOM_UNAVAILABLE',
+    });
+  });
+
+  it('takes copies from webhooks and forgets dropped ones', async () => {
+    const contacts = cache(`${redis.prefix}d`, false);
+    await contacts.put('crm-hook', {
+      id: 'id-hook',
+      external_id: 'crm-hook',
+      name: 'From a webhook',
+    });
+    expect(await contacts.get('crm-hook')).toMatchObject({
+      stale: false,
+      contact: { name: 'From a webhook' },
+    });
+    await contacts.drop('crm-hook');
+    await expect(contacts.get('crm-hook')).rejects.toMatchObject({ code: 'INTERCOM_UNAVAILABLE' });
+  });
+});
