@@ -1,6 +1,7 @@
 import { AppError } from '@relay/errors';
 import type { IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs';
+import type { ContactCache } from '@relay/sync';
 import type { Logger, Metrics } from '@relay/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bearerAuth } from './plugins/crm-auth.ts';
@@ -8,6 +9,7 @@ import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { companyRoutes } from './routes/v1/companies.ts';
+import { contactReadRoutes } from './routes/v1/contact-read.ts';
 import { contactRoutes } from './routes/v1/contacts.ts';
 import { erasureRoutes } from './routes/v1/erasures.ts';
 import { eventRoutes } from './routes/v1/events.ts';
@@ -23,6 +25,8 @@ export type AppDeps = {
   /** Current webhook client secrets. */
   webhookSecrets: () => readonly string[];
   intercomProbe?: IntercomProbe | undefined;
+  /** Read-through copies of Intercom contacts for GET /v1/contacts/:externalId. */
+  contactCache?: ContactCache | undefined;
 };
 
 /**
@@ -63,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(contactRoutes, { producer: deps.producer });
     await v1.register(companyRoutes, { producer: deps.producer });
     await v1.register(erasureRoutes, { producer: deps.producer });
+    await v1.register(contactReadRoutes, { contactCache: deps.contactCache });
     await v1.register(eventRoutes, { producer: deps.producer });
     await v1.register(jobRoutes, { producer: deps.producer });
   });

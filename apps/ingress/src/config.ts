@@ -1,4 +1,5 @@
 import { createEnvReader, type EnvSource, type Secret } from '@relay/config';
+import { readIntercomSettings } from '@relay/intercom';
 import { DEFAULT_PREFIX } from '@relay/jobs';
 
 export type IngressConfig = ReturnType<typeof loadConfig>;
@@ -23,10 +24,9 @@ export function loadConfig(source: EnvSource = process.env) {
     /** Bearer tokens the CRM may use on /v1 (comma-separated; several allow rotation). */
     crmApiTokens: env.secret('CRM_API_TOKENS', { required: true }) as Secret,
     adminToken: env.secret('ADMIN_TOKEN'),
-    // Intercom, for /readyz only (the workers make the real calls)
-    intercomApiBaseUrl: env.url('INTERCOM_API_BASE_URL', { default: 'https://api.intercom.io' }),
-    intercomApiVersion: env.string('INTERCOM_API_VERSION', { default: '2.14' }),
-    intercomAccessToken: env.secret('INTERCOM_ACCESS_TOKEN'),
+    // Intercom (optional here): for /readyz and the read-through GET /v1/contacts/:externalId,
+    // through the same rate budget as the workers
+    intercom: readIntercomSettings(env, { tokenRequired: false }),
     // Operations
     logLevel: env.logLevel(),
     nodeEnv: env.string('NODE_ENV', { default: 'production' }),

@@ -1,9 +1,19 @@
-import { createIntercomProbe } from '@relay/intercom';
-import { createProducer, createProducerConnection, waitUntilReady } from '@relay/jobs';
+import { createIntercomAccess, createIntercomProbe } from '@relay/intercom';
+import {
+  createContactState,
+  createProducer,
+  createProducerConnection,
+  QueueNames,
+  waitUntilReady,
+} from '@relay/jobs';
+import { createContactCache } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { buildApp } from './app.ts';
 import { crmTokens, loadConfig } from './config.ts';
 import { registerQueueGauges } from './queue-gauges.ts';
+
+/** Reads for a caller who is waiting go before CRM pushes and backfills. */
+const READ_LANE = 'webhook';
 
 const config = loadConfig();
 const logger = createLogger({ service: 'ingress', level: config.logLevel });
@@ -18,14 +28,34 @@ if (!(await waitUntilReady(connection))) {
 const producer = createProducer({ connection, prefix: config.queuePrefix });
 registerQueueGauges(metrics, producer);
 
-const accessToken = config.intercomAccessToken;
-const intercomProbe = accessToken
-  ? createIntercomProbe({
-      baseUrl: config.intercomApiBaseUrl,
-      version: config.intercomApiVersion,
-      token: () => accessToken.get(),
+// With an Intercom token the ingress can answer /readyz about Intercom and read contacts
+// through its cache; both take permits from the workers' rate budget.
+const accessToken = config.intercom.accessToken;
+const intercomAccess = accessToken
+  ? createIntercomAccess({
+      settings: { ...config.intercom, accessToken },
+      redis: connection,
+      prefix: config.queuePrefix,
+      lanes: Object.keys(QueueNames),
+      metrics,
+      logger,
     })
   : undefined;
+const intercomProbe =
+  accessToken && intercomAccess
+    ? createIntercomProbe({
+        baseUrl: config.intercom.baseUrl,
+        version: config.intercom.version,
+        token: () => accessToken.get(),
+        guard: intercomAccess.guardFor(READ_LANE),
+      })
+    : undefined;
+const contactCache = createContactCache({
+  redis: connection,
+  prefix: config.queuePrefix,
+  intercom: intercomAccess?.clientFor(READ_LANE),
+  contacts: createContactState(connection, config.queuePrefix),
+});
 
 const app = await buildApp({
   producer,
@@ -34,6 +64,7 @@ const app = await buildApp({
   crmTokens: () => crmTokens(config),
   webhookSecrets: () => [config.intercomClientSecret.get()],
   intercomProbe,
+  contactCache,
 });
 
 let closing = false;

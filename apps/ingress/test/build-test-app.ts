@@ -4,13 +4,17 @@ import { createLogger, createMetrics } from '@relay/telemetry';
 import { startTestRedis, type TestRedis } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll } from 'vitest';
-import { buildApp } from '../src/app.ts';
+import { type AppDeps, buildApp } from '../src/app.ts';
 
 export const CRM_TOKEN = 'crm-test-token-0123456789';
 export const WEBHOOK_SECRET = 'webhook-client-secret';
 
 /** The real ingress app on a real Redis, answering through app.inject(). */
-export async function buildTestApp(redisUrl: string, prefix: string) {
+export async function buildTestApp(
+  redisUrl: string,
+  prefix: string,
+  extra: Pick<AppDeps, 'contactCache'> = {},
+) {
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -29,6 +33,7 @@ export async function buildTestApp(redisUrl: string, prefix: string) {
     logger: createLogger({ service: 'ingress-test', destination }),
     crmTokens: () => [CRM_TOKEN],
     webhookSecrets: () => [WEBHOOK_SECRET],
+    ...extra,
   });
   const queues = {
     webhook: new Queue(QueueNames.webhook, { connection, prefix }),

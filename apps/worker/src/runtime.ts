@@ -7,6 +7,7 @@ import {
   type Lane,
   QueueNames,
 } from '@relay/jobs';
+import { createContactCache } from '@relay/sync';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -56,6 +57,11 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   const contacts = createContactState(stateConnection, config.queuePrefix);
   const companies = createCompanyState(stateConnection, config.queuePrefix);
   const erasure = createErasureStore(stateConnection, config.queuePrefix);
+  const contactCache = createContactCache({
+    redis: stateConnection,
+    prefix: config.queuePrefix,
+    contacts,
+  });
   const conversationSink =
     config.conversationSink === 'stream'
       ? createStreamSink(stateConnection, config.queuePrefix)
@@ -77,6 +83,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
           erasure,
           allQueues,
           conversationSink,
+          contactCache,
           metrics,
         },
         metrics,

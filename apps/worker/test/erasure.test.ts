@@ -1,4 +1,5 @@
 import { createErasureStore, QueueNames } from '@relay/jobs';
+import { createContactCache } from '@relay/sync';
 import { waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';

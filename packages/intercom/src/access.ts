@@ -80,10 +80,19 @@ export function createIntercomAccess(options: {
   });
   metrics.intercomCircuitState.set(0);
   const token = settings.accessToken;
+  const guardFor = (lane: string) =>
+    createCallGuard({
+      lane,
+      budget,
+      breaker,
+      onBudgetError: (err) =>
+        logger.warn({ err: { message: (err as Error).message } }, 'rate budget update failed'),
+    });
 
   return {
     budget,
     breaker,
+    guardFor,
     clientFor(lane: string): IntercomClient {
       return createIntercomClient({
         baseUrl: settings.baseUrl,
@@ -91,13 +100,7 @@ export function createIntercomAccess(options: {
         token: () => token.get(),
         timeoutMs: settings.timeoutMs,
         metrics,
-        observer: createCallGuard({
-          lane,
-          budget,
-          breaker,
-          onBudgetError: (err) =>
-            logger.warn({ err: { message: (err as Error).message } }, 'rate budget update failed'),
-        }),
+        observer: guardFor(lane),
       });
     },
   };

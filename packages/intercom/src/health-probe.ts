@@ -1,6 +1,7 @@
 import { isAppError } from '@relay/errors';
 import type { Metrics } from '@relay/telemetry';
 import { createIntercomClient, type IntercomClientOptions } from './client.ts';
+import type { CallObserver } from './instrumented-fetch.ts';
 import type { RateLimitSnapshot } from './rate-limit-headers.ts';
 
 export type IntercomHealth = {
@@ -16,6 +17,8 @@ export type IntercomProbeOptions = Omit<IntercomClientOptions, 'observer' | 'met
   /** Answers are reused this long, so readiness probes do not spend the rate budget. @defaultValue 10000 */
   cacheMs?: number;
   now?: () => number;
+  /** The rate budget and circuit breaker's guard: probes take permits like every call. */
+  guard?: CallObserver | undefined;
 };
 
 /** `GET /me`, cached: is Intercom reachable, is the token good, how much budget is left. */
@@ -27,8 +30,10 @@ export function createIntercomProbe(options: IntercomProbeOptions) {
     ...options,
     timeoutMs: options.timeoutMs ?? 5_000,
     observer: {
-      onRateLimit: (snapshot) => {
+      beforeCall: (endpoint) => options.guard?.beforeCall?.(endpoint) ?? Promise.resolve(undefined),
+      onRateLimit: (snapshot, status) => {
         latest = snapshot;
+        return options.guard?.onRateLimit?.(snapshot, status);
       },
     },
   });
@@ -47,10 +52,11 @@ export function createIntercomProbe(options: IntercomProbeOptions) {
     } catch (error) {
       const code = isAppError(error) ? error.code : 'INTERCOM_UNAVAILABLE';
       const unauthorized = code === 'INTERCOM_UNAUTHORIZED';
+      const down = code === 'INTERCOM_UNAVAILABLE' || code === 'INTERCOM_CIRCUIT_OPEN';
       return {
-        status: unauthorized ? 'unauthorized' : code === 'INTERCOM_UNAVAILABLE' ? 'down' : 'up',
+        status: unauthorized ? 'unauthorized' : down ? 'down' : 'up',
         latencyMs: Math.round(performance.now() - started),
-        authenticated: !unauthorized && code !== 'INTERCOM_UNAVAILABLE',
+        authenticated: !unauthorized && !down,
         rateLimitRemaining: latest?.remaining ?? null,
         error: code,
       };

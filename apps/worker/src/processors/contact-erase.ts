@@ -17,7 +17,7 @@ const BUSY_RETRY_MS = 250;
  * meanwhile): find its Intercom id (the id map, else a search by external_id), delete it at
  * Intercom (a 404 counts as done), remove every job that carries its data in any lane with
  * its deduplication keys and stored follow-ups, purge its sync state (pending data, id map,
- * hash, lock), and append the audit record. Each step is safe to repeat, so a retry finishes
+ * hash, lock) and its cached copy, and append the audit record. Each step is safe to repeat, so a retry finishes
  * what a failed attempt started.
  */
 export async function contactErase(
@@ -37,6 +37,7 @@ export async function contactErase(
   const deleted = intercomId ? await deps.intercom.deleteContact(intercomId) : { found: false };
   const jobsRemoved = await deps.erasure.removeContactJobs(externalId, deps.allQueues);
   await deps.contacts.purge(externalId);
+  await deps.contactCache.drop(externalId);
   const result: ContactEraseResult = {
     outcome: deleted.found ? 'deleted' : 'not_found',
     jobsRemoved,

@@ -1,5 +1,6 @@
 import type { IntercomClient } from '@relay/intercom';
 import type { CompanyState, ContactState, ErasureStore } from '@relay/jobs';
+import type { ContactCache } from '@relay/sync';
 import type { Metrics } from '@relay/telemetry';
 import type { Queue } from 'bullmq';
 import type { ConversationSink } from '../webhooks/conversation-sink.ts';
@@ -12,6 +13,8 @@ export type ProcessorDeps = {
   erasure: ErasureStore;
   /** Every lane's queue, whichever lanes this process drains (erasure removes jobs from all). */
   allQueues: readonly Queue[];
+  /** Copies of contacts for the ingress's reads: webhooks refresh them, erasure drops them. */
+  contactCache: ContactCache;
   /** Where conversation notifications go (CONVERSATION_SINK). */
   conversationSink: ConversationSink;
   metrics?: Metrics;
