@@ -1,7 +1,7 @@
 import { AppError } from '@relay/errors';
 import type { IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs';
-import type { ContactCache } from '@relay/sync';
+import type { ContactCache, DataAttributeCatalog } from '@relay/sync';
 import type { Logger, Metrics } from '@relay/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bearerAuth } from './plugins/crm-auth.ts';
@@ -27,6 +27,8 @@ export type AppDeps = {
   intercomProbe?: IntercomProbe | undefined;
   /** Read-through copies of Intercom contacts for GET /v1/contacts/:externalId. */
   contactCache?: ContactCache | undefined;
+  /** The workspace's custom attributes, to check CRM pushes against. */
+  attributeCatalog?: DataAttributeCatalog | undefined;
 };
 
 /**
@@ -64,7 +66,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(async (v1) => {
     v1.addHook('preHandler', bearerAuth(deps.crmTokens, 'crm'));
-    await v1.register(contactRoutes, { producer: deps.producer });
+    await v1.register(contactRoutes, {
+      producer: deps.producer,
+      attributeCatalog: deps.attributeCatalog,
+    });
     await v1.register(companyRoutes, { producer: deps.producer });
     await v1.register(erasureRoutes, { producer: deps.producer });
     await v1.register(contactReadRoutes, { contactCache: deps.contactCache });

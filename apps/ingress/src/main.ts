@@ -6,7 +6,7 @@ import {
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
-import { createContactCache } from '@relay/sync';
+import { createContactCache, createDataAttributeCatalog } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { buildApp } from './app.ts';
 import { crmTokens, loadConfig } from './config.ts';
@@ -50,6 +50,11 @@ const intercomProbe =
         guard: intercomAccess.guardFor(READ_LANE),
       })
     : undefined;
+const attributeCatalog = createDataAttributeCatalog({
+  redis: connection,
+  prefix: config.queuePrefix,
+  intercom: intercomAccess?.clientFor(READ_LANE),
+});
 const contactCache = createContactCache({
   redis: connection,
   prefix: config.queuePrefix,
@@ -65,6 +70,7 @@ const app = await buildApp({
   webhookSecrets: () => [config.intercomClientSecret.get()],
   intercomProbe,
   contactCache,
+  attributeCatalog,
 });
 
 let closing = false;

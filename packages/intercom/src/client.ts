@@ -45,6 +45,14 @@ export type CompanyWrite = {
   custom_attributes?: Record<string, string | number | boolean | null>;
 };
 
+export type DataAttributeInfo = {
+  name: string;
+  dataType: 'string' | 'integer' | 'float' | 'boolean' | 'date';
+  custom: boolean;
+  apiWritable: boolean;
+  archived: boolean;
+};
+
 export type DataEvent = {
   externalId: string;
   name: string;
@@ -111,6 +119,18 @@ export function createIntercomClient(options: IntercomClientOptions) {
         ),
         'company',
       ),
+
+    /** The workspace's data attributes of one model (names and types, to validate against). */
+    listDataAttributes: async (model: 'contact' | 'company'): Promise<DataAttributeInfo[]> => {
+      const list = await call(() => sdk.dataAttributes.list({ model }));
+      return (list.data ?? []).map((attribute) => ({
+        name: attribute.name,
+        dataType: attribute.data_type,
+        custom: attribute.custom ?? false,
+        apiWritable: attribute.api_writable ?? true,
+        archived: attribute.archived ?? false,
+      }));
+    },
 
     /** Attaching a contact already attached changes nothing. */
     attachContactToCompany: (contactId: string, companyId: string) =>

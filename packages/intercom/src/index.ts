@@ -28,6 +28,7 @@ export {
   type CompanyWrite,
   type ContactWrite,
   createIntercomClient,
+  type DataAttributeInfo,
   type DataEvent,
   type IntercomClient,
   type IntercomClientOptions,

@@ -8,3 +8,8 @@ export {
   type ContactCacheOptions,
   createContactCache,
 } from './contact-cache.ts';
+export {
+  type AttributeCheck,
+  createDataAttributeCatalog,
+  type DataAttributeCatalog,
+} from './data-attributes.ts';

@@ -14,13 +14,13 @@ export async function answerBatch<T>(
   request: FastifyRequest,
   reply: FastifyReply,
   batch: { field: string; items: readonly unknown[] },
-  validate: (item: unknown) => ValidationResult<T>,
+  validate: (item: unknown) => ValidationResult<T> | Promise<ValidationResult<T>>,
   enqueue: (valid: T[]) => Promise<EnqueueItemResult[]>,
 ): Promise<FastifyReply> {
   const rejected: Rejected[] = [];
   const valid: { index: number; item: T }[] = [];
-  batch.items.forEach((item, index) => {
-    const result = validate(item);
+  const results = await Promise.all(batch.items.map((item) => validate(item)));
+  results.forEach((result, index) => {
     if (result.ok) valid.push({ index, item: result.value });
     else
       rejected.push({
@@ -30,10 +30,10 @@ export async function answerBatch<T>(
       });
   });
 
-  const results = valid.length > 0 ? await enqueue(valid.map((entry) => entry.item)) : [];
+  const stored = valid.length > 0 ? await enqueue(valid.map((entry) => entry.item)) : [];
   const accepted: { index: number; jobId: string }[] = [];
   let unavailable: AppError | undefined;
-  results.forEach((result, i) => {
+  stored.forEach((result, i) => {
     const index = valid[i]?.index ?? -1;
     if (result.ok) accepted.push({ index, jobId: result.jobId });
     else {

@@ -1,0 +1,122 @@
+import { isAppError } from '@relay/errors';
+import type { DataAttributeInfo, IntercomClient } from '@relay/intercom';
+import type { Cluster, Redis } from 'ioredis';
+
+export type AttributeCheck = { ok: true } | { ok: false; attribute: string; message: string };
+
+export type DataAttributeCatalogOptions = {
+  redis: Redis | Cluster;
+  prefix: string;
+  intercom?: IntercomClient | undefined;
+  /** How long a fetched list is trusted. @defaultValue 600000 */
+  ttlMs?: number;
+  /** An unknown name refreshes the list, but not more often than this. @defaultValue 30000 */
+  refreshEveryMs?: number;
+  now?: () => number;
+};
+
+type Catalog = { fetchedAt: number; attributes: Record<string, DataAttributeInfo> };
+
+/**
+ * The workspace's custom contact attributes (`GET /data_attributes?model=contact`), to check
+ * a CRM push before it is queued: an unknown or read-only name, or a value of the wrong type,
+ * rejects that item with a message naming the attribute. Kept in Redis and in the process;
+ * an unknown name refreshes it (a new attribute made in Intercom minutes ago is found). When
+ * the list cannot be had (no Intercom access here, an outage), pushes are not held up:
+ * Intercom itself rejects a bad attribute later, and the job says so.
+ */
+export function createDataAttributeCatalog(options: DataAttributeCatalogOptions) {
+  const now = options.now ?? Date.now;
+  const ttlMs = options.ttlMs ?? 600_000;
+  const refreshEveryMs = options.refreshEveryMs ?? 30_000;
+  const key = `${options.prefix}:cache:data-attributes:contact`;
+  let held: Catalog | undefined;
+  let lastFetch = 0;
+
+  async function fetchFresh(): Promise<Catalog | undefined> {
+    if (!options.intercom) return undefined;
+    lastFetch = now();
+    try {
+      const list = await options.intercom.listDataAttributes('contact');
+      const catalog: Catalog = {
+        fetchedAt: now(),
+        attributes: Object.fromEntries(
+          list
+            .filter((attribute) => attribute.custom)
+            .map((attribute) => [attribute.name, attribute]),
+        ),
+      };
+      await options.redis.set(key, JSON.stringify(catalog), 'PX', ttlMs);
+      held = catalog;
+      return catalog;
+    } catch (error) {
+      if (isAppError(error)) return undefined; // Intercom failing or budget spent: do not block
+      throw error;
+    }
+  }
+
+  async function current(): Promise<Catalog | undefined> {
+    if (held && now() - held.fetchedAt < ttlMs) return held;
+    const stored = await options.redis.get(key);
+    if (stored) {
+      const catalog = JSON.parse(stored) as Catalog;
+      if (now() - catalog.fetchedAt < ttlMs) {
+        held = catalog;
+        return catalog;
+      }
+    }
+    return (await fetchFresh()) ?? held;
+  }
+
+  return {
+    async check(customAttributes: Record<string, unknown>): Promise<AttributeCheck> {
+      const names = Object.keys(customAttributes);
+      if (names.length === 0) return { ok: true };
+      let catalog = await current();
+      if (!catalog) return { ok: true };
+      if (names.some((name) => !catalog?.attributes[name]) && now() - lastFetch >= refreshEveryMs) {
+        catalog = (await fetchFresh()) ?? catalog;
+      }
+      for (const name of names) {
+        const attribute = catalog.attributes[name];
+        if (!attribute || attribute.archived) {
+          return {
+            ok: false,
+            attribute: name,
+            message: `custom_attributes/${name} is not a custom data attribute of this Intercom workspace (create it in Intercom first)`,
+          };
+        }
+        if (!attribute.apiWritable) {
+          return {
+            ok: false,
+            attribute: name,
+            message: `custom_attributes/${name} cannot be written through the API`,
+          };
+        }
+        const problem = typeProblem(attribute, customAttributes[name]);
+        if (problem)
+          return { ok: false, attribute: name, message: `custom_attributes/${name} ${problem}` };
+      }
+      return { ok: true };
+    },
+  };
+}
+
+export type DataAttributeCatalog = ReturnType<typeof createDataAttributeCatalog>;
+
+/** null clears an attribute and is always allowed. */
+function typeProblem(attribute: DataAttributeInfo, value: unknown): string | undefined {
+  if (value === null) return undefined;
+  switch (attribute.dataType) {
+    case 'string':
+      return typeof value === 'string' ? undefined : 'must be a string';
+    case 'integer':
+      return Number.isInteger(value) ? undefined : 'must be a whole number';
+    case 'float':
+      return typeof value === 'number' ? undefined : 'must be a number';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'date':
+      return Number.isInteger(value) ? undefined : 'must be a Unix timestamp in seconds';
+  }
+}
