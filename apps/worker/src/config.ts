@@ -25,6 +25,8 @@ export function loadConfig(source: EnvSource = process.env) {
     shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', { default: 25_000, min: 0 }),
     // Intercom: host, token, timeout, the shared rate budget, the circuit breaker
     intercom: readIntercomSettings(env, { tokenRequired: true }),
+    /** How often the reconciliation sweep runs (contacts updated in Intercom); 0 turns it off. */
+    reconcileEveryMs: env.int('RECONCILE_EVERY_MS', { default: 900_000, min: 0 }),
     /** Where conversation.* notifications go: a Redis stream for consumers, or nowhere. */
     conversationSink: env.string('CONVERSATION_SINK', {
       default: 'stream',

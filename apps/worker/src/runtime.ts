@@ -4,6 +4,7 @@ import {
   createContactState,
   createErasureStore,
   createWorkerConnection,
+  JobNames,
   type Lane,
   QueueNames,
 } from '@relay/jobs';
@@ -12,6 +13,7 @@ import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { WorkerConfig } from './config.ts';
+import { createReconcileMarks } from './reconcile-marks.ts';
 import { createJobRunner } from './run-job.ts';
 import { createStreamSink, noSink } from './webhooks/conversation-sink.ts';
 
@@ -27,6 +29,8 @@ const LANE_PRIORITY = Object.keys(QueueNames) as Lane[];
 const HONOUR_MANUAL_RATE_LIMITS = { max: 1_000_000, duration: 1_000 };
 
 const MAX_STALLED_RUNS = 5;
+
+const RECONCILE_SCHEDULER = 'contacts-reconcile';
 
 /**
  * One BullMQ worker per lane, wired to Intercom through the process's circuit breaker and the
@@ -57,6 +61,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   const contacts = createContactState(stateConnection, config.queuePrefix);
   const companies = createCompanyState(stateConnection, config.queuePrefix);
   const erasure = createErasureStore(stateConnection, config.queuePrefix);
+  const reconcileMarks = createReconcileMarks(stateConnection, config.queuePrefix);
   const contactCache = createContactCache({
     redis: stateConnection,
     prefix: config.queuePrefix,
@@ -84,6 +89,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
           allQueues,
           conversationSink,
           contactCache,
+          reconcileMarks,
           metrics,
         },
         metrics,
@@ -108,6 +114,24 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     return { queue, worker };
   });
   const workers = lanes.map((lane) => lane.worker);
+
+  /** One schedule for the whole cluster (upserted by id); every worker may register it. */
+  async function scheduleReconciliation() {
+    const backfill = allQueues[LANE_PRIORITY.indexOf('backfill')] as Queue;
+    if (config.reconcileEveryMs === 0) {
+      await backfill.removeJobScheduler(RECONCILE_SCHEDULER);
+      return;
+    }
+    await backfill.upsertJobScheduler(
+      RECONCILE_SCHEDULER,
+      { every: config.reconcileEveryMs },
+      {
+        name: JobNames.contactsReconcile,
+        data: {},
+        opts: { attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      },
+    );
+  }
   const queues = lanes.map((lane) => lane.queue);
 
   return {
@@ -116,6 +140,9 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     breaker,
     start() {
       for (const worker of workers) void worker.run();
+      void scheduleReconciliation().catch((err: Error) =>
+        logger.error({ err: { message: err.message } }, 'could not schedule reconciliation'),
+      );
       logger.info(
         { queues: queues.map((q) => q.name), concurrency: config.concurrency },
         'workers started',

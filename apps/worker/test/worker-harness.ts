@@ -35,6 +35,7 @@ export async function startWorkerHarness(
     INTERCOM_API_BASE_URL: sim.url,
     INTERCOM_ACCESS_TOKEN: sim.token,
     WORKER_CONCURRENCY: '5',
+    RECONCILE_EVERY_MS: '0', // its sweep's calls would blur the call counts tests assert on
     ...env,
   });
   const logs: string[] = [];

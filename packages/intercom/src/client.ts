@@ -177,6 +177,33 @@ export function createIntercomClient(options: IntercomClientOptions) {
     getContact: async (id: string): Promise<IntercomContact> =>
       requireContact(await call(() => sdk.contacts.find({ contact_id: id }))),
 
+    /**
+     * Every contact matching a search query, page by page (Intercom's cursor), as an async
+     * iterator: any result size in bounded memory. Each page is its own call, with its own
+     * permit. Search lags writes by minutes; fine for reconciliation, not for deciding to create.
+     */
+    async *searchContacts(
+      query: Intercom.SearchRequest['query'],
+      perPage = 150,
+    ): AsyncGenerator<IntercomContact & Record<string, unknown>> {
+      let startingAfter: string | undefined;
+      do {
+        const page = await call(() =>
+          sdk.contacts.search({
+            query,
+            pagination: {
+              per_page: perPage,
+              ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
+            },
+          }),
+        );
+        for (const contact of page.data) {
+          yield contact as unknown as IntercomContact & Record<string, unknown>;
+        }
+        startingAfter = page.response.pages?.next?.starting_after ?? undefined;
+      } while (startingAfter);
+    },
+
     /** Search lags writes by up to minutes: never use it to decide whether to create. */
     async findContactByExternalId(externalId: string): Promise<IntercomContact | undefined> {
       const page = await call(() =>

@@ -51,6 +51,7 @@ export {
   ContactCompany,
   type ContactEraseJob,
   ContactInput,
+  type ContactsReconcileJob,
   type ContactUpsertJob,
   MAX_BATCH_ITEMS,
 } from './schemas/contact.ts';

@@ -20,6 +20,7 @@ export const JobNames = {
   eventTrack: 'event.track',
   companyUpsert: 'company.upsert',
   contactErase: 'contact.erase',
+  contactsReconcile: 'contacts.reconcile',
 } as const;
 
 export type JobName = (typeof JobNames)[keyof typeof JobNames];

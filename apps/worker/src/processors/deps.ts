@@ -3,6 +3,7 @@ import type { CompanyState, ContactState, ErasureStore } from '@relay/jobs';
 import type { ContactCache } from '@relay/sync';
 import type { Metrics } from '@relay/telemetry';
 import type { Queue } from 'bullmq';
+import type { ReconcileMarks } from '../reconcile-marks.ts';
 import type { ConversationSink } from '../webhooks/conversation-sink.ts';
 
 /** What processors work with: the lane's Intercom client and the per-record sync state. */
@@ -15,6 +16,8 @@ export type ProcessorDeps = {
   allQueues: readonly Queue[];
   /** Copies of contacts for the ingress's reads: webhooks refresh them, erasure drops them. */
   contactCache: ContactCache;
+  /** How far each reconciliation sweep got. */
+  reconcileMarks: ReconcileMarks;
   /** Where conversation notifications go (CONVERSATION_SINK). */
   conversationSink: ConversationSink;
   metrics?: Metrics;

@@ -2,6 +2,7 @@ import { type JobName, JobNames, type WebhookProcessJob } from '@relay/jobs';
 import { companyUpsert } from './company-upsert.ts';
 import { contactErase } from './contact-erase.ts';
 import { contactUpsert } from './contact-upsert.ts';
+import { contactsReconcile } from './contacts-reconcile.ts';
 import type { ProcessorDeps } from './deps.ts';
 import { eventTrack } from './event-track.ts';
 import type { JobContext } from './job-context.ts';
@@ -19,6 +20,7 @@ export const processors = {
   [JobNames.eventTrack]: eventTrack,
   [JobNames.companyUpsert]: companyUpsert,
   [JobNames.contactErase]: contactErase,
+  [JobNames.contactsReconcile]: contactsReconcile,
 } satisfies Record<JobName, Processor>;
 
 /**

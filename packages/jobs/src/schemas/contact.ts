@@ -57,3 +57,6 @@ export type ContactUpsertJob = {
 
 /** A GDPR erasure request for the contact with this external_id. */
 export type ContactEraseJob = { externalId: string; requestedAt: number };
+
+/** The scheduled sweep (BullMQ job scheduler); it carries no data. */
+export type ContactsReconcileJob = Record<string, never>;
