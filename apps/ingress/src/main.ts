@@ -8,6 +8,7 @@ import {
 } from '@relay/jobs';
 import { createContactCache, createDataAttributeCatalog } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
+import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { crmTokens, loadConfig } from './config.ts';
 import { registerQueueGauges } from './queue-gauges.ts';
@@ -55,7 +56,11 @@ const attributeCatalog = createDataAttributeCatalog({
   prefix: config.queuePrefix,
   intercom: intercomAccess?.clientFor(READ_LANE),
 });
+// Its own connection: a subscriber hears of copies put or dropped by other processes.
+const cacheSubscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+cacheSubscriber.on('error', () => {});
 const contactCache = createContactCache({
+  subscriber: cacheSubscriber,
   redis: connection,
   prefix: config.queuePrefix,
   intercom: intercomAccess?.clientFor(READ_LANE),
@@ -83,6 +88,7 @@ async function shutdown(signal: string) {
   await app.close();
   await producer.close();
   connection.disconnect();
+  cacheSubscriber.disconnect();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

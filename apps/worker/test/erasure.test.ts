@@ -78,6 +78,16 @@ describe('GDPR erasure, end to end', () => {
       'backfill',
     );
     expect(await harness.simContacts()).toHaveLength(1);
+    // A copy in the read cache, as a webhook or a read would leave it.
+    const [synced] = await harness.simContacts();
+    const cacheConnection = new Redis(harness.redisUrl);
+    await createContactCache({
+      redis: cacheConnection,
+      prefix: harness.prefix,
+      contacts: harness.contacts,
+    }).put(PERSON.external_id, { ...PERSON, id: synced?.id ?? '' });
+    cacheConnection.disconnect();
+    expect((await harness.contacts.intercomId(PERSON.external_id)) !== undefined).toBe(true);
 
     const erased = await erase(PERSON.external_id);
     expect(erased.state).toBe('completed');

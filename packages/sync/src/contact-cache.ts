@@ -25,6 +25,12 @@ export type ContactCacheOptions = {
   /** The in-process layer: entries and how long they are trusted. */
   localEntries?: number;
   localTtlMs?: number;
+  /**
+   * A connection this cache may put in subscriber mode: other processes' puts and drops then
+   * evict this process's copy at once (an erased contact must not be served from memory).
+   * Without it, the in-process layer is off.
+   */
+  subscriber?: Redis | undefined;
   now?: () => number;
 };
 
@@ -39,9 +45,9 @@ const OUTAGE_CODES = new Set([
 ]);
 
 /**
- * Contacts as Intercom last described them, read through: an in-process LRU (short TTL, so
- * a webhook's update elsewhere shows within seconds) over Redis (`<prefix>:cache:contact:
- * <sha256(external_id)>`, kept a day). A fresh copy is served as is; an old one is refreshed
+ * Contacts as Intercom last described them, read through: an in-process LRU (short TTL, and
+ * evicted at once through Redis pub/sub when any process puts or drops a copy) over Redis
+ * (`<prefix>:cache:contact:<sha256(external_id)>`, kept a day). A fresh copy is served as is; an old one is refreshed
  * from Intercom, and served with `stale: true` when Intercom fails. Webhooks write copies
  * (`put`); deletions and erasures remove them (`drop`).
  */
@@ -51,30 +57,49 @@ export function createContactCache(options: ContactCacheOptions) {
   const keepMs = options.keepMs ?? 86_400_000;
   const localTtlMs = options.localTtlMs ?? 30_000;
   const localEntries = options.localEntries ?? 10_000;
+  // The in-process layer, keyed by the external_id's hash (what invalidations carry).
   const local = new Map<string, Entry & { storedAt: number }>();
-  const key = (externalId: string) =>
-    `${options.prefix}:cache:contact:${createHash('sha256').update(externalId).digest('hex')}`;
+  const useLocal = options.subscriber !== undefined && localTtlMs > 0;
+  const channel = `${options.prefix}:cache:contact:invalidate`;
+  const hashOf = (externalId: string) => createHash('sha256').update(externalId).digest('hex');
+  const key = (hash: string) => `${options.prefix}:cache:contact:${hash}`;
 
-  function remember(externalId: string, entry: Entry) {
-    local.delete(externalId);
+  if (options.subscriber) {
+    void options.subscriber.subscribe(channel).catch(() => {});
+    options.subscriber.on('message', (from, hash) => {
+      if (from === channel) local.delete(hash);
+    });
+  }
+
+  function remember(hash: string, entry: Entry) {
+    if (!useLocal) return;
+    local.delete(hash);
     if (local.size >= localEntries) local.delete(local.keys().next().value as string);
-    local.set(externalId, { ...entry, storedAt: now() });
+    local.set(hash, { ...entry, storedAt: now() });
   }
 
   async function read(externalId: string): Promise<Entry | undefined> {
-    const mine = local.get(externalId);
+    const hash = hashOf(externalId);
+    const mine = local.get(hash);
     if (mine && now() - mine.storedAt < localTtlMs) return mine;
-    const stored = await options.redis.get(key(externalId));
+    const stored = await options.redis.get(key(hash));
     if (!stored) return undefined;
     const entry = JSON.parse(stored) as Entry;
-    remember(externalId, entry);
+    remember(hash, entry);
     return entry;
   }
 
+  /** Other processes forget their in-process copy. */
+  async function invalidate(hash: string) {
+    await options.redis.publish(channel, hash);
+  }
+
   async function store(externalId: string, contact: Entry['contact']): Promise<Entry> {
+    const hash = hashOf(externalId);
     const entry = { contact, cachedAt: now() };
-    await options.redis.set(key(externalId), JSON.stringify(entry), 'PX', keepMs);
-    remember(externalId, entry);
+    await options.redis.set(key(hash), JSON.stringify(entry), 'PX', keepMs);
+    await invalidate(hash);
+    remember(hash, entry);
     return entry;
   }
 
@@ -129,8 +154,10 @@ export function createContactCache(options: ContactCacheOptions) {
     },
 
     async drop(externalId: string): Promise<void> {
-      local.delete(externalId);
-      await options.redis.del(key(externalId));
+      const hash = hashOf(externalId);
+      local.delete(hash);
+      await options.redis.del(key(hash));
+      await invalidate(hash);
     },
   };
 }

@@ -5,8 +5,9 @@ import {
   startSimulator,
   startTestRedis,
   type TestRedis,
+  waitFor,
 } from '@relay/testkit';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContactCache } from '../src/contact-cache.ts';
 
@@ -60,6 +61,50 @@ async function createInSim(body: Record<string, unknown>): Promise<{ id: string 
 async function calls(): Promise<number> {
   return (await sim.control<{ total: number }>('GET', 'stats')).total;
 }
+
+describe('the in-process layer', () => {
+  it('forgets a copy at once when another process drops or replaces it', async () => {
+    const prefix = `${redis.prefix}e`;
+    const subscribers = [new Redis(redis.url), new Redis(redis.url)];
+    try {
+      const [reader, writer] = subscribers.map((subscriber) =>
+        createContactCache({
+          redis: connection,
+          prefix,
+          contacts: createContactState(connection, prefix),
+          subscriber,
+          localTtlMs: 3_600_000,
+          freshMs: 3_600_000,
+          now: () => time,
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100)); // subscriptions in place
+      await writer?.put('crm-local', { id: 'id-1', name: 'First' });
+      expect((await reader?.get('crm-local'))?.contact.name).toBe('First'); // now held locally
+      await writer?.put('crm-local', { id: 'id-1', name: 'Second' });
+      await waitFor(
+        async () => (await reader?.get('crm-local'))?.contact.name,
+        (name) => name === 'Second',
+        2_000,
+      );
+      await writer?.drop('crm-local');
+      await waitFor(
+        async () => {
+          try {
+            await reader?.get('crm-local');
+            return 'held';
+          } catch {
+            return 'gone';
+          }
+        },
+        (outcome) => outcome === 'gone',
+        2_000,
+      );
+    } finally {
+      for (const subscriber of subscribers) subscriber.disconnect();
+    }
+  });
+});
 
 describe('the contact cache', () => {
   it('reads through once, then answers from the cache while the copy is fresh', async () => {

@@ -1,0 +1,114 @@
+import {
+  freePort,
+  type SimulatorProcess,
+  type Stack,
+  startSimulator,
+  startStack,
+  startTestRedis,
+  type TestRedis,
+  waitFor,
+} from '@relay/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CRM_TOKEN = 'crm-domain-token';
+const WEBHOOK_SECRET = 'domain-webhook-secret';
+
+let redis: TestRedis;
+let sim: SimulatorProcess;
+let stack: Stack;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  const ingressPort = await freePort();
+  sim = await startSimulator([
+    '--webhook-url', `http://127.0.0.1:${ingressPort}/webhooks/intercom`,
+    '--webhook-secret', WEBHOOK_SECRET,
+  ]); // biome-ignore format: flag/value pairs
+  stack = await startStack({
+    redisUrl: redis.url,
+    queuePrefix: redis.prefix,
+    intercomUrl: sim.url,
+    intercomToken: sim.token,
+    webhookSecret: WEBHOOK_SECRET,
+    crmToken: CRM_TOKEN,
+    workers: 1,
+    env: { PORT: String(ingressPort), RECONCILE_EVERY_MS: '0' },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await sim?.stop();
+  await redis?.stop();
+});
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${stack.ingressUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${CRM_TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: answers of several shapes, checked by the tests
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** Waits until the job an answer named is done, through GET /v1/jobs/:jobId. */
+async function done(jobId: string) {
+  return waitFor(
+    async () => (await api('GET', `/v1/jobs/${jobId}`)).body as { state: string; result?: unknown },
+    (status) => status.state === 'completed' || status.state === 'failed',
+    20_000,
+  );
+}
+
+describe('the sync domain over HTTP: ingress → queue → worker process → simulator', () => {
+  it('syncs companies, a contact attached to them, and its events; reads it back', async () => {
+    const companies = await api('POST', '/v1/companies', {
+      companies: [{ company_id: 'acme', name: 'Acme', plan: 'pro' }],
+    });
+    expect(companies.status).toBe(202);
+    expect((await done(companies.body.accepted[0].jobId)).state).toBe('completed');
+
+    const contacts = await api('POST', '/v1/contacts', {
+      contacts: [
+        {
+          external_id: 'crm-e2e',
+          email: 'lin@example.com',
+          name: 'Lin',
+          companies: [{ company_id: 'acme' }],
+        },
+      ],
+    });
+    const contactJob = await done(contacts.body.accepted[0].jobId);
+    expect(contactJob).toMatchObject({ state: 'completed', result: { action: 'created' } });
+
+    const events = await api('POST', '/v1/events', {
+      events: [{ event_name: 'ordered', external_id: 'crm-e2e', created_at: 1_764_000_000 }],
+    });
+    expect((await done(events.body.accepted[0].jobId)).state).toBe('completed');
+    const simEvents = await sim.control<{ events: { user_id: string }[] }>('GET', 'events');
+    expect(simEvents.events.map((event) => event.user_id)).toEqual(['crm-e2e']);
+
+    const read = await api('GET', '/v1/contacts/crm-e2e');
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ stale: false, contact: { email: 'lin@example.com' } });
+  });
+
+  it('erases the contact: gone from Intercom, audited, and no longer readable', async () => {
+    const erasure = await api('DELETE', '/v1/contacts/crm-e2e');
+    expect(erasure.status).toBe(202);
+    const job = await done(erasure.body.jobId);
+    expect(job).toMatchObject({ state: 'completed', result: { outcome: 'deleted' } });
+    const audit = await api('GET', '/v1/erasures?externalId=crm-e2e');
+    expect(audit.body.erasures).toEqual([
+      expect.objectContaining({ externalId: 'crm-e2e', outcome: 'deleted' }),
+    ]);
+    const simContacts = await sim.control<{ total_count: number }>('GET', 'contacts');
+    expect(simContacts.total_count).toBe(0);
+    const read = await api('GET', '/v1/contacts/crm-e2e');
+    expect(read.status).toBe(404);
+  });
+});
