@@ -1,45 +1,24 @@
 import {
-  freePort,
+  E2E_CRM_TOKEN as CRM_TOKEN,
+  type RelayWithSimulator,
   type SimulatorProcess,
   type Stack,
-  startSimulator,
-  startStack,
-  startTestRedis,
-  type TestRedis,
+  startRelayWithSimulator,
   waitFor,
 } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CRM_TOKEN = 'crm-domain-token';
-const WEBHOOK_SECRET = 'domain-webhook-secret';
-
-let redis: TestRedis;
+let relay: RelayWithSimulator;
 let sim: SimulatorProcess;
 let stack: Stack;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  const ingressPort = await freePort();
-  sim = await startSimulator([
-    '--webhook-url', `http://127.0.0.1:${ingressPort}/webhooks/intercom`,
-    '--webhook-secret', WEBHOOK_SECRET,
-  ]); // biome-ignore format: flag/value pairs
-  stack = await startStack({
-    redisUrl: redis.url,
-    queuePrefix: redis.prefix,
-    intercomUrl: sim.url,
-    intercomToken: sim.token,
-    webhookSecret: WEBHOOK_SECRET,
-    crmToken: CRM_TOKEN,
-    workers: 1,
-    env: { PORT: String(ingressPort), RECONCILE_EVERY_MS: '0' },
-  });
+  relay = await startRelayWithSimulator({ env: { RECONCILE_EVERY_MS: '0' } });
+  ({ sim, stack } = relay);
 }, 60_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await sim?.stop();
-  await redis?.stop();
+  await relay?.stop();
 });
 
 async function api(method: string, path: string, body?: unknown) {

@@ -1,52 +1,33 @@
 import {
-  freePort,
+  E2E_CRM_TOKEN as CRM_TOKEN,
+  type RelayWithSimulator,
   type SimulatorProcess,
   type Stack,
-  startSimulator,
-  startStack,
-  startTestRedis,
-  type TestRedis,
+  startRelayWithSimulator,
   waitFor,
 } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CRM_TOKEN = 'crm-e2e-token';
-const WEBHOOK_SECRET = 'e2e-webhook-secret';
-
-let redis: TestRedis;
+let relay: RelayWithSimulator;
 let sim: SimulatorProcess;
 let stack: Stack;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  const ingressPort = await freePort();
-  sim = await startSimulator([
-    '--rate-limit', '15', '--window-ms', '1000',
-    '--webhook-url', `http://127.0.0.1:${ingressPort}/webhooks/intercom`,
-    '--webhook-secret', WEBHOOK_SECRET,
-  ]); // biome-ignore format: flag/value pairs
-  stack = await startStack({
-    redisUrl: redis.url,
-    queuePrefix: redis.prefix,
-    intercomUrl: sim.url,
-    intercomToken: sim.token,
-    webhookSecret: WEBHOOK_SECRET,
-    crmToken: CRM_TOKEN,
+  relay = await startRelayWithSimulator({
     workers: 2,
+    simArgs: ['--rate-limit', '15', '--window-ms', '1000'],
     env: {
-      PORT: String(ingressPort),
       WORKER_CONCURRENCY: '4',
       SHUTDOWN_GRACE_MS: '5000',
       INTERCOM_RATE_LIMIT_PER_10S: '15', // per window: the simulator's windows are 1 s
       INTERCOM_RATE_LIMIT_WINDOW_MS: '1000',
     },
   });
+  ({ sim, stack } = relay);
 }, 60_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await sim?.stop();
-  await redis?.stop();
+  await relay?.stop();
 });
 
 function metricSum(text: string, name: string, filter = ''): number {

@@ -17,16 +17,7 @@ let connection: Redis;
 let t: TestApp;
 
 async function createAttribute(name: string, dataType: string) {
-  const response = await fetch(`${sim.url}/data_attributes`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${sim.token}`,
-      'content-type': 'application/json',
-      accept: 'application/json',
-    },
-    body: JSON.stringify({ name, model: 'contact', data_type: dataType }),
-  });
-  expect(response.status).toBe(200);
+  await sim.api('POST', '/data_attributes', { name, model: 'contact', data_type: dataType });
 }
 
 beforeAll(async () => {

@@ -70,19 +70,8 @@ export async function startWorkerHarness(
     syncQueue,
     runtime,
     /** A call to the simulator's Intercom API, as another Intercom client would make it. */
-    async intercomApi<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-      const response = await fetch(`${sim.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${sim.token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
-      return (await response.json()) as T;
-    },
+    intercomApi: <T = unknown>(method: string, path: string, body?: unknown) =>
+      sim.api<T>(method, path, body),
     /** Calls the simulator answered, by endpoint template and status. */
     async simCalls(): Promise<number> {
       const stats = await sim.control<{ total: number }>('GET', 'stats');

@@ -12,12 +12,12 @@ import {
   webhookJobId,
 } from './job-ids.ts';
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
-import { JobNames, type Lane, QueueNames } from './queues.ts';
+import { type JobName, JobNames, type Lane, QueueNames } from './queues.ts';
 import type { CompanyInput, CompanyUpsertJob } from './schemas/company.ts';
 import type { ContactEraseJob, ContactInput, ContactUpsertJob } from './schemas/contact.ts';
 import type { EventInput, EventTrackJob } from './schemas/event.ts';
 import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.ts';
-import { createCompanyState, createContactState } from './sync-state.ts';
+import { createCompanyState, createContactState, type SyncState } from './sync-state.ts';
 
 export type ProducerOptions = {
   connection: Redis;
@@ -58,38 +58,61 @@ export function createProducer(options: ProducerOptions) {
   const erasures = createErasureStore(options.connection, options.prefix);
   const withDeadline = <T>(work: Promise<T>) => deadline(work, storeTimeoutMs);
 
+  /**
+   * Stores each record's latest data, then makes sure one job will sync it: BullMQ's
+   * deduplication (keepLastIfActive) keeps at most one waiting and one running job per
+   * record, so a burst of updates to one record coalesces into one call with the latest data,
+   * and a record's jobs never run side by side. The answer's jobId is the job that will carry
+   * the change. Items are stored concurrently (ioredis pipelines them) and each gets its own
+   * outcome: a batch can be half stored and only per-item answers are honest.
+   */
+  function enqueueRecords<T>(
+    items: readonly T[],
+    lane: Lane,
+    kind: {
+      state: SyncState<T>;
+      jobName: JobName;
+      crmIdOf: (item: T) => string;
+      jobIdOf: (crmId: string) => string;
+      dedupIdOf: (crmId: string) => string;
+      dataOf: (item: T) => unknown;
+    },
+  ): Promise<EnqueueItemResult[]> {
+    return Promise.all(
+      items.map(async (item): Promise<EnqueueItemResult> => {
+        const crmId = kind.crmIdOf(item);
+        try {
+          await withDeadline(kind.state.storePending(item));
+          const job = await withDeadline(
+            queue(lane).add(kind.jobName, kind.dataOf(item), {
+              ...DEFAULT_JOB_OPTIONS,
+              jobId: kind.jobIdOf(crmId),
+              deduplication: { id: kind.dedupIdOf(crmId), keepLastIfActive: true },
+            }),
+          );
+          return { ok: true, jobId: job.id as string };
+        } catch (cause) {
+          return { ok: false, error: queueUnavailable(cause) };
+        }
+      }),
+    );
+  }
+
   return {
-    /**
-     * Stores each contact's latest data, then makes sure one job will sync it: BullMQ's
-     * deduplication (keepLastIfActive) keeps at most one waiting and one running job per
-     * contact, so a burst of updates to one contact coalesces into one call with the latest
-     * data, and a contact's jobs never run side by side. The answer's jobId is the job that
-     * will carry the change. Items are stored concurrently (ioredis pipelines them) and each
-     * gets its own outcome: a batch can be half stored and only per-item answers are honest.
-     */
-    async enqueueContactUpserts(
+    /** Contacts to create or update (see enqueueRecords: coalescing, per-item answers). */
+    enqueueContactUpserts(
       contacts: readonly ContactInput[],
       lane: Lane = 'sync',
     ): Promise<EnqueueItemResult[]> {
       const receivedAt = Date.now();
-      return Promise.all(
-        contacts.map(async (contact): Promise<EnqueueItemResult> => {
-          const data: ContactUpsertJob = { contact, receivedAt };
-          try {
-            await withDeadline(contactState.storePending(contact));
-            const job = await withDeadline(
-              queue(lane).add(JobNames.contactUpsert, data, {
-                ...DEFAULT_JOB_OPTIONS,
-                jobId: contactUpsertJobId(contact.external_id),
-                deduplication: { id: contactDedupId(contact.external_id), keepLastIfActive: true },
-              }),
-            );
-            return { ok: true, jobId: job.id as string };
-          } catch (cause) {
-            return { ok: false, error: queueUnavailable(cause) };
-          }
-        }),
-      );
+      return enqueueRecords(contacts, lane, {
+        state: contactState,
+        jobName: JobNames.contactUpsert,
+        crmIdOf: (contact) => contact.external_id,
+        jobIdOf: contactUpsertJobId,
+        dedupIdOf: contactDedupId,
+        dataOf: (contact): ContactUpsertJob => ({ contact, receivedAt }),
+      });
     },
 
     /**
@@ -118,33 +141,20 @@ export function createProducer(options: ProducerOptions) {
       }
     },
 
-    /**
-     * Companies, as contacts: the latest data is stored, and one job per company (BullMQ
-     * deduplication) syncs whatever is latest when it runs.
-     */
-    async enqueueCompanyUpserts(
+    /** Companies to create or update by company_id, as contacts. */
+    enqueueCompanyUpserts(
       companies: readonly CompanyInput[],
       lane: Lane = 'sync',
     ): Promise<EnqueueItemResult[]> {
       const receivedAt = Date.now();
-      return Promise.all(
-        companies.map(async (company): Promise<EnqueueItemResult> => {
-          const data: CompanyUpsertJob = { company, receivedAt };
-          try {
-            await withDeadline(companyState.storePending(company));
-            const job = await withDeadline(
-              queue(lane).add(JobNames.companyUpsert, data, {
-                ...DEFAULT_JOB_OPTIONS,
-                jobId: companyUpsertJobId(company.company_id),
-                deduplication: { id: companyDedupId(company.company_id), keepLastIfActive: true },
-              }),
-            );
-            return { ok: true, jobId: job.id as string };
-          } catch (cause) {
-            return { ok: false, error: queueUnavailable(cause) };
-          }
-        }),
-      );
+      return enqueueRecords(companies, lane, {
+        state: companyState,
+        jobName: JobNames.companyUpsert,
+        crmIdOf: (company) => company.company_id,
+        jobIdOf: companyUpsertJobId,
+        dedupIdOf: companyDedupId,
+        dataOf: (company): CompanyUpsertJob => ({ company, receivedAt }),
+      });
     },
 
     /**

@@ -45,17 +45,8 @@ function cache(prefix: string, withIntercom = true) {
   });
 }
 
-async function createInSim(body: Record<string, unknown>): Promise<{ id: string }> {
-  const response = await fetch(`${sim.url}/contacts`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${sim.token}`,
-      'content-type': 'application/json',
-      accept: 'application/json',
-    },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as { id: string };
+function createInSim(body: Record<string, unknown>): Promise<{ id: string }> {
+  return sim.api('POST', '/contacts', body);
 }
 
 async function calls(): Promise<number> {

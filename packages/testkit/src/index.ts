@@ -14,6 +14,12 @@ export {
   type RedisServerOptions,
   startRedisServer,
 } from './redis-server.ts';
+export {
+  E2E_CRM_TOKEN,
+  E2E_WEBHOOK_SECRET,
+  type RelayWithSimulator,
+  startRelayWithSimulator,
+} from './relay-with-simulator.ts';
 export { REPO_ROOT } from './repo-root.ts';
 export { SIM_TOKEN, type SimulatorProcess, startSimulator } from './simulator.ts';
 export { type Stack, type StackOptions, startStack } from './stack.ts';

@@ -9,6 +9,8 @@ export type SimulatorProcess = {
   readonly token: string;
   /** GET/POST/DELETE on the simulator's /__sim/ control API. */
   control<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** A call to the simulated Intercom API, as another Intercom client would make it. */
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
   readonly process: NodeProcess<string>;
 };
@@ -35,6 +37,20 @@ export async function startSimulator(args: string[] = []): Promise<SimulatorProc
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       if (!response.ok) throw new Error(`simulator ${method} ${path} answered ${response.status}`);
+      const text = await response.text();
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    async api<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${SIM_TOKEN}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`simulated Intercom ${method} ${path}: ${response.status}`);
       const text = await response.text();
       return (text ? JSON.parse(text) : undefined) as T;
     },

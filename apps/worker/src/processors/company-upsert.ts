@@ -1,16 +1,13 @@
-import { AppError } from '@relay/errors';
 import type { CompanyWrite } from '@relay/intercom';
 import { type CompanyInput, type CompanyUpsertJob, payloadHash } from '@relay/jobs';
 import type { ProcessorDeps } from './deps.ts';
 import type { JobContext } from './job-context.ts';
+import { lockRecord } from './record-lock.ts';
 
 export type CompanyUpsertResult = {
   intercomId: string | null;
   action: 'upserted' | 'unchanged' | 'none';
 };
-
-const COMPANY_LOCK_MS = 120_000;
-const BUSY_RETRY_MS = 250;
 
 /**
  * Brings Intercom to the company's latest pending data: `POST /companies` creates it or
@@ -25,13 +22,12 @@ export async function companyUpsert(
 ): Promise<CompanyUpsertResult> {
   const companyId = job.company.company_id;
   const owner = context.jobId;
-  const state = await deps.companies.lockAndRead(companyId, owner, COMPANY_LOCK_MS);
-  if (!state) {
-    throw new AppError('RECORD_BUSY', 'another job of this company is running', {
-      retryAfterMs: BUSY_RETRY_MS,
-    });
-  }
-  const { pending, pendingSeq, intercomId, syncedHash } = state;
+  const { pending, pendingSeq, intercomId, syncedHash } = await lockRecord(
+    deps.companies,
+    companyId,
+    owner,
+    'company',
+  );
   if (!pending || !pendingSeq) {
     await deps.companies.unlock(companyId, owner);
     return { intercomId: intercomId ?? null, action: 'none' };

@@ -1,16 +1,12 @@
-import { AppError } from '@relay/errors';
 import type { ContactEraseJob, ErasureAudit } from '@relay/jobs';
 import type { ProcessorDeps } from './deps.ts';
 import type { JobContext } from './job-context.ts';
+import { lockRecord } from './record-lock.ts';
 
 export type ContactEraseResult = Pick<
   ErasureAudit,
   'outcome' | 'intercomRequestId' | 'jobsRemoved'
 >;
-
-/** Covers the Intercom calls and the cleanup; a re-run (same job) takes the lock again. */
-const ERASE_LOCK_MS = 120_000;
-const BUSY_RETRY_MS = 250;
 
 /**
  * GDPR erasure of one contact. Holding the contact's lock (no job of the contact runs
@@ -26,12 +22,7 @@ export async function contactErase(
   context: JobContext,
 ): Promise<ContactEraseResult> {
   const { externalId } = job;
-  const state = await deps.contacts.lockAndRead(externalId, context.jobId, ERASE_LOCK_MS);
-  if (!state) {
-    throw new AppError('RECORD_BUSY', 'a job of this contact is running', {
-      retryAfterMs: BUSY_RETRY_MS,
-    });
-  }
+  const state = await lockRecord(deps.contacts, externalId, context.jobId, 'contact');
   const intercomId =
     state.intercomId ?? (await deps.intercom.findContactByExternalId(externalId))?.id;
   const deleted = intercomId ? await deps.intercom.deleteContact(intercomId) : { found: false };

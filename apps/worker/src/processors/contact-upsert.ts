@@ -1,8 +1,9 @@
-import { AppError, isAppError } from '@relay/errors';
+import { isAppError } from '@relay/errors';
 import type { ContactWrite } from '@relay/intercom';
 import { type ContactInput, type ContactUpsertJob, payloadHash } from '@relay/jobs';
 import type { ProcessorDeps } from './deps.ts';
 import type { JobContext } from './job-context.ts';
+import { lockRecord } from './record-lock.ts';
 
 export type ContactUpsertResult = {
   intercomId: string | null;
@@ -12,9 +13,6 @@ export type ContactUpsertResult = {
 
 const CONFLICT_ID = /already exists with id=([0-9a-zA-Z]+)/;
 const ARCHIVED_CONFLICT = /archived contact/i;
-/** Longer than any run (three calls at the longest timeout); a re-run of the same job retakes it. */
-const CONTACT_LOCK_MS = 120_000;
-const BUSY_RETRY_MS = 250;
 
 /**
  * Brings Intercom to the contact's latest pending data with as few calls as possible, and so
@@ -32,13 +30,12 @@ export async function contactUpsert(
 ): Promise<ContactUpsertResult> {
   const externalId = job.contact.external_id;
   const owner = context.jobId;
-  const state = await deps.contacts.lockAndRead(externalId, owner, CONTACT_LOCK_MS);
-  if (!state) {
-    throw new AppError('RECORD_BUSY', 'another job of this contact is running', {
-      retryAfterMs: BUSY_RETRY_MS,
-    });
-  }
-  const { pending, pendingSeq, intercomId, syncedHash } = state;
+  const { pending, pendingSeq, intercomId, syncedHash } = await lockRecord(
+    deps.contacts,
+    externalId,
+    owner,
+    'contact',
+  );
   if (!pending || !pendingSeq) {
     await deps.contacts.unlock(externalId, owner);
     return { intercomId: intercomId ?? null, action: 'none' };
