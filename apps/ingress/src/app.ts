@@ -9,6 +9,7 @@ import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { companyRoutes } from './routes/v1/companies.ts';
+import { contactActionRoutes } from './routes/v1/contact-actions.ts';
 import { contactReadRoutes } from './routes/v1/contact-read.ts';
 import { contactRoutes } from './routes/v1/contacts.ts';
 import { erasureRoutes } from './routes/v1/erasures.ts';
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(companyRoutes, { producer: deps.producer });
     await v1.register(erasureRoutes, { producer: deps.producer });
     await v1.register(contactReadRoutes, { contactCache: deps.contactCache });
+    await v1.register(contactActionRoutes, { producer: deps.producer });
     await v1.register(eventRoutes, { producer: deps.producer });
     await v1.register(jobRoutes, { producer: deps.producer });
   });

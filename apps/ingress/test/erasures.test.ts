@@ -59,3 +59,39 @@ describe('DELETE /v1/contacts/:externalId and GET /v1/erasures', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 });
+
+describe('POST /v1/contacts/merge, /:externalId/archive and /unarchive', () => {
+  it('queues a merge, an archive and an unarchive, and refuses a merge of a contact into itself', async () => {
+    const merge = await app().app.inject({
+      method: 'POST',
+      url: '/v1/contacts/merge',
+      headers: auth,
+      payload: { lead_external_id: 'crm-lead', user_external_id: 'crm-user' },
+    });
+    expect(merge.statusCode).toBe(202);
+    expect(merge.json().jobId).toMatch(/^contact-[0-9a-f]{16}-merge-/);
+    for (const verb of ['archive', 'unarchive']) {
+      const response = await app().app.inject({
+        method: 'POST',
+        url: `/v1/contacts/crm-1/${verb}`,
+        headers: auth,
+      });
+      expect(response.statusCode).toBe(202);
+    }
+    const self = await app().app.inject({
+      method: 'POST',
+      url: '/v1/contacts/merge',
+      headers: auth,
+      payload: { lead_external_id: 'same', user_external_id: 'same' },
+    });
+    expect(self.statusCode).toBe(400);
+    const missing = await app().app.inject({
+      method: 'POST',
+      url: '/v1/contacts/merge',
+      headers: auth,
+      payload: { lead_external_id: 'only-lead' },
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.code).toBe('PAYLOAD_INVALID');
+  });
+});

@@ -204,8 +204,20 @@ export function createIntercomClient(options: IntercomClientOptions) {
       } while (startingAfter);
     },
 
-    /** Search lags writes by up to minutes: never use it to decide whether to create. */
+    /**
+     * The contact with this external_id, or undefined when there is none. Users first by
+     * `GET /contacts/find_by_external_id/…` (a direct lookup: no search lag); Intercom
+     * documents that lookup for users only, so when it finds none a search follows (leads
+     * can carry an external_id too; search lags writes by minutes).
+     */
     async findContactByExternalId(externalId: string): Promise<IntercomContact | undefined> {
+      try {
+        return requireContact(
+          await call(() => sdk.contacts.showContactByExternalId({ external_id: externalId })),
+        );
+      } catch (error) {
+        if (!(error instanceof AppError && error.status === 404)) throw error;
+      }
       const page = await call(() =>
         sdk.contacts.search({
           query: { field: 'external_id', operator: '=', value: externalId },
@@ -214,6 +226,14 @@ export function createIntercomClient(options: IntercomClientOptions) {
       );
       return page.data[0];
     },
+
+    /** Merges a lead into a user; the user is what remains. */
+    mergeContacts: async (leadId: string, userId: string): Promise<IntercomContact> =>
+      requireContact(
+        await call(() => sdk.contacts.mergeLeadInUser({ from: leadId, into: userId })),
+      ),
+
+    archiveContact: (id: string) => call(() => sdk.contacts.archive({ contact_id: id })),
   };
 }
 

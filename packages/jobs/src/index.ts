@@ -19,6 +19,7 @@ export {
   contactDedupId,
   contactEraseJobId,
   contactJobIdPrefixes,
+  contactRequestJobId,
   contactUpsertJobId,
   eventJobId,
   shortHash,
@@ -47,10 +48,13 @@ export {
   type CompanyUpsertJob,
 } from './schemas/company.ts';
 export {
+  type ContactArchiveJob,
   ContactBatch,
   ContactCompany,
   type ContactEraseJob,
   ContactInput,
+  type ContactMergeJob,
+  ContactMergeRequest,
   type ContactsReconcileJob,
   type ContactUpsertJob,
   MAX_BATCH_ITEMS,

@@ -64,3 +64,8 @@ export function contactJobIdPrefixes(externalId: string): string[] {
   const hash = shortHash(externalId);
   return [`contact-${hash}-`, `event-${hash}-`];
 }
+
+/** Merge and archive requests: the contact's hash leads (erasure finds them), a fresh id. */
+export function contactRequestJobId(verb: 'merge' | 'archive', externalId: string): string {
+  return `contact-${shortHash(externalId)}-${verb}-${randomUUID()}`;
+}

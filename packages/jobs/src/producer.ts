@@ -7,6 +7,7 @@ import {
   companyUpsertJobId,
   contactDedupId,
   contactEraseJobId,
+  contactRequestJobId,
   contactUpsertJobId,
   eventJobId,
   webhookJobId,
@@ -14,7 +15,14 @@ import {
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 import { type JobName, JobNames, type Lane, QueueNames } from './queues.ts';
 import type { CompanyInput, CompanyUpsertJob } from './schemas/company.ts';
-import type { ContactEraseJob, ContactInput, ContactUpsertJob } from './schemas/contact.ts';
+import type {
+  ContactArchiveJob,
+  ContactEraseJob,
+  ContactInput,
+  ContactMergeJob,
+  ContactMergeRequest,
+  ContactUpsertJob,
+} from './schemas/contact.ts';
 import type { EventInput, EventTrackJob } from './schemas/event.ts';
 import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.ts';
 import { createCompanyState, createContactState, type SyncState } from './sync-state.ts';
@@ -57,6 +65,15 @@ export function createProducer(options: ProducerOptions) {
   const companyState = createCompanyState(options.connection, options.prefix);
   const erasures = createErasureStore(options.connection, options.prefix);
   const withDeadline = <T>(work: Promise<T>) => deadline(work, storeTimeoutMs);
+
+  async function addOne(name: JobName, data: unknown, jobId: string, lane: Lane = 'sync') {
+    try {
+      await withDeadline(queue(lane).add(name, data, { ...DEFAULT_JOB_OPTIONS, jobId }));
+      return { jobId };
+    } catch (cause) {
+      throw queueUnavailable(cause);
+    }
+  }
 
   /**
    * Stores each record's latest data, then makes sure one job will sync it: BullMQ's
@@ -115,21 +132,31 @@ export function createProducer(options: ProducerOptions) {
       });
     },
 
+    /** Merges a lead into a user (both by external_id), in the sync lane. */
+    async enqueueMerge(request: ContactMergeRequest): Promise<{ jobId: string }> {
+      const jobId = contactRequestJobId('merge', request.lead_external_id);
+      const data: ContactMergeJob = {
+        leadExternalId: request.lead_external_id,
+        userExternalId: request.user_external_id,
+        requestedAt: Date.now(),
+      };
+      return addOne(JobNames.contactMerge, data, jobId);
+    },
+
+    /** Archives or unarchives a contact (by external_id), in the sync lane. */
+    async enqueueArchive(externalId: string, archived: boolean): Promise<{ jobId: string }> {
+      const jobId = contactRequestJobId('archive', externalId);
+      const data: ContactArchiveJob = { externalId, archived, requestedAt: Date.now() };
+      return addOne(JobNames.contactArchive, data, jobId);
+    },
+
     /**
      * A GDPR erasure of the contact with this external_id, in the erasure lane (served first).
      * Each request is its own job, and is audited.
      */
     async enqueueErasure(externalId: string): Promise<{ jobId: string }> {
-      const jobId = contactEraseJobId(externalId);
       const data: ContactEraseJob = { externalId, requestedAt: Date.now() };
-      try {
-        await withDeadline(
-          queue('erasure').add(JobNames.contactErase, data, { ...DEFAULT_JOB_OPTIONS, jobId }),
-        );
-        return { jobId };
-      } catch (cause) {
-        throw queueUnavailable(cause);
-      }
+      return addOne(JobNames.contactErase, data, contactEraseJobId(externalId), 'erasure');
     },
 
     /** The erasure audit trail, newest first. */

@@ -21,6 +21,8 @@ export const JobNames = {
   companyUpsert: 'company.upsert',
   contactErase: 'contact.erase',
   contactsReconcile: 'contacts.reconcile',
+  contactMerge: 'contact.merge',
+  contactArchive: 'contact.archive',
 } as const;
 
 export type JobName = (typeof JobNames)[keyof typeof JobNames];

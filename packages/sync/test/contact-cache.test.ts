@@ -105,7 +105,7 @@ describe('the contact cache', () => {
     const first = await contacts.get('crm-c1');
     expect(first).toMatchObject({ stale: false, contact: { id: created.id, name: 'Ada' } });
     const afterFirst = await calls();
-    expect(afterFirst - before).toBe(1); // a search: the id was not mapped yet
+    expect(afterFirst - before).toBe(1); // find_by_external_id: the id was not mapped yet
     time += 30_000;
     expect((await contacts.get('crm-c1'))?.contact.name).toBe('Ada');
     expect(await calls()).toBe(afterFirst);

@@ -1,6 +1,8 @@
 import { type JobName, JobNames, type WebhookProcessJob } from '@relay/jobs';
 import { companyUpsert } from './company-upsert.ts';
+import { contactArchive } from './contact-archive.ts';
 import { contactErase } from './contact-erase.ts';
+import { contactMerge } from './contact-merge.ts';
 import { contactUpsert } from './contact-upsert.ts';
 import { contactsReconcile } from './contacts-reconcile.ts';
 import type { ProcessorDeps } from './deps.ts';
@@ -21,6 +23,8 @@ export const processors = {
   [JobNames.companyUpsert]: companyUpsert,
   [JobNames.contactErase]: contactErase,
   [JobNames.contactsReconcile]: contactsReconcile,
+  [JobNames.contactMerge]: contactMerge,
+  [JobNames.contactArchive]: contactArchive,
 } satisfies Record<JobName, Processor>;
 
 /**

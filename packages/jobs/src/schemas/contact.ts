@@ -60,3 +60,22 @@ export type ContactEraseJob = { externalId: string; requestedAt: number };
 
 /** The scheduled sweep (BullMQ job scheduler); it carries no data. */
 export type ContactsReconcileJob = Record<string, never>;
+
+/** Merge a lead into a user, both named by their external_id. */
+export const ContactMergeRequest = Type.Object(
+  {
+    lead_external_id: Type.String({ minLength: 1, maxLength: 255 }),
+    user_external_id: Type.String({ minLength: 1, maxLength: 255 }),
+  },
+  { additionalProperties: false },
+);
+export type ContactMergeRequest = Static<typeof ContactMergeRequest>;
+
+export type ContactMergeJob = {
+  leadExternalId: string;
+  userExternalId: string;
+  requestedAt: number;
+};
+
+/** Archive (true) or unarchive (false) the contact with this external_id. */
+export type ContactArchiveJob = { externalId: string; archived: boolean; requestedAt: number };

@@ -1,0 +1,51 @@
+import { AppError } from '@relay/errors';
+import type { ContactMergeJob } from '@relay/jobs';
+import type { ProcessorDeps } from './deps.ts';
+import type { JobContext } from './job-context.ts';
+import { lockRecord } from './record-lock.ts';
+
+export type ContactMergeResult = { intercomId: string; action: 'merged' | 'already_merged' };
+
+/**
+ * Merges a lead into a user (`POST /contacts/merge`), both named by external_id. Afterwards
+ * the user's mapping points at what remains, and the lead's mapping and cached copies go. A
+ * re-run finds the lead gone while the user exists: already merged, nothing to do.
+ */
+export async function contactMerge(
+  job: ContactMergeJob,
+  deps: ProcessorDeps,
+  context: JobContext,
+): Promise<ContactMergeResult> {
+  const { leadExternalId, userExternalId } = job;
+  const lead = await lockRecord(deps.contacts, leadExternalId, context.jobId, 'contact');
+  try {
+    const leadId =
+      lead.intercomId ?? (await deps.intercom.findContactByExternalId(leadExternalId))?.id;
+    const userId =
+      (await deps.contacts.intercomId(userExternalId)) ??
+      (await deps.intercom.findContactByExternalId(userExternalId))?.id;
+    if (!userId) {
+      throw new AppError(
+        'INTERCOM_REJECTED',
+        `no Intercom contact has external_id ${userExternalId}`,
+        {
+          status: 404,
+        },
+      );
+    }
+    let result: ContactMergeResult;
+    if (!leadId) {
+      result = { intercomId: userId, action: 'already_merged' };
+    } else {
+      const merged = await deps.intercom.mergeContacts(leadId, userId);
+      result = { intercomId: merged.id, action: 'merged' };
+    }
+    await deps.contacts.rememberId(userExternalId, result.intercomId);
+    await deps.contacts.forgetId(leadExternalId);
+    await deps.contactCache.drop(leadExternalId);
+    await deps.contactCache.drop(userExternalId);
+    return result;
+  } finally {
+    await deps.contacts.unlock(leadExternalId, context.jobId);
+  }
+}

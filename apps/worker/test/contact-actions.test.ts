@@ -1,0 +1,81 @@
+import { QueueNames } from '@relay/jobs';
+import { waitFor } from '@relay/testkit';
+import { Queue } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWorkerHarness } from './worker-harness.ts';
+
+let harness: Awaited<ReturnType<typeof startWorkerHarness>> | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+async function outcome(jobId: string) {
+  const h = harness as NonNullable<typeof harness>;
+  const queue = new Queue(QueueNames.sync, { connection: { url: h.redisUrl }, prefix: h.prefix });
+  try {
+    await waitFor(
+      async () => (await queue.getJob(jobId))?.getState(),
+      (state) => state === 'completed' || state === 'failed',
+      10_000,
+    );
+    const job = await queue.getJob(jobId);
+    return { state: await job?.getState(), result: job?.returnvalue, reason: job?.failedReason };
+  } finally {
+    await queue.close();
+  }
+}
+
+type SimEntry = { contact: { id: string; external_id: string | null }; archived: boolean };
+
+describe('merge and archive', () => {
+  it('merges a lead into a user, and a second merge finds it already done', async () => {
+    harness = await startWorkerHarness();
+    const lead = await harness.intercomApi<{ id: string }>('POST', '/contacts', {
+      role: 'lead',
+      external_id: 'crm-lead',
+      email: 'lead@example.com',
+    });
+    const user = await harness.intercomApi<{ id: string }>('POST', '/contacts', {
+      role: 'user',
+      external_id: 'crm-user',
+    });
+    const request = { lead_external_id: 'crm-lead', user_external_id: 'crm-user' };
+    const first = await outcome((await harness.producer.enqueueMerge(request)).jobId);
+    expect(first).toMatchObject({
+      state: 'completed',
+      result: { intercomId: user.id, action: 'merged' },
+    });
+    const ids = (
+      await harness.sim.control<{ contacts: SimEntry[] }>('GET', 'contacts')
+    ).contacts.map((entry) => entry.contact.id);
+    expect(ids).toEqual([user.id]);
+    expect(ids).not.toContain(lead.id);
+    expect(await harness.contacts.intercomId('crm-user')).toBe(user.id);
+    expect(await harness.contacts.intercomId('crm-lead')).toBeUndefined();
+
+    const again = await outcome((await harness.producer.enqueueMerge(request)).jobId);
+    expect(again).toMatchObject({ state: 'completed', result: { action: 'already_merged' } });
+  });
+
+  it('archives and unarchives a contact, and fails at once for one Intercom does not have', async () => {
+    harness = await startWorkerHarness();
+    await harness.intercomApi('POST', '/contacts', { role: 'user', external_id: 'crm-arch' });
+    const archived = await outcome((await harness.producer.enqueueArchive('crm-arch', true)).jobId);
+    expect(archived).toMatchObject({ state: 'completed', result: { archived: true } });
+    const entries = async () =>
+      (await harness?.sim.control<{ contacts: SimEntry[] }>('GET', 'contacts'))?.contacts ?? [];
+    expect((await entries())[0]?.archived).toBe(true);
+    await outcome((await harness.producer.enqueueArchive('crm-arch', false)).jobId);
+    expect((await entries())[0]?.archived).toBe(false);
+
+    const missing = await outcome(
+      (await harness.producer.enqueueArchive('crm-nobody', true)).jobId,
+    );
+    expect(missing.state).toBe('failed');
+    expect(JSON.parse(missing.reason ?? '{}')).toMatchObject({
+      code: 'INTERCOM_REJECTED',
+      status: 404,
+    });
+  });
+});
