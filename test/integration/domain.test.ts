@@ -90,4 +90,60 @@ describe('the sync domain over HTTP: ingress → queue → worker process → si
     const read = await api('GET', '/v1/contacts/crm-e2e');
     expect(read.status).toBe(404);
   });
+
+  it('replies to a conversation once however often the request is sent, lists and closes it', async () => {
+    const contact = await sim.api<{ id: string }>('POST', '/contacts', {
+      role: 'user',
+      external_id: 'crm-talk',
+    });
+    const conversation = await sim.control<{ id: string }>('POST', 'conversations', {
+      contact_id: contact.id,
+      body: 'Where is my order?',
+    });
+    const { admins } = await sim.api<{ admins: { id: string }[] }>('GET', '/admins');
+    const adminId = admins[0]?.id ?? '';
+    await sim.api('POST', `/conversations/${conversation.id}/parts`, {
+      message_type: 'assignment',
+      type: 'admin',
+      admin_id: adminId,
+      assignee_id: adminId,
+    });
+
+    const send = () =>
+      fetch(`${stack.ingressUrl}/v1/conversations/${conversation.id}/reply`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${CRM_TOKEN}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'order-42-reply',
+        },
+        body: JSON.stringify({ admin_id: adminId, body: 'It ships today.' }),
+      }).then((response) => response.json() as Promise<{ jobId: string }>);
+    const [first, second] = [await send(), await send()];
+    expect(second.jobId).toBe(first.jobId);
+    expect((await done(first.jobId)).state).toBe('completed');
+    const parts = await sim.api<{
+      conversation_parts: { conversation_parts: { body: string | null }[] };
+    }>('GET', `/conversations/${conversation.id}`);
+    const replies = parts.conversation_parts.conversation_parts.filter(
+      (part) => part.body === 'It ships today.',
+    );
+    expect(replies).toHaveLength(1);
+
+    const open = await api('GET', `/v1/admins/${adminId}/conversations?state=open`);
+    expect(open.status).toBe(200);
+    expect(open.body.conversations.map((c: { id: string }) => c.id)).toContain(conversation.id);
+
+    const close = await api('POST', `/v1/conversations/${conversation.id}/close`, {
+      admin_id: adminId,
+      body: 'Closing this; write back any time.',
+    });
+    expect((await done(close.body.jobId)).state).toBe('completed');
+    const closed = await api('GET', `/v1/admins/${adminId}/conversations?state=closed`);
+    expect(closed.body.conversations.map((c: { id: string }) => c.id)).toContain(conversation.id);
+    const missingBody = await api('POST', `/v1/conversations/${conversation.id}/note`, {
+      admin_id: adminId,
+    });
+    expect(missingBody.status).toBe(400);
+  });
 });

@@ -1,5 +1,5 @@
 import { AppError } from '@relay/errors';
-import type { IntercomProbe } from '@relay/intercom';
+import type { IntercomClient, IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs';
 import type { ContactCache, DataAttributeCatalog } from '@relay/sync';
 import type { Logger, Metrics } from '@relay/telemetry';
@@ -12,6 +12,7 @@ import { companyRoutes } from './routes/v1/companies.ts';
 import { contactActionRoutes } from './routes/v1/contact-actions.ts';
 import { contactReadRoutes } from './routes/v1/contact-read.ts';
 import { contactRoutes } from './routes/v1/contacts.ts';
+import { conversationRoutes } from './routes/v1/conversations.ts';
 import { erasureRoutes } from './routes/v1/erasures.ts';
 import { eventRoutes } from './routes/v1/events.ts';
 import { jobRoutes } from './routes/v1/jobs.ts';
@@ -28,6 +29,8 @@ export type AppDeps = {
   intercomProbe?: IntercomProbe | undefined;
   /** Read-through copies of Intercom contacts for GET /v1/contacts/:externalId. */
   contactCache?: ContactCache | undefined;
+  /** Reads of Intercom for callers who wait (conversation lists), through the budget. */
+  intercomReader?: IntercomClient | undefined;
   /** The workspace's custom attributes, to check CRM pushes against. */
   attributeCatalog?: DataAttributeCatalog | undefined;
 };
@@ -75,6 +78,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(erasureRoutes, { producer: deps.producer });
     await v1.register(contactReadRoutes, { contactCache: deps.contactCache });
     await v1.register(contactActionRoutes, { producer: deps.producer });
+    await v1.register(conversationRoutes, {
+      producer: deps.producer,
+      intercomReader: deps.intercomReader,
+    });
     await v1.register(eventRoutes, { producer: deps.producer });
     await v1.register(jobRoutes, { producer: deps.producer });
   });

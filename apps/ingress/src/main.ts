@@ -51,10 +51,11 @@ const intercomProbe =
         guard: intercomAccess.guardFor(READ_LANE),
       })
     : undefined;
+const intercomReader = intercomAccess?.clientFor(READ_LANE);
 const attributeCatalog = createDataAttributeCatalog({
   redis: connection,
   prefix: config.queuePrefix,
-  intercom: intercomAccess?.clientFor(READ_LANE),
+  intercom: intercomReader,
 });
 // Its own connection: a subscriber hears of copies put or dropped by other processes.
 const cacheSubscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
@@ -63,7 +64,7 @@ const contactCache = createContactCache({
   subscriber: cacheSubscriber,
   redis: connection,
   prefix: config.queuePrefix,
-  intercom: intercomAccess?.clientFor(READ_LANE),
+  intercom: intercomReader,
   contacts: createContactState(connection, config.queuePrefix),
 });
 
@@ -76,6 +77,7 @@ const app = await buildApp({
   intercomProbe,
   contactCache,
   attributeCatalog,
+  intercomReader,
 });
 
 let closing = false;

@@ -13,7 +13,7 @@ export const WEBHOOK_SECRET = 'webhook-client-secret';
 export async function buildTestApp(
   redisUrl: string,
   prefix: string,
-  extra: Pick<AppDeps, 'contactCache' | 'attributeCatalog'> = {},
+  extra: Pick<AppDeps, 'contactCache' | 'attributeCatalog' | 'intercomReader'> = {},
 ) {
   const logs: string[] = [];
   const destination = new Writable({

@@ -86,6 +86,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       const result = await processor(job.data, deps.processorDeps, {
         jobId: job.id as string,
         attempt: job.attemptsMade + 1,
+        startedBefore: (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0,
       });
       const redact = redactWhenDone[job.name];
       if (redact) await job.updateData(redact(job.data));

@@ -45,6 +45,14 @@ export type CompanyWrite = {
   custom_attributes?: Record<string, string | number | boolean | null>;
 };
 
+export type ConversationPart = {
+  partType: string;
+  body: string | null;
+  authorId: string | null;
+  /** Unix seconds. */
+  createdAt: number;
+};
+
 export type DataAttributeInfo = {
   name: string;
   dataType: 'string' | 'integer' | 'float' | 'boolean' | 'date';
@@ -225,6 +233,73 @@ export function createIntercomClient(options: IntercomClientOptions) {
         }),
       );
       return page.data[0];
+    },
+
+    /** An admin's reply (`comment`, seen by the customer) or internal `note`. */
+    replyToConversation: (
+      conversationId: string,
+      reply: { kind: 'comment' | 'note'; adminId: string; body: string },
+    ) =>
+      call(() =>
+        sdk.conversations.reply({
+          conversation_id: conversationId,
+          body: {
+            message_type: reply.kind,
+            type: 'admin',
+            admin_id: reply.adminId,
+            body: reply.body,
+          } as Intercom.ReplyConversationRequest,
+        }),
+      ),
+
+    /** Closes a conversation as an admin, with an optional closing message. */
+    closeConversation: (conversationId: string, adminId: string, body?: string) =>
+      call(() =>
+        sdk.conversations.manage({
+          conversation_id: conversationId,
+          body: {
+            message_type: 'close',
+            type: 'admin',
+            admin_id: adminId,
+            ...(body === undefined ? {} : { body }),
+          } as Intercom.ConversationsManageRequestBody,
+        }),
+      ),
+
+    /** The parts of a conversation (replies, notes, state changes), oldest first. */
+    async conversationParts(conversationId: string): Promise<ConversationPart[]> {
+      const conversation = await call(() =>
+        sdk.conversations.find({ conversation_id: conversationId }),
+      );
+      return (conversation.conversation_parts?.conversation_parts ?? []).map((part) => ({
+        partType: part.part_type ?? '',
+        body: part.body ?? null,
+        authorId: part.author?.id ?? null,
+        createdAt: part.created_at ?? 0,
+      }));
+    },
+
+    /** Conversations matching a search query, page by page, as an async iterator. */
+    async *searchConversations(
+      query: Intercom.SearchRequest['query'],
+      perPage = 150,
+    ): AsyncGenerator<Record<string, unknown> & { id: string }> {
+      let startingAfter: string | undefined;
+      do {
+        const page = await call(() =>
+          sdk.conversations.search({
+            query,
+            pagination: {
+              per_page: perPage,
+              ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
+            },
+          }),
+        );
+        for (const conversation of page.data) {
+          yield conversation as unknown as Record<string, unknown> & { id: string };
+        }
+        startingAfter = page.response.pages?.next?.starting_after ?? undefined;
+      } while (startingAfter);
     },
 
     /** Merges a lead into a user; the user is what remains. */

@@ -27,6 +27,7 @@ export {
 export {
   type CompanyWrite,
   type ContactWrite,
+  type ConversationPart,
   createIntercomClient,
   type DataAttributeInfo,
   type DataEvent,

@@ -21,6 +21,7 @@ export {
   contactJobIdPrefixes,
   contactRequestJobId,
   contactUpsertJobId,
+  conversationActionJobId,
   eventJobId,
   shortHash,
   webhookJobId,
@@ -59,6 +60,11 @@ export {
   type ContactUpsertJob,
   MAX_BATCH_ITEMS,
 } from './schemas/contact.ts';
+export {
+  type ConversationAction,
+  ConversationActionBody,
+  type ConversationActionJob,
+} from './schemas/conversation.ts';
 export {
   EventBatch,
   EventInput,

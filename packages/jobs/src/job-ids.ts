@@ -69,3 +69,12 @@ export function contactJobIdPrefixes(externalId: string): string[] {
 export function contactRequestJobId(verb: 'merge' | 'archive', externalId: string): string {
   return `contact-${shortHash(externalId)}-${verb}-${randomUUID()}`;
 }
+
+/**
+ * A conversation action: with the caller's Idempotency-Key, the same request sent twice is
+ * one job (one reply); without one, every request is its own.
+ */
+export function conversationActionJobId(conversationId: string, idempotencyKey?: string): string {
+  const request = idempotencyKey === undefined ? randomUUID() : shortHash(idempotencyKey);
+  return `conversation-${shortHash(conversationId)}-${request}`;
+}

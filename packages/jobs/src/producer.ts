@@ -9,6 +9,7 @@ import {
   contactEraseJobId,
   contactRequestJobId,
   contactUpsertJobId,
+  conversationActionJobId,
   eventJobId,
   webhookJobId,
 } from './job-ids.ts';
@@ -23,6 +24,7 @@ import type {
   ContactMergeRequest,
   ContactUpsertJob,
 } from './schemas/contact.ts';
+import type { ConversationActionJob } from './schemas/conversation.ts';
 import type { EventInput, EventTrackJob } from './schemas/event.ts';
 import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.ts';
 import { createCompanyState, createContactState, type SyncState } from './sync-state.ts';
@@ -130,6 +132,19 @@ export function createProducer(options: ProducerOptions) {
         dedupIdOf: contactDedupId,
         dataOf: (contact): ContactUpsertJob => ({ contact, receivedAt }),
       });
+    },
+
+    /**
+     * An admin's reply, note or close on a conversation, in the webhook lane (a person is
+     * waiting on it). A repeated Idempotency-Key answers with the job already made.
+     */
+    async enqueueConversationAction(
+      action: Omit<ConversationActionJob, 'requestedAt'>,
+      idempotencyKey?: string,
+    ): Promise<{ jobId: string }> {
+      const jobId = conversationActionJobId(action.conversationId, idempotencyKey);
+      const data: ConversationActionJob = { ...action, requestedAt: Date.now() };
+      return addOne(JobNames.conversationAct, data, jobId, 'webhook');
     },
 
     /** Merges a lead into a user (both by external_id), in the sync lane. */

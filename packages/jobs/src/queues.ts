@@ -23,6 +23,7 @@ export const JobNames = {
   contactsReconcile: 'contacts.reconcile',
   contactMerge: 'contact.merge',
   contactArchive: 'contact.archive',
+  conversationAct: 'conversation.act',
 } as const;
 
 export type JobName = (typeof JobNames)[keyof typeof JobNames];

@@ -5,6 +5,7 @@ import { contactErase } from './contact-erase.ts';
 import { contactMerge } from './contact-merge.ts';
 import { contactUpsert } from './contact-upsert.ts';
 import { contactsReconcile } from './contacts-reconcile.ts';
+import { conversationAct } from './conversation-act.ts';
 import type { ProcessorDeps } from './deps.ts';
 import { eventTrack } from './event-track.ts';
 import type { JobContext } from './job-context.ts';
@@ -25,6 +26,7 @@ export const processors = {
   [JobNames.contactsReconcile]: contactsReconcile,
   [JobNames.contactMerge]: contactMerge,
   [JobNames.contactArchive]: contactArchive,
+  [JobNames.conversationAct]: conversationAct,
 } satisfies Record<JobName, Processor>;
 
 /**

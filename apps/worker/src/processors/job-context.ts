@@ -1,2 +1,7 @@
 /** What a processor may know about the job it runs, besides its data. */
-export type JobContext = { jobId: string; attempt: number };
+export type JobContext = {
+  jobId: string;
+  attempt: number;
+  /** The job was started before (a retry, a re-run after its worker died, a budget wait). */
+  startedBefore: boolean;
+};

@@ -1,0 +1,44 @@
+import { createIntercomClient } from '@relay/intercom';
+import { type SimulatorProcess, startSimulator } from '@relay/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversationAct } from '../src/processors/conversation-act.ts';
+import type { ProcessorDeps } from '../src/processors/deps.ts';
+
+let sim: SimulatorProcess;
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+type Parts = { conversation_parts: { conversation_parts: { body: string | null }[] } };
+
+describe('conversation.act run again', () => {
+  it('does not post a reply twice when its earlier run already did', async () => {
+    const contact = await sim.api<{ id: string }>('POST', '/contacts', { role: 'user' });
+    const conversation = await sim.control<{ id: string }>('POST', 'conversations', {
+      contact_id: contact.id,
+    });
+    const { admins } = await sim.api<{ admins: { id: string }[] }>('GET', '/admins');
+    const deps = {
+      intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),
+    } as unknown as ProcessorDeps;
+    const job = {
+      conversationId: conversation.id,
+      action: 'reply' as const,
+      adminId: admins[0]?.id ?? '',
+      body: 'On its way.',
+      requestedAt: Date.now(),
+    };
+    const context = { jobId: 'conversation-x-1', attempt: 1, startedBefore: false };
+    expect(await conversationAct(job, deps, context)).toEqual({ action: 'reply', sent: true });
+    // The worker died before the job was marked done: the re-run finds its own reply.
+    const rerun = await conversationAct(job, deps, { ...context, startedBefore: true });
+    expect(rerun).toEqual({ action: 'reply', sent: false });
+    const parts = await sim.api<Parts>('GET', `/conversations/${conversation.id}`);
+    expect(
+      parts.conversation_parts.conversation_parts.filter((p) => p.body === 'On its way.'),
+    ).toHaveLength(1);
+  });
+});
