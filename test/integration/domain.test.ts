@@ -146,4 +146,44 @@ describe('the sync domain over HTTP: ingress → queue → worker process → si
     });
     expect(missingBody.status).toBe(400);
   });
+
+  it('creates an article once per Idempotency-Key, and lists articles and collections', async () => {
+    const { admins } = await sim.api<{ admins: { id: string }[] }>('GET', '/admins');
+    const authorId = Number(admins[0]?.id);
+    const collection = await sim.api<{ id: string }>('POST', '/help_center/collections', {
+      name: 'Shipping',
+    });
+    const create = () =>
+      fetch(`${stack.ingressUrl}/v1/articles`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${CRM_TOKEN}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'kb-shipping-times',
+        },
+        body: JSON.stringify({
+          title: 'Shipping times',
+          body: '<p>Two to three days.</p>',
+          author_id: authorId,
+          state: 'published',
+          parent_id: Number(collection.id),
+        }),
+      }).then((response) => response.json() as Promise<{ jobId: string }>);
+    const [first, second] = [await create(), await create()];
+    expect(second.jobId).toBe(first.jobId);
+    expect(await done(first.jobId)).toMatchObject({
+      state: 'completed',
+      result: { created: true },
+    });
+
+    const articles = await api('GET', '/v1/articles');
+    expect(articles.status).toBe(200);
+    const titled = articles.body.articles.filter(
+      (a: { title: string }) => a.title === 'Shipping times',
+    );
+    expect(titled).toHaveLength(1);
+    expect(titled[0]).toMatchObject({ state: 'published', author_id: authorId });
+    const collections = await api('GET', '/v1/help-center/collections');
+    expect(collections.body.collections.map((c: { name: string }) => c.name)).toContain('Shipping');
+  });
 });

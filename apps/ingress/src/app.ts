@@ -8,6 +8,7 @@ import { bearerAuth } from './plugins/crm-auth.ts';
 import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
+import { articleRoutes } from './routes/v1/articles.ts';
 import { companyRoutes } from './routes/v1/companies.ts';
 import { contactActionRoutes } from './routes/v1/contact-actions.ts';
 import { contactReadRoutes } from './routes/v1/contact-read.ts';
@@ -78,6 +79,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(erasureRoutes, { producer: deps.producer });
     await v1.register(contactReadRoutes, { contactCache: deps.contactCache });
     await v1.register(contactActionRoutes, { producer: deps.producer });
+    await v1.register(articleRoutes, {
+      producer: deps.producer,
+      intercomReader: deps.intercomReader,
+    });
     await v1.register(conversationRoutes, {
       producer: deps.producer,
       intercomReader: deps.intercomReader,

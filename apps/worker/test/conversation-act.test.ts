@@ -1,6 +1,7 @@
 import { createIntercomClient } from '@relay/intercom';
 import { type SimulatorProcess, startSimulator } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { articleCreate } from '../src/processors/article-create.ts';
 import { conversationAct } from '../src/processors/conversation-act.ts';
 import type { ProcessorDeps } from '../src/processors/deps.ts';
 
@@ -40,5 +41,23 @@ describe('conversation.act run again', () => {
     expect(
       parts.conversation_parts.conversation_parts.filter((p) => p.body === 'On its way.'),
     ).toHaveLength(1);
+  });
+});
+
+describe('article.create run again', () => {
+  it('does not make a second article when its earlier run already made it', async () => {
+    const { admins } = await sim.api<{ admins: { id: string }[] }>('GET', '/admins');
+    const deps = {
+      intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),
+    } as unknown as ProcessorDeps;
+    const job = {
+      article: { title: 'Returns', body: '<p>30 days.</p>', author_id: Number(admins[0]?.id) },
+      requestedAt: Date.now(),
+    };
+    const context = { jobId: 'article-x', attempt: 1, startedBefore: false };
+    const first = await articleCreate(job, deps, context);
+    expect(first.created).toBe(true);
+    const rerun = await articleCreate(job, deps, { ...context, startedBefore: true });
+    expect(rerun).toEqual({ intercomId: first.intercomId, created: false });
   });
 });

@@ -45,6 +45,17 @@ export type CompanyWrite = {
   custom_attributes?: Record<string, string | number | boolean | null>;
 };
 
+export type ArticleWrite = {
+  title: string;
+  body?: string | undefined;
+  description?: string | undefined;
+  /** The Intercom admin who authors it (numeric id). */
+  authorId: number;
+  state?: 'draft' | 'published' | undefined;
+  parentId?: number | undefined;
+  parentType?: 'collection' | 'section' | undefined;
+};
+
 export type ConversationPart = {
   partType: string;
   body: string | null;
@@ -94,6 +105,18 @@ export function createIntercomClient(options: IntercomClientOptions) {
       options.fetch ?? createHttpTransport(),
     ),
   });
+
+  /** Walks a page-numbered list, one call per page, until a short or empty page. */
+  async function* pagesOf(
+    load: (page: number) => Promise<{ data: unknown[] }>,
+    perPage: number,
+  ): AsyncGenerator<Record<string, unknown> & { id: string }> {
+    for (let page = 1; ; page += 1) {
+      const { data } = await call(() => load(page));
+      for (const item of data) yield item as Record<string, unknown> & { id: string };
+      if (data.length < perPage) return;
+    }
+  }
 
   function call<T>(operation: () => Promise<T>): Promise<T> {
     return runWithGuard(async () => {
@@ -300,6 +323,37 @@ export function createIntercomClient(options: IntercomClientOptions) {
         }
         startingAfter = page.response.pages?.next?.starting_after ?? undefined;
       } while (startingAfter);
+    },
+
+    /** A help-center article, as a draft or published. */
+    createArticle: async (article: ArticleWrite): Promise<{ id: string }> =>
+      requireId(
+        await call(() =>
+          sdk.articles.create({
+            title: article.title,
+            author_id: article.authorId,
+            ...(article.body === undefined ? {} : { body: article.body }),
+            ...(article.description === undefined ? {} : { description: article.description }),
+            ...(article.state === undefined ? {} : { state: article.state }),
+            ...(article.parentId === undefined
+              ? {}
+              : { parent_id: article.parentId, parent_type: article.parentType ?? 'collection' }),
+          }),
+        ),
+        'article',
+      ),
+
+    /** Every article, page by page (Intercom pages these by number). */
+    listArticles(perPage = 50) {
+      return pagesOf((page) => sdk.articles.list({ page, per_page: perPage }), perPage);
+    },
+
+    /** Every help-center collection, page by page. */
+    listCollections(perPage = 50) {
+      return pagesOf(
+        (page) => sdk.helpCenters.collections.list({ page, per_page: perPage }),
+        perPage,
+      );
     },
 
     /** Merges a lead into a user; the user is what remains. */

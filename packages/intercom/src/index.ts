@@ -25,6 +25,7 @@ export {
   createCircuitBreaker,
 } from './circuit-breaker.ts';
 export {
+  type ArticleWrite,
   type CompanyWrite,
   type ContactWrite,
   type ConversationPart,

@@ -14,6 +14,7 @@
 export { createProducerConnection, createWorkerConnection, waitUntilReady } from './connection.ts';
 export { createErasureStore, type ErasureAudit, type ErasureStore } from './erasure.ts';
 export {
+  articleCreateJobId,
   companyDedupId,
   companyUpsertJobId,
   contactDedupId,
@@ -43,6 +44,7 @@ export {
   type QueueName,
   QueueNames,
 } from './queues.ts';
+export { type ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 export {
   CompanyBatch,
   CompanyInput,

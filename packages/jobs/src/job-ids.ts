@@ -78,3 +78,8 @@ export function conversationActionJobId(conversationId: string, idempotencyKey?:
   const request = idempotencyKey === undefined ? randomUUID() : shortHash(idempotencyKey);
   return `conversation-${shortHash(conversationId)}-${request}`;
 }
+
+/** An article to create: with an Idempotency-Key, the same request twice is one job. */
+export function articleCreateJobId(idempotencyKey?: string): string {
+  return `article-${idempotencyKey === undefined ? randomUUID() : shortHash(idempotencyKey)}`;
+}

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createErasureStore } from './erasure.ts';
 import {
+  articleCreateJobId,
   companyDedupId,
   companyUpsertJobId,
   contactDedupId,
@@ -15,6 +16,7 @@ import {
 } from './job-ids.ts';
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 import { type JobName, JobNames, type Lane, QueueNames } from './queues.ts';
+import type { ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 import type { CompanyInput, CompanyUpsertJob } from './schemas/company.ts';
 import type {
   ContactArchiveJob,
@@ -145,6 +147,12 @@ export function createProducer(options: ProducerOptions) {
       const jobId = conversationActionJobId(action.conversationId, idempotencyKey);
       const data: ConversationActionJob = { ...action, requestedAt: Date.now() };
       return addOne(JobNames.conversationAct, data, jobId, 'webhook');
+    },
+
+    /** A help-center article to create, in the sync lane. */
+    async enqueueArticle(article: ArticleInput, idempotencyKey?: string) {
+      const data: ArticleCreateJob = { article, requestedAt: Date.now() };
+      return addOne(JobNames.articleCreate, data, articleCreateJobId(idempotencyKey));
     },
 
     /** Merges a lead into a user (both by external_id), in the sync lane. */

@@ -24,6 +24,7 @@ export const JobNames = {
   contactMerge: 'contact.merge',
   contactArchive: 'contact.archive',
   conversationAct: 'conversation.act',
+  articleCreate: 'article.create',
 } as const;
 
 export type JobName = (typeof JobNames)[keyof typeof JobNames];

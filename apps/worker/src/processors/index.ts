@@ -1,4 +1,5 @@
 import { type JobName, JobNames, type WebhookProcessJob } from '@relay/jobs';
+import { articleCreate } from './article-create.ts';
 import { companyUpsert } from './company-upsert.ts';
 import { contactArchive } from './contact-archive.ts';
 import { contactErase } from './contact-erase.ts';
@@ -27,6 +28,7 @@ export const processors = {
   [JobNames.contactMerge]: contactMerge,
   [JobNames.contactArchive]: contactArchive,
   [JobNames.conversationAct]: conversationAct,
+  [JobNames.articleCreate]: articleCreate,
 } satisfies Record<JobName, Processor>;
 
 /**
