@@ -186,4 +186,29 @@ describe('the sync domain over HTTP: ingress → queue → worker process → si
     const collections = await api('GET', '/v1/help-center/collections');
     expect(collections.body.collections.map((c: { name: string }) => c.name)).toContain('Shipping');
   });
+
+  it('merges a lead into a user and archives the user, by external_id', async () => {
+    await sim.api('POST', '/contacts', { role: 'lead', external_id: 'crm-prospect' });
+    const user = await sim.api<{ id: string }>('POST', '/contacts', {
+      role: 'user',
+      external_id: 'crm-customer',
+    });
+    const merge = await api('POST', '/v1/contacts/merge', {
+      lead_external_id: 'crm-prospect',
+      user_external_id: 'crm-customer',
+    });
+    expect(await done(merge.body.jobId)).toMatchObject({
+      state: 'completed',
+      result: { intercomId: user.id, action: 'merged' },
+    });
+    const archive = await api('POST', '/v1/contacts/crm-customer/archive');
+    expect(await done(archive.body.jobId)).toMatchObject({
+      state: 'completed',
+      result: { archived: true },
+    });
+    const entries = await sim.control<{
+      contacts: { contact: { id: string }; archived: boolean }[];
+    }>('GET', 'contacts');
+    expect(entries.contacts.find((entry) => entry.contact.id === user.id)?.archived).toBe(true);
+  });
 });
