@@ -30,8 +30,11 @@ export function loadConfig(source: EnvSource = process.env) {
     /** Where conversation.* notifications go: a Redis stream for consumers, or nowhere. */
     conversationSink: env.string('CONVERSATION_SINK', {
       default: 'stream',
-      oneOf: ['stream', 'none'],
-    }) as 'stream' | 'none',
+      oneOf: ['stream', 'http', 'none'],
+    }) as 'stream' | 'http' | 'none',
+    /** With CONVERSATION_SINK=http: where to POST, and the secret that signs each delivery. */
+    conversationSinkUrl: env.string('CONVERSATION_SINK_URL', { default: '' }),
+    conversationSinkSecret: env.secret('CONVERSATION_SINK_SECRET'),
     /** Lanes (queues) this process drains; dedicate processes to lanes by listing fewer. */
     lanes: env.list('WORKER_LANES', { default: ['erasure', 'webhook', 'sync', 'backfill'] }),
     // Operations
@@ -41,6 +44,14 @@ export function loadConfig(source: EnvSource = process.env) {
     logLevel: env.logLevel(),
     nodeEnv: env.string('NODE_ENV', { default: 'production' }),
   };
+  if (config.conversationSink === 'http') {
+    if (!/^https?:\/\//.test(config.conversationSinkUrl)) {
+      env.problem('CONVERSATION_SINK_URL must be an http(s) URL when CONVERSATION_SINK=http');
+    }
+    if (!config.conversationSinkSecret) {
+      env.problem('CONVERSATION_SINK_SECRET (or _FILE) is required when CONVERSATION_SINK=http');
+    }
+  }
   for (const lane of config.lanes) {
     if (!(lane in QueueNames)) {
       env.problem(

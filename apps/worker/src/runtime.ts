@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import type { WorkerConfig } from './config.ts';
 import { createReconcileMarks } from './reconcile-marks.ts';
 import { createJobRunner } from './run-job.ts';
-import { createStreamSink, noSink } from './webhooks/conversation-sink.ts';
+import { createHttpSink, createStreamSink, noSink } from './webhooks/conversation-sink.ts';
 
 export type WorkerRuntimeDeps = { config: WorkerConfig; logger: Logger; metrics: Metrics };
 
@@ -67,10 +67,13 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     prefix: config.queuePrefix,
     contacts,
   });
+  const sinkSecret = config.conversationSinkSecret;
   const conversationSink =
     config.conversationSink === 'stream'
       ? createStreamSink(stateConnection, config.queuePrefix)
-      : noSink;
+      : config.conversationSink === 'http' && sinkSecret
+        ? createHttpSink({ url: config.conversationSinkUrl, secret: () => sinkSecret.get() })
+        : noSink;
   const allQueues = LANE_PRIORITY.map(
     (lane) => new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix }),
   );

@@ -33,6 +33,8 @@ export const ErrorCodes = {
   /** 401/403: the token is wrong, revoked or lacks scope; a human must act. */
   INTERCOM_UNAUTHORIZED: { httpStatus: 502, retryable: false },
   // Jobs.
+  /** The CRM's conversation endpoint did not take a delivery; retried with backoff. */
+  SINK_UNAVAILABLE: { httpStatus: 503, retryable: true },
   /** Another job of the same contact or company is running; this one runs after it. */
   RECORD_BUSY: { httpStatus: 503, retryable: true },
 } as const satisfies Record<string, { httpStatus: number; retryable: boolean }>;

@@ -51,6 +51,7 @@ export {
   type CompanyUpsertJob,
 } from './schemas/company.ts';
 export {
+  CacheWarmRequest,
   type ContactArchiveJob,
   ContactBatch,
   ContactCompany,
@@ -59,6 +60,7 @@ export {
   type ContactMergeJob,
   ContactMergeRequest,
   type ContactsReconcileJob,
+  type ContactsWarmJob,
   type ContactUpsertJob,
   MAX_BATCH_ITEMS,
 } from './schemas/contact.ts';

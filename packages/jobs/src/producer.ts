@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -24,6 +25,7 @@ import type {
   ContactInput,
   ContactMergeJob,
   ContactMergeRequest,
+  ContactsWarmJob,
   ContactUpsertJob,
 } from './schemas/contact.ts';
 import type { ConversationActionJob } from './schemas/conversation.ts';
@@ -147,6 +149,12 @@ export function createProducer(options: ProducerOptions) {
       const jobId = conversationActionJobId(action.conversationId, idempotencyKey);
       const data: ConversationActionJob = { ...action, requestedAt: Date.now() };
       return addOne(JobNames.conversationAct, data, jobId, 'webhook');
+    },
+
+    /** Loads contacts into the read cache, in the backfill lane (it only uses spare budget). */
+    async enqueueCacheWarm(externalIds: string[]) {
+      const data: ContactsWarmJob = { externalIds, requestedAt: Date.now() };
+      return addOne(JobNames.contactsWarm, data, `warm-${randomUUID()}`, 'backfill');
     },
 
     /** A help-center article to create, in the sync lane. */

@@ -25,6 +25,7 @@ export const JobNames = {
   contactArchive: 'contact.archive',
   conversationAct: 'conversation.act',
   articleCreate: 'article.create',
+  contactsWarm: 'contacts.warm',
 } as const;
 
 export type JobName = (typeof JobNames)[keyof typeof JobNames];

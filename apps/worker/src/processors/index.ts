@@ -6,6 +6,7 @@ import { contactErase } from './contact-erase.ts';
 import { contactMerge } from './contact-merge.ts';
 import { contactUpsert } from './contact-upsert.ts';
 import { contactsReconcile } from './contacts-reconcile.ts';
+import { contactsWarm } from './contacts-warm.ts';
 import { conversationAct } from './conversation-act.ts';
 import type { ProcessorDeps } from './deps.ts';
 import { eventTrack } from './event-track.ts';
@@ -29,6 +30,7 @@ export const processors = {
   [JobNames.contactArchive]: contactArchive,
   [JobNames.conversationAct]: conversationAct,
   [JobNames.articleCreate]: articleCreate,
+  [JobNames.contactsWarm]: contactsWarm,
 } satisfies Record<JobName, Processor>;
 
 /**

@@ -79,3 +79,17 @@ export type ContactMergeJob = {
 
 /** Archive (true) or unarchive (false) the contact with this external_id. */
 export type ContactArchiveJob = { externalId: string; archived: boolean; requestedAt: number };
+
+/** Contacts to load into the read cache ahead of reads. */
+export const CacheWarmRequest = Type.Object(
+  {
+    external_ids: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), {
+      minItems: 1,
+      maxItems: 1_000,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type CacheWarmRequest = Static<typeof CacheWarmRequest>;
+
+export type ContactsWarmJob = { externalIds: string[]; requestedAt: number };

@@ -1,5 +1,5 @@
 import { AppError } from '@relay/errors';
-import { ContactMergeRequest, type Producer } from '@relay/jobs';
+import { CacheWarmRequest, ContactMergeRequest, type Producer } from '@relay/jobs';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../../plugins/error-handler.ts';
 
@@ -8,6 +8,7 @@ export type ContactActionRoutesDeps = { producer: Producer };
 /**
  * POST /v1/contacts/merge {lead_external_id, user_external_id}: merge a lead into a user.
  * POST /v1/contacts/:externalId/archive and /unarchive.
+ * POST /v1/cache/contacts/warm {external_ids: [...]}: load contacts into the read cache.
  * Each answers 202 {jobId}; GET /v1/jobs/:jobId tells the outcome.
  */
 export async function contactActionRoutes(app: FastifyInstance, deps: ContactActionRoutesDeps) {
@@ -23,6 +24,13 @@ export async function contactActionRoutes(app: FastifyInstance, deps: ContactAct
       }
       return reply.code(202).send(await deps.producer.enqueueMerge(request.body));
     },
+  );
+
+  app.post<{ Body: CacheWarmRequest }>(
+    '/v1/cache/contacts/warm',
+    { schema: { body: CacheWarmRequest } },
+    async (request, reply) =>
+      reply.code(202).send(await deps.producer.enqueueCacheWarm(request.body.external_ids)),
   );
 
   for (const [verb, archived] of [
