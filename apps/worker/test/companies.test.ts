@@ -62,4 +62,30 @@ describe('companies through the SDK against the simulator', () => {
       'US Navy',
     );
   });
+
+  it('detaches a company the CRM dropped, and makes no call when the list is unchanged', async () => {
+    harness = await startWorkerHarness();
+    const contact = { external_id: 'crm-mover', name: 'Mover' };
+    await harness.producer.enqueueContactUpserts([
+      { ...contact, companies: [{ company_id: 'old-co' }, { company_id: 'new-co' }] },
+    ]);
+    await harness.drained();
+    await harness.producer.enqueueContactUpserts([
+      { ...contact, companies: [{ company_id: 'new-co' }] },
+    ]);
+    await harness.drained();
+    const [synced] = await harness.simContacts();
+    const attached = await harness.intercomApi<{ companies: { company_id: string }[] }>(
+      'GET',
+      `/contacts/${synced?.id}/companies`,
+    );
+    expect(attached.companies.map((company) => company.company_id)).toEqual(['new-co']);
+
+    const before = await harness.simCalls();
+    await harness.producer.enqueueContactUpserts([
+      { ...contact, companies: [{ company_id: 'new-co' }] },
+    ]);
+    await harness.drained();
+    expect(await harness.simCalls()).toBe(before);
+  });
 });

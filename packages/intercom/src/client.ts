@@ -163,6 +163,17 @@ export function createIntercomClient(options: IntercomClientOptions) {
       }));
     },
 
+    /** Detaching a contact that is not attached answers 404, which counts as done. */
+    async detachContactFromCompany(contactId: string, companyId: string): Promise<void> {
+      try {
+        await call(() =>
+          sdk.companies.detachContact({ contact_id: contactId, company_id: companyId }),
+        );
+      } catch (error) {
+        if (!(error instanceof AppError && error.status === 404)) throw error;
+      }
+    },
+
     /** Attaching a contact already attached changes nothing. */
     attachContactToCompany: (contactId: string, companyId: string) =>
       call(() => sdk.companies.attachContact({ contact_id: contactId, id: companyId })),

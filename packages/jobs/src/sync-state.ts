@@ -156,6 +156,15 @@ function createSyncState<T>(
       return snapshot;
     },
 
+    /** The Intercom ids of the companies a contact was attached to by its last sync. */
+    async attachedCompanies(crmId: string): Promise<string[]> {
+      const value = await redis.hget(key(crmId), 'attached_companies');
+      return value ? (JSON.parse(value) as string[]) : [];
+    },
+    async setAttachedCompanies(crmId: string, companyIds: readonly string[]): Promise<void> {
+      await redis.hset(key(crmId), 'attached_companies', JSON.stringify(companyIds));
+    },
+
     /** The Intercom id the record is known by, if any. */
     async intercomId(crmId: string): Promise<string | undefined> {
       return (await redis.hget(key(crmId), 'intercom_id')) ?? undefined;

@@ -16,7 +16,7 @@ const ARCHIVED_CONFLICT = /archived contact/i;
 
 /**
  * Brings Intercom to the contact's latest pending data with as few calls as possible, and so
- * that running it twice changes nothing (its companies are attached after the write):
+ * that running it twice changes nothing (its companies follow after the write):
  * - nothing pending (an earlier job synced it) or the same data as last synced → no call;
  * - known Intercom id → one update (a 404 means it was deleted there: forget it and create);
  * - otherwise create directly (search lags writes by minutes, so search-then-create races);
@@ -41,7 +41,8 @@ export async function contactUpsert(
     return { intercomId: intercomId ?? null, action: 'none' };
   }
   const body = toContactWrite(pending);
-  const hash = payloadHash(body);
+  // The companies are part of what was synced, though not of the contact write itself.
+  const hash = payloadHash({ body, companies: pending.companies ?? null });
   if (intercomId && syncedHash === hash) {
     await deps.contacts.finish(externalId, owner, pendingSeq);
     return { intercomId, action: 'unchanged' };
@@ -49,8 +50,8 @@ export async function contactUpsert(
   let result: ContactUpsertResult;
   try {
     result = await write(body, intercomId, deps);
-    if (pending.companies?.length && result.intercomId) {
-      await attachCompanies(result.intercomId, pending.companies, deps);
+    if (pending.companies !== undefined && result.intercomId) {
+      await syncCompanies(externalId, result.intercomId, pending.companies, deps);
     }
   } catch (error) {
     await deps.contacts.unlock(externalId, owner);
@@ -94,14 +95,18 @@ async function write(
 }
 
 /**
- * Attaches the contact to its companies, creating a company Intercom does not have yet (by
- * company_id, with its name). Attaching again changes nothing, so a re-run is harmless.
+ * Makes the contact's companies the pushed list: attaches the new ones (creating a company
+ * Intercom does not have yet, by company_id and name) and detaches the ones the CRM dropped
+ * since the last sync. A push without `companies` leaves them as they are. Attaching or
+ * detaching again changes nothing, so a re-run is harmless.
  */
-async function attachCompanies(
+async function syncCompanies(
+  externalId: string,
   contactId: string,
   companies: NonNullable<ContactInput['companies']>,
   deps: ProcessorDeps,
 ): Promise<void> {
+  const wanted: string[] = [];
   for (const company of companies) {
     let companyId = await deps.companies.intercomId(company.company_id);
     if (!companyId) {
@@ -109,8 +114,19 @@ async function attachCompanies(
       companyId = (await deps.intercom.upsertCompany(write)).id;
       await deps.companies.rememberId(company.company_id, companyId);
     }
-    await deps.intercom.attachContactToCompany(contactId, companyId);
+    wanted.push(companyId);
   }
+  const before = await deps.contacts.attachedCompanies(externalId);
+  for (const companyId of wanted) {
+    if (!before.includes(companyId))
+      await deps.intercom.attachContactToCompany(contactId, companyId);
+  }
+  for (const companyId of before) {
+    if (!wanted.includes(companyId)) {
+      await deps.intercom.detachContactFromCompany(contactId, companyId);
+    }
+  }
+  await deps.contacts.setAttachedCompanies(externalId, wanted);
 }
 
 export function conflictId(message: string): string | undefined {
