@@ -112,7 +112,7 @@ function createSyncState<T>(
     redis.defineCommand('relaySyncUnlock', { numberOfKeys: 1, lua: UNLOCK });
   }
   const run = scripts as ContactScripts;
-  const key = (crmId: string) => `${prefix}:${kind}:${syncKeyHash(crmId)}`;
+  const key = (crmId: string) => keys(crmId).key;
   // A job asks for both keys of its record several times, interleaved with other jobs:
   // the keys of recent records are kept rather than hashed again.
   const recentKeys = new Map<string, { key: string; lockKey: string }>();
