@@ -91,6 +91,33 @@ describe('the first slice, end to end: HTTP → Redis → worker processes → s
     ).toBe(0);
   });
 
+  it('keeps every metric label low-cardinality: no id, email or external id in any label', async () => {
+    const texts = await Promise.all(
+      [stack.ingressUrl, ...stack.workerMetricsUrls].map(async (url) =>
+        (await fetch(`${url}/metrics`)).text(),
+      ),
+    );
+    const labelValues = texts
+      .join('\n')
+      .split('\n')
+      .filter((line) => !line.startsWith('#') && line.includes('{'))
+      .flatMap((line) => [...line.matchAll(/="([^"]*)"/g)].map((match) => match[1] ?? ''));
+    expect(labelValues.length).toBeGreaterThan(50);
+    const idLike = [
+      /[0-9a-f]{24}/, // Intercom ids
+      /[0-9a-f]{8}-[0-9a-f]{4}-/, // uuids (job ids, request ids)
+      /@/, // emails
+      /e2e-\d/, // this test's external ids
+      /notif_/, // webhook notification ids
+      /\d{6,}/, // long numbers (timestamps, numeric ids)
+    ];
+    for (const value of labelValues) {
+      for (const pattern of idLike) expect(value, `label value "${value}"`).not.toMatch(pattern);
+    }
+    expect(texts[0]).toMatch(/relay_queue_oldest_job_age_seconds\{queue="relay-sync"/);
+    expect(texts[1]).toMatch(/intercom_budget_allowed_per_window\{[^}]*\} 13/); // 15 less 10 %
+  });
+
   it('stops a worker on SIGTERM within its grace period, exit code 0', async () => {
     const worker = stack.workers[0];
     if (!worker) throw new Error('no worker');

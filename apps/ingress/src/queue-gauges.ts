@@ -1,8 +1,26 @@
 import { type Producer, QueueNames } from '@relay/jobs';
 import type { Metrics } from '@relay/telemetry';
 
-/** Samples queue depths into relay_queue_jobs each time /metrics is scraped. */
+/**
+ * Samples queue depths (relay_queue_jobs) and the oldest waiting job's age per lane
+ * (relay_queue_oldest_job_age_seconds) each time /metrics is scraped.
+ */
 export function registerQueueGauges(metrics: Metrics, producer: Producer): void {
+  const age = metrics.queueOldestJobAge as typeof metrics.queueOldestJobAge & {
+    collect?: () => Promise<void>;
+  };
+  Object.assign(age, {
+    collect: async () => {
+      try {
+        const ages = await producer.oldestWaitingAgeMs();
+        for (const [lane, ms] of Object.entries(ages)) {
+          age.set({ queue: QueueNames[lane as keyof typeof QueueNames] }, ms / 1000);
+        }
+      } catch {
+        // Redis is down: keep the last values.
+      }
+    },
+  });
   const gauge = metrics.queueJobs as typeof metrics.queueJobs & { collect?: () => Promise<void> };
   Object.assign(gauge, {
     collect: async () => {

@@ -12,6 +12,7 @@ import { createContactCache } from '@relay/sync';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { registerBudgetGauges } from './budget-gauges.ts';
 import type { WorkerConfig } from './config.ts';
 import { createReconcileMarks } from './reconcile-marks.ts';
 import { createJobRunner } from './run-job.ts';
@@ -58,6 +59,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     logger,
   });
   const { budget, breaker } = intercomAccess;
+  registerBudgetGauges(metrics, budget);
   const contacts = createContactState(stateConnection, config.queuePrefix);
   const companies = createCompanyState(stateConnection, config.queuePrefix);
   const erasure = createErasureStore(stateConnection, config.queuePrefix);

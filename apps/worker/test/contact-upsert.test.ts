@@ -55,6 +55,10 @@ describe('contact.upsert through the SDK against the simulator', () => {
     }
     // Jobs waited for permits (no attempt used) rather than calling into a 429.
     expect(await metric(harness, 'relay_jobs_total')).toMatch(/outcome="rate_limited"/);
+    expect(await metric(harness, 'intercom_budget_allowed_per_window')).toMatch(/\} 4$/m);
+    expect(await metric(harness, 'intercom_budget_used')).toMatch(
+      /intercom_budget_used\{[^}]*\} \d+/,
+    );
   });
 
   it('absorbs a 429 storm: every job completes, none fails, and no attempt is used by a 429', async () => {

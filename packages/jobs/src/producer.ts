@@ -308,6 +308,22 @@ export function createProducer(options: ProducerOptions) {
       }
     },
 
+    /** Per lane, the age (ms) of the oldest job waiting to run, 0 when none waits. */
+    async oldestWaitingAgeMs(): Promise<Record<Lane, number>> {
+      const lanes = Object.keys(QueueNames) as Lane[];
+      const now = Date.now();
+      const ages = await Promise.all(
+        lanes.map(async (lane) => {
+          const [oldest] = await queue(lane).getJobs(['wait', 'prioritized'], 0, 0, true);
+          return oldest ? Math.max(now - oldest.timestamp, 0) : 0;
+        }),
+      );
+      return Object.fromEntries(lanes.map((lane, i) => [lane, ages[i] ?? 0])) as Record<
+        Lane,
+        number
+      >;
+    },
+
     /** Round-trips to Redis; throws QUEUE_UNAVAILABLE when it does not answer. */
     async ping(): Promise<number> {
       const started = performance.now();

@@ -80,6 +80,22 @@ export function createMetrics(options: { service: string; defaultMetrics?: boole
       labelNames: ['family', 'handled'] as const,
       registers,
     }),
+    queueOldestJobAge: new Gauge({
+      name: 'relay_queue_oldest_job_age_seconds',
+      help: 'Age of the oldest job waiting in each queue (0 when none waits), sampled at scrape time.',
+      labelNames: ['queue'] as const,
+      registers,
+    }),
+    budgetAllowed: new Gauge({
+      name: 'intercom_budget_allowed_per_window',
+      help: 'Calls the shared rate budget allows per window (limit less headroom).',
+      registers,
+    }),
+    budgetUsed: new Gauge({
+      name: 'intercom_budget_used',
+      help: 'Calls taken from the shared rate budget in the current window, by every process.',
+      registers,
+    }),
     queueJobs: new Gauge({
       name: 'relay_queue_jobs',
       help: 'Jobs in each queue, by state (sampled at scrape time).',

@@ -44,7 +44,14 @@ export type RateBudget = {
   /** Corrects the budget from a response's X-RateLimit-* headers; a 429 closes it. */
   observe(snapshot: RateLimitSnapshot, status: number): Promise<void>;
   /** Window index, calls used and the close time, as Redis holds them (metrics, tests). */
-  state(): Promise<{ window: number; used: number; closedUntil: number; limitSeen: number }>;
+  state(): Promise<{
+    window: number;
+    used: number;
+    closedUntil: number;
+    limitSeen: number;
+    /** What a window allows now: the configured or the lower reported limit, less headroom. */
+    allowed: number;
+  }>;
   readonly allowedPerWindow: number;
   readonly windowMs: number;
 };
@@ -152,11 +159,14 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
         'closed_until',
         'limit_seen',
       );
+      const seen = Number(limitSeen ?? 0);
+      const limit = seen > 0 ? Math.min(seen, options.limitPerWindow) : options.limitPerWindow;
       return {
         window: Number(window ?? -1),
         used: Number(used ?? 0),
         closedUntil: Number(closedUntil ?? 0),
-        limitSeen: Number(limitSeen ?? 0),
+        limitSeen: seen,
+        allowed: Math.floor(limit * (1 - headroom)),
       };
     },
   };
