@@ -86,6 +86,15 @@ async function main() {
   log(`ingress     ${stack.ingressUrl}`);
   log(`workers     2 processes, metrics at ${stack.workerMetricsUrls.join(' ')}\n`);
 
+  // The workspace's custom attributes, as an Intercom admin would have made them: the
+  // ingress checks every pushed attribute against these.
+  for (const [name, dataType] of [
+    ['plan', 'string'],
+    ['seats', 'integer'],
+  ]) {
+    await sim.api('POST', '/data_attributes', { name, model: 'contact', data_type: dataType });
+  }
+  log('workspace   custom attributes plan (string), seats (integer)');
   const contacts = crmContacts(CONTACTS);
   const pushed = await pushContacts(stack.ingressUrl, crmToken, contacts);
   log(
