@@ -80,6 +80,17 @@ describe('rate budget', () => {
     expect(await take(target, 'urgent', 200)).toBe(92); // every permit, and not one more
   });
 
+  it("grants nothing in a window's last moments, so no call lands in the next window", async () => {
+    const windowMs = 2_000; // guard: the last 100 ms
+    const target = budget({ limitPerWindow: 100, windowMs });
+    await sleep(windowEnd(windowMs) - Date.now() - 60);
+    const late = await target.acquire('urgent');
+    expect(late.granted).toBe(false);
+    if (!late.granted) expect(late.waitMs).toBeLessThanOrEqual(100);
+    await sleep(windowEnd(windowMs) - Date.now() + 10);
+    expect((await target.acquire('urgent')).granted).toBe(true);
+  });
+
   it('leaves the headroom unused', async () => {
     const target = budget({ limitPerWindow: 100, headroom: 0.1 });
     expect(target.allowedPerWindow).toBe(90);

@@ -43,7 +43,7 @@ end
  * KEYS[1] app hash, KEYS[2] workspace hash (or the app hash again when no workspace is set).
  * ARGV: windowMs, configured limit, headroom fraction, lane rank, lane count, reserve
  * fraction, stagger ms per rank, workspace limit (0: none), permits wanted.
- * Returns {1, permits granted, ms until the window ends} or {0, ms to wait, used}.
+ * Returns {1, permits granted, ms they stay usable} or {0, ms to wait, used}.
  * A caller may take several permits at once to save round trips, but never more than an
  * eighth of what is left, so near the end of a window permits go out one by one.
  */
@@ -69,6 +69,14 @@ local closedUntil = tonumber(redis.call('HGET', app, 'closed_until')) or 0
 if closedUntil > now then
   redis.call('HINCRBY', app, 'demand:' .. rank, 1)
   return {0, closedUntil - now + rank * staggerMs, -1}
+end
+
+-- No permit in a window's last moments: a call granted then can reach Intercom after the
+-- boundary (a busy event loop, the network) and count against the next window instead.
+local guardMs = math.min(100, math.floor(windowMs / 20))
+if (window + 1) * windowMs - now <= guardMs then
+  redis.call('HINCRBY', app, 'demand:' .. rank, 1)
+  return {0, untilNextWindow, -1}
 end
 
 local limit = configured
@@ -121,7 +129,7 @@ end
 redis.call('HINCRBY', app, 'demand:' .. rank, grant)
 redis.call('HINCRBY', app, 'granted:' .. rank, grant)
 redis.call('HINCRBY', app, 'used', grant)
-return {1, grant, (window + 1) * windowMs - now}
+return {1, grant, (window + 1) * windowMs - now - guardMs}
 `;
 
 /**

@@ -56,7 +56,7 @@ export type RateBudget = {
   readonly windowMs: number;
 };
 
-/** Pooled permits stop this long before their window ends, so none is spent in the next one. */
+/** Pooled permits stop this long before the script's own guard, for the event loop's lag. */
 const POOL_SAFETY_MS = 20;
 
 /** A 429's reset is in whole seconds; reopen a little after it so the first call is not early. */
