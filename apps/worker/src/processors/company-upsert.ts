@@ -2,12 +2,9 @@ import type { CompanyWrite } from '@relay/intercom';
 import { type CompanyInput, type CompanyUpsertJob, payloadHash } from '@relay/jobs';
 import type { ProcessorDeps } from './deps.ts';
 import type { JobContext } from './job-context.ts';
-import { lockRecord } from './record-lock.ts';
+import { type SyncOutcome, syncLatest } from './record-lock.ts';
 
-export type CompanyUpsertResult = {
-  intercomId: string | null;
-  action: 'upserted' | 'unchanged' | 'none';
-};
+export type CompanyUpsertResult = SyncOutcome<'upserted'>;
 
 /**
  * Brings Intercom to the company's latest pending data: `POST /companies` creates it or
@@ -20,33 +17,14 @@ export async function companyUpsert(
   deps: ProcessorDeps,
   context: JobContext,
 ): Promise<CompanyUpsertResult> {
-  const companyId = job.company.company_id;
-  const owner = context.jobId;
-  const { pending, pendingSeq, intercomId, syncedHash } = await lockRecord(
-    deps.companies,
-    companyId,
-    owner,
-    'company',
+  return syncLatest(
+    { state: deps.companies, crmId: job.company.company_id, owner: context.jobId, what: 'company' },
+    (pending) => payloadHash(toCompanyWrite(pending)),
+    async (pending) => {
+      const saved = await deps.intercom.upsertCompany(toCompanyWrite(pending));
+      return { intercomId: saved.id, action: 'upserted' as const };
+    },
   );
-  if (!pending || !pendingSeq) {
-    await deps.companies.unlock(companyId, owner);
-    return { intercomId: intercomId ?? null, action: 'none' };
-  }
-  const body = toCompanyWrite(pending);
-  const hash = payloadHash(body);
-  if (intercomId && syncedHash === hash) {
-    await deps.companies.finish(companyId, owner, pendingSeq);
-    return { intercomId, action: 'unchanged' };
-  }
-  let saved: { id: string };
-  try {
-    saved = await deps.intercom.upsertCompany(body);
-  } catch (error) {
-    await deps.companies.unlock(companyId, owner);
-    throw error;
-  }
-  await deps.companies.finish(companyId, owner, pendingSeq, saved.id, hash);
-  return { intercomId: saved.id, action: 'upserted' };
 }
 
 function toCompanyWrite(company: CompanyInput): CompanyWrite {

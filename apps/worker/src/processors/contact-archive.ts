@@ -1,5 +1,6 @@
 import { AppError } from '@relay/errors';
 import type { ContactArchiveJob } from '@relay/jobs';
+import { contactIdOf } from './contact-lookup.ts';
 import type { ProcessorDeps } from './deps.ts';
 
 export type ContactArchiveResult = { intercomId: string; archived: boolean };
@@ -13,9 +14,7 @@ export async function contactArchive(
   deps: ProcessorDeps,
 ): Promise<ContactArchiveResult> {
   const { externalId, archived } = job;
-  const id =
-    (await deps.contacts.intercomId(externalId)) ??
-    (await deps.intercom.findContactByExternalId(externalId))?.id;
+  const id = await contactIdOf(externalId, deps);
   if (!id) {
     throw new AppError('INTERCOM_REJECTED', 'no Intercom contact has this external_id', {
       status: 404,

@@ -1,4 +1,5 @@
 import type { ContactEraseJob, ErasureAudit } from '@relay/jobs';
+import { contactIdOf } from './contact-lookup.ts';
 import type { ProcessorDeps } from './deps.ts';
 import type { JobContext } from './job-context.ts';
 import { lockRecord } from './record-lock.ts';
@@ -23,8 +24,7 @@ export async function contactErase(
 ): Promise<ContactEraseResult> {
   const { externalId } = job;
   const state = await lockRecord(deps.contacts, externalId, context.jobId, 'contact');
-  const intercomId =
-    state.intercomId ?? (await deps.intercom.findContactByExternalId(externalId))?.id;
+  const intercomId = await contactIdOf(externalId, deps, state.intercomId);
   const deleted = intercomId ? await deps.intercom.deleteContact(intercomId) : { found: false };
   const jobsRemoved = await deps.erasure.removeContactJobs(externalId, deps.allQueues);
   await deps.contacts.purge(externalId);

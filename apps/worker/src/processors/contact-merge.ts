@@ -1,5 +1,6 @@
 import { AppError } from '@relay/errors';
 import type { ContactMergeJob } from '@relay/jobs';
+import { contactIdOf } from './contact-lookup.ts';
 import type { ProcessorDeps } from './deps.ts';
 import type { JobContext } from './job-context.ts';
 import { lockRecord } from './record-lock.ts';
@@ -19,11 +20,8 @@ export async function contactMerge(
   const { leadExternalId, userExternalId } = job;
   const lead = await lockRecord(deps.contacts, leadExternalId, context.jobId, 'contact');
   try {
-    const leadId =
-      lead.intercomId ?? (await deps.intercom.findContactByExternalId(leadExternalId))?.id;
-    const userId =
-      (await deps.contacts.intercomId(userExternalId)) ??
-      (await deps.intercom.findContactByExternalId(userExternalId))?.id;
+    const leadId = await contactIdOf(leadExternalId, deps, lead.intercomId);
+    const userId = await contactIdOf(userExternalId, deps);
     if (!userId) {
       throw new AppError(
         'INTERCOM_REJECTED',

@@ -3,13 +3,11 @@ import type { ContactWrite } from '@relay/intercom';
 import { type ContactInput, type ContactUpsertJob, payloadHash } from '@relay/jobs';
 import type { ProcessorDeps } from './deps.ts';
 import type { JobContext } from './job-context.ts';
-import { lockRecord } from './record-lock.ts';
+import { type SyncOutcome, syncLatest } from './record-lock.ts';
 
-export type ContactUpsertResult = {
-  intercomId: string | null;
-  /** none: an earlier job already synced the latest data; unchanged: same data as last time. */
-  action: 'created' | 'updated' | 'unchanged' | 'none';
-};
+export type ContactUpsertResult = SyncOutcome<'created' | 'updated'>;
+
+type Written = { intercomId: string; action: 'created' | 'updated' };
 
 const CONFLICT_ID = /already exists with id=([0-9a-zA-Z]+)/;
 const ARCHIVED_CONFLICT = /archived contact/i;
@@ -29,43 +27,26 @@ export async function contactUpsert(
   context: JobContext,
 ): Promise<ContactUpsertResult> {
   const externalId = job.contact.external_id;
-  const owner = context.jobId;
-  const { pending, pendingSeq, intercomId, syncedHash } = await lockRecord(
-    deps.contacts,
-    externalId,
-    owner,
-    'contact',
+  return syncLatest(
+    { state: deps.contacts, crmId: externalId, owner: context.jobId, what: 'contact' },
+    // The companies are part of what was synced, though not of the contact write itself.
+    (pending) =>
+      payloadHash({ body: toContactWrite(pending), companies: pending.companies ?? null }),
+    async (pending, knownId) => {
+      const result = await write(toContactWrite(pending), knownId, deps);
+      if (pending.companies !== undefined && result.intercomId) {
+        await syncCompanies(externalId, result.intercomId, pending.companies, deps);
+      }
+      return result;
+    },
   );
-  if (!pending || !pendingSeq) {
-    await deps.contacts.unlock(externalId, owner);
-    return { intercomId: intercomId ?? null, action: 'none' };
-  }
-  const body = toContactWrite(pending);
-  // The companies are part of what was synced, though not of the contact write itself.
-  const hash = payloadHash({ body, companies: pending.companies ?? null });
-  if (intercomId && syncedHash === hash) {
-    await deps.contacts.finish(externalId, owner, pendingSeq);
-    return { intercomId, action: 'unchanged' };
-  }
-  let result: ContactUpsertResult;
-  try {
-    result = await write(body, intercomId, deps);
-    if (pending.companies !== undefined && result.intercomId) {
-      await syncCompanies(externalId, result.intercomId, pending.companies, deps);
-    }
-  } catch (error) {
-    await deps.contacts.unlock(externalId, owner);
-    throw error;
-  }
-  await deps.contacts.finish(externalId, owner, pendingSeq, result.intercomId ?? '', hash);
-  return result;
 }
 
 async function write(
   body: ContactWrite & { external_id: string },
   knownId: string | undefined,
   deps: ProcessorDeps,
-): Promise<ContactUpsertResult> {
+): Promise<Written> {
   const { external_id: externalId, ...changes } = body; // external_id never changes
   if (knownId) {
     try {

@@ -23,3 +23,51 @@ export async function lockRecord<T>(
   }
   return snapshot;
 }
+
+/** What a sync job reports: the Intercom id, and what it did. */
+export type SyncOutcome<Action extends string> = {
+  intercomId: string | null;
+  /** none: an earlier job already synced the latest data; unchanged: same data as last time. */
+  action: Action | 'none' | 'unchanged';
+};
+
+/**
+ * The frame every record sync shares: take the record's lock and its latest pending data;
+ * nothing pending, or the same data (by `hashOf`) as last synced, makes no call; otherwise
+ * `write` brings Intercom to it, and the id and hash are stored and the pending data cleared
+ * (unless newer data arrived meanwhile). The lock is released either way.
+ */
+export async function syncLatest<T, Action extends string>(
+  record: { state: SyncState<T>; crmId: string; owner: string; what: 'contact' | 'company' },
+  hashOf: (pending: T) => string,
+  write: (
+    pending: T,
+    knownId: string | undefined,
+  ) => Promise<{ intercomId: string | null; action: Action }>,
+): Promise<SyncOutcome<Action>> {
+  const { state, crmId, owner, what } = record;
+  const { pending, pendingSeq, intercomId, syncedHash } = await lockRecord(
+    state,
+    crmId,
+    owner,
+    what,
+  );
+  if (!pending || !pendingSeq) {
+    await state.unlock(crmId, owner);
+    return { intercomId: intercomId ?? null, action: 'none' };
+  }
+  const hash = hashOf(pending);
+  if (intercomId && syncedHash === hash) {
+    await state.finish(crmId, owner, pendingSeq);
+    return { intercomId, action: 'unchanged' };
+  }
+  let result: { intercomId: string | null; action: Action };
+  try {
+    result = await write(pending, intercomId);
+  } catch (error) {
+    await state.unlock(crmId, owner);
+    throw error;
+  }
+  await state.finish(crmId, owner, pendingSeq, result.intercomId ?? '', hash);
+  return result;
+}
