@@ -34,7 +34,7 @@ describe('companies through the SDK against the simulator', () => {
       ),
     );
     expect(results.map((result) => result.action)).toEqual(['upserted', 'upserted', 'unchanged']);
-    const list = await harness.intercomApi<CompanyList>('GET', '/companies?company_id=acme');
+    const list = await harness.sim.api<CompanyList>('GET', '/companies?company_id=acme');
     expect(list.data).toEqual([expect.objectContaining({ company_id: 'acme', name: 'Acme Inc' })]);
     expect(results[0].intercomId).toBe(list.data[0]?.id);
   });
@@ -50,7 +50,7 @@ describe('companies through the SDK against the simulator', () => {
     ]);
     await harness.drained();
     const [contact] = await harness.simContacts();
-    const attached = await harness.intercomApi<{ companies: CompanyList['data'] }>(
+    const attached = await harness.sim.api<{ companies: CompanyList['data'] }>(
       'GET',
       `/contacts/${contact?.id}/companies`,
     );
@@ -75,7 +75,7 @@ describe('companies through the SDK against the simulator', () => {
     ]);
     await harness.drained();
     const [synced] = await harness.simContacts();
-    const attached = await harness.intercomApi<{ companies: { company_id: string }[] }>(
+    const attached = await harness.sim.api<{ companies: { company_id: string }[] }>(
       'GET',
       `/contacts/${synced?.id}/companies`,
     );

@@ -1,6 +1,3 @@
-import { QueueNames } from '@relay/jobs';
-import { waitFor } from '@relay/testkit';
-import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkerHarness } from './worker-harness.ts';
 
@@ -10,20 +7,8 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function outcome(jobId: string) {
-  const h = harness as NonNullable<typeof harness>;
-  const queue = new Queue(QueueNames.sync, { connection: { url: h.redisUrl }, prefix: h.prefix });
-  try {
-    await waitFor(
-      async () => (await queue.getJob(jobId))?.getState(),
-      (state) => state === 'completed' || state === 'failed',
-      10_000,
-    );
-    const job = await queue.getJob(jobId);
-    return { state: await job?.getState(), result: job?.returnvalue, reason: job?.failedReason };
-  } finally {
-    await queue.close();
-  }
+function outcome(jobId: string) {
+  return (harness as NonNullable<typeof harness>).settled('sync', jobId, 10_000);
 }
 
 type SimEntry = { contact: { id: string; external_id: string | null }; archived: boolean };
@@ -31,12 +16,12 @@ type SimEntry = { contact: { id: string; external_id: string | null }; archived:
 describe('merge and archive', () => {
   it('merges a lead into a user, and a second merge finds it already done', async () => {
     harness = await startWorkerHarness();
-    const lead = await harness.intercomApi<{ id: string }>('POST', '/contacts', {
+    const lead = await harness.sim.api<{ id: string }>('POST', '/contacts', {
       role: 'lead',
       external_id: 'crm-lead',
       email: 'lead@example.com',
     });
-    const user = await harness.intercomApi<{ id: string }>('POST', '/contacts', {
+    const user = await harness.sim.api<{ id: string }>('POST', '/contacts', {
       role: 'user',
       external_id: 'crm-user',
     });
@@ -60,7 +45,7 @@ describe('merge and archive', () => {
 
   it('archives and unarchives a contact, and fails at once for one Intercom does not have', async () => {
     harness = await startWorkerHarness();
-    await harness.intercomApi('POST', '/contacts', { role: 'user', external_id: 'crm-arch' });
+    await harness.sim.api('POST', '/contacts', { role: 'user', external_id: 'crm-arch' });
     const archived = await outcome((await harness.producer.enqueueArchive('crm-arch', true)).jobId);
     expect(archived).toMatchObject({ state: 'completed', result: { archived: true } });
     const entries = async () =>

@@ -18,7 +18,7 @@ async function jobResult(jobId: string | undefined) {
 describe('contact.upsert makes as few calls as the result needs', () => {
   it('takes the id from a 409 when the contact exists only in Intercom, then updates it', async () => {
     harness = await startWorkerHarness();
-    const existing = await harness.intercomApi<Contact>('POST', '/contacts', {
+    const existing = await harness.sim.api<Contact>('POST', '/contacts', {
       external_id: 'crm-409',
       name: 'Before',
     });
@@ -37,11 +37,11 @@ describe('contact.upsert makes as few calls as the result needs', () => {
 
   it('unarchives an archived contact before updating it', async () => {
     harness = await startWorkerHarness();
-    const existing = await harness.intercomApi<Contact>('POST', '/contacts', {
+    const existing = await harness.sim.api<Contact>('POST', '/contacts', {
       external_id: 'crm-archived',
       name: 'Before',
     });
-    await harness.intercomApi('POST', `/contacts/${existing.id}/archive`);
+    await harness.sim.api('POST', `/contacts/${existing.id}/archive`);
     await harness.producer.enqueueContactUpserts([{ external_id: 'crm-archived', name: 'Back' }]);
     await harness.drained();
     const [entry] = (
@@ -83,7 +83,7 @@ describe('contact.upsert makes as few calls as the result needs', () => {
     await harness.producer.enqueueContactUpserts([{ external_id: 'crm-gone', name: 'One' }]);
     await harness.drained();
     const [first] = await harness.simContacts();
-    await harness.intercomApi('DELETE', `/contacts/${first?.id}`);
+    await harness.sim.api('DELETE', `/contacts/${first?.id}`);
     await harness.producer.enqueueContactUpserts([{ external_id: 'crm-gone', name: 'Two' }]);
     await harness.drained();
     const contacts = await harness.simContacts();

@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { QueueNames, type WebhookNotification } from '@relay/jobs';
-import { notificationFixture, waitFor } from '@relay/testkit';
-import { Queue } from 'bullmq';
+import type { WebhookNotification } from '@relay/jobs';
+import { notificationFixture } from '@relay/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkerHarness } from './worker-harness.ts';
 
@@ -45,20 +44,7 @@ describe('the HTTP conversation sink', () => {
       item: { type: 'conversation', id: 'conv-9' },
     }) as WebhookNotification;
     const { jobId } = await harness.producer.enqueueWebhook(notification);
-    const queue = new Queue(QueueNames.webhook, {
-      connection: { url: harness.redisUrl },
-      prefix: harness.prefix,
-    });
-    try {
-      await waitFor(
-        async () => (await queue.getJob(jobId))?.getState(),
-        (state) => state === 'completed',
-        15_000,
-      );
-      expect((await queue.getJob(jobId))?.attemptsMade).toBe(2);
-    } finally {
-      await queue.close();
-    }
+    expect((await harness.settled('webhook', jobId)).attempts).toBe(2);
     expect(received.map((delivery) => delivery.status)).toEqual([503, 200]);
     const delivered = received[1];
     expect(delivered?.id).toBe(notification.id);

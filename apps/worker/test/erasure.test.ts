@@ -1,7 +1,5 @@
-import { createErasureStore, QueueNames } from '@relay/jobs';
+import { createErasureStore } from '@relay/jobs';
 import { createContactCache } from '@relay/sync';
-import { waitFor } from '@relay/testkit';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkerHarness } from './worker-harness.ts';
@@ -40,27 +38,10 @@ async function dumpKeys(client: Redis, prefix: string): Promise<Map<string, stri
 }
 
 async function erase(externalId: string) {
-  const { jobId } = (await harness?.producer.enqueueErasure(externalId)) ?? { jobId: '' };
-  const queue = new Queue(QueueNames.erasure, {
-    connection: { url: harness?.redisUrl ?? '' },
-    prefix: harness?.prefix ?? '',
-  });
-  try {
-    await waitFor(
-      async () => (await queue.getJob(jobId))?.getState(),
-      (state) => state === 'completed' || state === 'failed',
-      15_000,
-    );
-    const job = await queue.getJob(jobId);
-    return {
-      jobId,
-      state: await job?.getState(),
-      result: job?.returnvalue,
-      reason: job?.failedReason,
-    };
-  } finally {
-    await queue.close();
-  }
+  const h = harness as NonNullable<typeof harness>;
+  const { jobId } = await h.producer.enqueueErasure(externalId);
+  const { state, result, reason } = await h.settled('erasure', jobId);
+  return { jobId, state, result, reason };
 }
 
 describe('GDPR erasure, end to end', () => {

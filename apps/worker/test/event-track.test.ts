@@ -13,7 +13,7 @@ type SimEvents = { events: { event_name: string; user_id: string; metadata: unkn
 describe('event.track through the SDK against the simulator', () => {
   it('records an event for the contact, once however often it is sent', async () => {
     harness = await startWorkerHarness();
-    await harness.intercomApi('POST', '/contacts', { external_id: 'crm-ev', role: 'user' });
+    await harness.sim.api('POST', '/contacts', { external_id: 'crm-ev', role: 'user' });
     const event = {
       event_name: 'invoice-paid',
       external_id: 'crm-ev',
@@ -55,7 +55,7 @@ describe('event.track through the SDK against the simulator', () => {
       code: 'INTERCOM_CONTACT_MISSING',
       retryable: true,
     });
-    await harness.intercomApi('POST', '/contacts', { external_id: 'crm-late', role: 'user' });
+    await harness.sim.api('POST', '/contacts', { external_id: 'crm-late', role: 'user' });
     await harness.drained(20_000);
     expect(await (await harness.syncQueue.getJob(jobId))?.getState()).toBe('completed');
     const { events } = await harness.sim.control<SimEvents>('GET', 'events');

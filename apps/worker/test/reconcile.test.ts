@@ -27,7 +27,7 @@ describe('contacts.reconcile', () => {
       const made = [];
       for (let i = 0; i < 160; i += 1) {
         made.push(
-          await harness.intercomApi<{ id: string }>('POST', '/contacts', {
+          await harness.sim.api<{ id: string }>('POST', '/contacts', {
             external_id: `crm-elsewhere-${i}`,
             name: `Elsewhere ${i}`,
             role: 'user',

@@ -1,6 +1,5 @@
-import { QueueNames, type WebhookNotification } from '@relay/jobs';
-import { notificationFixture, waitFor } from '@relay/testkit';
-import { Queue } from 'bullmq';
+import type { WebhookNotification } from '@relay/jobs';
+import { notificationFixture } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkerHarness } from './worker-harness.ts';
@@ -14,21 +13,8 @@ afterEach(async () => {
 async function processed(notification: WebhookNotification) {
   const h = harness as NonNullable<typeof harness>;
   const { jobId } = await h.producer.enqueueWebhook(notification);
-  const queue = new Queue(QueueNames.webhook, {
-    connection: { url: h.redisUrl },
-    prefix: h.prefix,
-  });
-  try {
-    await waitFor(
-      async () => (await queue.getJob(jobId))?.getState(),
-      (state) => state === 'completed' || state === 'failed',
-      10_000,
-    );
-    const job = await queue.getJob(jobId);
-    return { state: await job?.getState(), result: job?.returnvalue };
-  } finally {
-    await queue.close();
-  }
+  const { state, result } = await h.settled('webhook', jobId, 10_000);
+  return { state, result };
 }
 
 const note = (topic: string, item: unknown) =>
@@ -115,26 +101,13 @@ describe('webhook.process', () => {
       },
     }) as WebhookNotification;
     const { jobId } = await harness.producer.enqueueWebhook(notification);
-    const queue = new Queue(QueueNames.webhook, {
-      connection: { url: harness.redisUrl },
-      prefix: harness.prefix,
-    });
-    try {
-      await waitFor(
-        async () => (await queue.getJob(jobId))?.getState(),
-        (state) => state === 'completed',
-        10_000,
-      );
-      const job = await queue.getJob(jobId);
-      expect(job?.returnvalue).toEqual({ topic: 'contact.user.created', handled: true });
-      expect(job?.data.notification).toMatchObject({ id: notification.id, redacted: true });
-      expect(JSON.stringify(job?.data)).not.toContain('ada.lovelace@example.com');
-      expect(JSON.stringify(job?.data)).not.toContain('Ada Lovelace');
-      expect(await harness.contacts.intercomId('crm-hook')).toBe('6762f0dd4a5b3c2e1f0a9b8c');
-      // A redelivery still finds the job: deduplication does not need the data.
-      expect((await harness.producer.enqueueWebhook(notification)).duplicate).toBe(true);
-    } finally {
-      await queue.close();
-    }
+    const job = await harness.settled('webhook', jobId, 10_000);
+    expect(job.result).toEqual({ topic: 'contact.user.created', handled: true });
+    expect(job.data.notification).toMatchObject({ id: notification.id, redacted: true });
+    expect(JSON.stringify(job.data)).not.toContain('ada.lovelace@example.com');
+    expect(JSON.stringify(job.data)).not.toContain('Ada Lovelace');
+    expect(await harness.contacts.intercomId('crm-hook')).toBe('6762f0dd4a5b3c2e1f0a9b8c');
+    // A redelivery still finds the job: deduplication does not need the data.
+    expect((await harness.producer.enqueueWebhook(notification)).duplicate).toBe(true);
   });
 });

@@ -4,11 +4,12 @@ import {
   createContactState,
   createProducer,
   createProducerConnection,
+  type Lane,
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
 import { createLogger, createMetrics } from '@relay/telemetry';
-import { startSimulator, startTestRedis } from '@relay/testkit';
+import { startSimulator, startTestRedis, waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
 import { createWorkerRuntime } from '../src/runtime.ts';
@@ -54,7 +55,13 @@ export async function startWorkerHarness(
   connection.on('error', () => {});
   await waitUntilReady(connection);
   const producer = createProducer({ connection, prefix: redis.prefix });
-  const syncQueue = new Queue(QueueNames.sync, { connection, prefix: redis.prefix });
+  const laneQueues = Object.fromEntries(
+    (Object.keys(QueueNames) as Lane[]).map((lane) => [
+      lane,
+      new Queue(QueueNames[lane], { connection, prefix: redis.prefix }),
+    ]),
+  ) as Record<Lane, Queue>;
+  const syncQueue = laneQueues.sync;
   if (autostart) runtime.start();
 
   return {
@@ -68,10 +75,27 @@ export async function startWorkerHarness(
     metrics,
     logs,
     syncQueue,
+    /**
+     * Waits until the job has completed or failed, and tells its state, result, failure
+     * reason and attempts.
+     */
+    async settled(lane: Lane, jobId: string, timeoutMs = 15_000) {
+      const queue = laneQueues[lane];
+      await waitFor(
+        async () => (await queue.getJob(jobId))?.getState(),
+        (state) => state === 'completed' || state === 'failed',
+        timeoutMs,
+      );
+      const job = await queue.getJob(jobId);
+      return {
+        state: await job?.getState(),
+        result: job?.returnvalue,
+        reason: job?.failedReason,
+        attempts: job?.attemptsMade,
+        data: job?.data,
+      };
+    },
     runtime,
-    /** A call to the simulator's Intercom API, as another Intercom client would make it. */
-    intercomApi: <T = unknown>(method: string, path: string, body?: unknown) =>
-      sim.api<T>(method, path, body),
     /** Calls the simulator answered, by endpoint template and status. */
     async simCalls(): Promise<number> {
       const stats = await sim.control<{ total: number }>('GET', 'stats');
@@ -97,7 +121,7 @@ export async function startWorkerHarness(
     },
     async close() {
       await runtime.close(5_000);
-      await syncQueue.close();
+      await Promise.all(Object.values(laneQueues).map((queue) => queue.close()));
       await producer.close();
       connection.disconnect();
       await sim.stop();
