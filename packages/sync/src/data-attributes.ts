@@ -55,8 +55,19 @@ export function createDataAttributeCatalog(options: DataAttributeCatalogOptions)
     }
   }
 
-  async function current(): Promise<Catalog | undefined> {
-    if (held && now() - held.fetchedAt < ttlMs) return held;
+  // A batch checks its items at once: they share one load instead of each reading Redis
+  // (and, on a cold cache, each calling Intercom).
+  let loading: Promise<Catalog | undefined> | undefined;
+
+  function current(): Promise<Catalog | undefined> {
+    if (held && now() - held.fetchedAt < ttlMs) return Promise.resolve(held);
+    loading ??= load().finally(() => {
+      loading = undefined;
+    });
+    return loading;
+  }
+
+  async function load(): Promise<Catalog | undefined> {
     const stored = await options.redis.get(key);
     if (stored) {
       const catalog = JSON.parse(stored) as Catalog;

@@ -1,0 +1,49 @@
+import { createIntercomClient } from '@relay/intercom';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs';
+import {
+  type SimulatorProcess,
+  startSimulator,
+  startTestRedis,
+  type TestRedis,
+} from '@relay/testkit';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataAttributeCatalog } from '../src/data-attributes.ts';
+
+let redis: TestRedis;
+let sim: SimulatorProcess;
+let connection: Redis;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  sim = await startSimulator();
+  connection = createProducerConnection(redis.url);
+  await waitUntilReady(connection);
+  await sim.api('POST', '/data_attributes', {
+    name: 'plan',
+    model: 'contact',
+    data_type: 'string',
+  });
+});
+afterAll(async () => {
+  connection?.disconnect();
+  await sim?.stop();
+  await redis?.stop();
+});
+
+describe('the data-attribute catalog', () => {
+  it('loads the list once for a whole batch checked at once', async () => {
+    const catalog = createDataAttributeCatalog({
+      redis: connection,
+      prefix: redis.prefix,
+      intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),
+    });
+    await sim.control('DELETE', 'journal');
+    const checks = await Promise.all(
+      Array.from({ length: 200 }, () => catalog.check({ plan: 'pro' })),
+    );
+    expect(checks.every((check) => check.ok)).toBe(true);
+    const { entries } = await sim.control<{ entries: { path: string }[] }>('GET', 'journal');
+    expect(entries.filter((entry) => entry.path.startsWith('/data_attributes'))).toHaveLength(1);
+  });
+});
