@@ -88,7 +88,7 @@ describe('the sync domain over HTTP: ingress → queue → worker process → si
     const simContacts = await sim.control<{ total_count: number }>('GET', 'contacts');
     expect(simContacts.total_count).toBe(0);
     const read = await api('GET', '/v1/contacts/crm-e2e');
-    expect(read.status).toBe(404);
+    expect(read.status, JSON.stringify(read.body)).toBe(404);
   });
 
   it('replies to a conversation once however often the request is sent, lists and closes it', async () => {
@@ -140,6 +140,7 @@ describe('the sync domain over HTTP: ingress → queue → worker process → si
     });
     expect((await done(close.body.jobId)).state).toBe('completed');
     const closed = await api('GET', `/v1/admins/${adminId}/conversations?state=closed`);
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     expect(closed.body.conversations.map((c: { id: string }) => c.id)).toContain(conversation.id);
     const missingBody = await api('POST', `/v1/conversations/${conversation.id}/note`, {
       admin_id: adminId,

@@ -15,6 +15,8 @@ import { registerQueueGauges } from './queue-gauges.ts';
 
 /** Reads for a caller who is waiting go before CRM pushes and backfills. */
 const READ_LANE = 'webhook';
+/** A read that lands in a window's last moments waits for the next one rather than failing. */
+const READ_MAX_WAIT_MS = 1_000;
 
 const config = loadConfig();
 const logger = createLogger({ service: 'ingress', level: config.logLevel });
@@ -51,7 +53,7 @@ const intercomProbe =
         guard: intercomAccess.guardFor(READ_LANE),
       })
     : undefined;
-const intercomReader = intercomAccess?.clientFor(READ_LANE);
+const intercomReader = intercomAccess?.clientFor(READ_LANE, { maxWaitMs: READ_MAX_WAIT_MS });
 const attributeCatalog = createDataAttributeCatalog({
   redis: connection,
   prefix: config.queuePrefix,

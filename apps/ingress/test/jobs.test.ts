@@ -92,6 +92,33 @@ describe('GET /v1/jobs/:jobId', () => {
     });
   });
 
+  it('never reports a job completed without the result it finished with, however a poll and the finish interleave', async () => {
+    const jobIds = await push(
+      Array.from({ length: 60 }, (_, n) => ({ external_id: `crm-interleave-${n}` })),
+    );
+    const worker = await runJobs(async (externalId) => {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return { action: 'created', externalId };
+    });
+    const completedWithout: string[] = [];
+    try {
+      const pending = new Set(jobIds);
+      while (pending.size > 0) {
+        await Promise.all(
+          [...pending].map(async (jobId) => {
+            const body = (await status(jobId)).json();
+            if (body.state !== 'completed') return;
+            pending.delete(jobId);
+            if (body.result === null) completedWithout.push(jobId);
+          }),
+        );
+      }
+    } finally {
+      await worker.close();
+    }
+    expect(completedWithout).toEqual([]);
+  });
+
   it('answers 404 for an unknown id, 400 for an impossible one, 401 without a token', async () => {
     const unknown = await status('contact-0000000000000000-unknown');
     expect(unknown.statusCode).toBe(404);

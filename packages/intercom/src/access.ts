@@ -80,11 +80,12 @@ export function createIntercomAccess(options: {
   });
   metrics.intercomCircuitState.set(0);
   const token = settings.accessToken;
-  const guardFor = (lane: string) =>
+  const guardFor = (lane: string, guardOptions: { maxWaitMs?: number } = {}) =>
     createCallGuard({
       lane,
       budget,
       breaker,
+      ...guardOptions,
       onBudgetError: (err) =>
         logger.warn({ err: { message: (err as Error).message } }, 'rate budget update failed'),
     });
@@ -93,14 +94,14 @@ export function createIntercomAccess(options: {
     budget,
     breaker,
     guardFor,
-    clientFor(lane: string): IntercomClient {
+    clientFor(lane: string, guardOptions: { maxWaitMs?: number } = {}): IntercomClient {
       return createIntercomClient({
         baseUrl: settings.baseUrl,
         version: settings.version,
         token: () => token.get(),
         timeoutMs: settings.timeoutMs,
         metrics,
-        observer: guardFor(lane),
+        observer: guardFor(lane, guardOptions),
       });
     },
   };

@@ -8,6 +8,12 @@ export type CallGuardOptions = {
   lane: string;
   budget?: RateBudget | undefined;
   breaker?: CircuitBreaker | undefined;
+  /**
+   * How long a call may wait for the next window before it is refused. Queue workers wait in
+   * the queue instead (0, the default); a caller answering an HTTP request waits a little, so
+   * that a read landing in a window's last moments is not turned away.
+   */
+  maxWaitMs?: number;
   /** Hears failures to update the budget from headers (they never fail a call). */
   onBudgetError?: (error: unknown) => void;
 };
@@ -31,7 +37,7 @@ export function createCallGuard(options: CallGuardOptions): CallObserver {
       if (budget) {
         let permit: Awaited<ReturnType<RateBudget['acquire']>>;
         try {
-          permit = await budget.acquire(lane);
+          permit = await acquireWithin(budget, lane, options.maxWaitMs ?? 0);
         } catch (cause) {
           breaker?.cancel(admission.probe);
           throw new AppError('QUEUE_UNAVAILABLE', 'the rate budget in Redis could not be read', {
@@ -65,6 +71,15 @@ export function createCallGuard(options: CallGuardOptions): CallObserver {
       return status === 429 ? observed : undefined;
     },
   };
+}
+
+async function acquireWithin(budget: RateBudget, lane: string, maxWaitMs: number) {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const permit = await budget.acquire(lane);
+    if (permit.granted || Date.now() + permit.waitMs > deadline) return permit;
+    await new Promise((resolve) => setTimeout(resolve, permit.waitMs));
+  }
 }
 
 /** Intercom looks down: no answer, 408 or 5xx. A 4xx or 429 says it is up. */

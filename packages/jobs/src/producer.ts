@@ -286,9 +286,12 @@ export function createProducer(options: ProducerOptions) {
     async jobStatus(jobId: string): Promise<JobStatus | undefined> {
       try {
         for (const lane of Object.keys(QueueNames) as Lane[]) {
+          // State first: a job read before the state could finish in between and be reported
+          // completed without the result it finished with.
+          const state = await withDeadline(queue(lane).getJobState(jobId));
+          if (state === 'unknown') continue;
           const job = await withDeadline(queue(lane).getJob(jobId));
           if (!job) continue;
-          const state = await withDeadline(job.getState());
           return {
             id: jobId,
             lane,
