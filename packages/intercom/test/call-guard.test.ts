@@ -57,6 +57,8 @@ describe('call guard', () => {
 
   it('still refuses when the next window is further away than the caller may wait', async () => {
     const guard = createCallGuard({ lane: 'webhook', budget: await spentBudget(), maxWaitMs: 1 });
-    await expect(guard.beforeCall?.('GET /me')).rejects.toMatchObject({ code: 'INTERCOM_RATE_LIMITED' });
+    await expect(guard.beforeCall?.('GET /me')).rejects.toMatchObject({
+      code: 'INTERCOM_RATE_LIMITED',
+    });
   });
 });
