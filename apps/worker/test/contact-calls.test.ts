@@ -1,3 +1,4 @@
+import { syncKeyHash } from '@relay/jobs';
 import { waitFor } from '@relay/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkerHarness } from './worker-harness.ts';
@@ -117,6 +118,15 @@ describe('contact.upsert makes as few calls as the result needs', () => {
     await waitFor(
       async () => (await harness?.syncQueue.getJob(firstId))?.getState(),
       (state) => state === 'active',
+      5_000,
+    );
+    // Active in the queue is not yet running: the job has read what it syncs once it holds
+    // the record's lock. Pushes before that would ride along in its one call.
+    const redis = harness.connection;
+    const lock = `${harness.prefix}:contact-lock:${syncKeyHash('crm-s')}`;
+    await waitFor(
+      () => redis.exists(lock),
+      (held) => held === 1,
       5_000,
     );
     const during = [];

@@ -68,6 +68,8 @@ export async function startWorkerHarness(
     sim,
     redisUrl: redis.url,
     prefix: redis.prefix,
+    /** The producer's Redis connection, for a look at keys the processors keep. */
+    connection,
     producer,
     /** The per-record state, as the producer and the workers see it. */
     contacts: createContactState(connection, redis.prefix),
