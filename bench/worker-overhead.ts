@@ -5,10 +5,17 @@
  * Same process count, concurrency, Redis and simulator; rounds alternate. Target ≥ 0.8.
  *
  *   node bench/worker-overhead.ts [jobs per round, default 8000] [rounds, default 3]
+ *
+ * BENCH_REDIS_STATS=1 also prints the Redis commands each variant sends per job.
  */
 import { QueueNames } from '@relay/jobs';
 import { Queue } from 'bullmq';
-import { processCpuSeconds, redisCpuSeconds } from './lib/cpu.ts';
+import {
+  processCpuSeconds,
+  redisCommandStats,
+  redisCpuSeconds,
+  resetRedisCommandStats,
+} from './lib/cpu.ts';
 import { machineLine } from './lib/machine.ts';
 import {
   connectProducer,
@@ -52,13 +59,25 @@ async function drainRate(queue: Queue, total: number, workerPid: number | undefi
       first = performance.now();
       firstCount = completed;
       cpuAtFirst = await cpuNow(workerPid);
+      if (process.env.BENCH_REDIS_STATS) await resetRedisCommandStats(env.redis.url);
     }
     if (completed >= total) {
       const jobs = total - firstCount;
       const cpu = await cpuNow(workerPid);
       const perJob = (name: keyof CpuSample) =>
         Math.round(((cpu[name] - (cpuAtFirst?.[name] ?? 0)) / jobs) * 1e6);
-      const cpuPerJob = `CPU µs/job: worker ${perJob('worker')}, redis ${perJob('redis')}, sim ${perJob('sim')}`;
+      let cpuPerJob = `CPU µs/job: worker ${perJob('worker')}, redis ${perJob('redis')}, sim ${perJob('sim')}`;
+      if (process.env.BENCH_REDIS_STATS) {
+        const stats = await redisCommandStats(env.redis.url);
+        const perJobStats = stats
+          .filter((stat) => stat.calls / jobs >= 0.05)
+          .sort((a, b) => b.usec - a.usec)
+          .map(
+            (stat) =>
+              `${stat.command} ${(stat.calls / jobs).toFixed(2)}× ${(stat.usec / jobs).toFixed(0)} µs`,
+          );
+        cpuPerJob += `\n           redis per job: ${perJobStats.join(', ')}`;
+      }
       return { rate: (jobs / (performance.now() - first)) * 1000, cpuPerJob };
     }
     await sleep(20);
@@ -78,6 +97,9 @@ async function relayRound(round: number): Promise<number> {
     WORKER_CONCURRENCY: String(CONCURRENCY),
     WORKER_LANES: 'sync',
     INTERCOM_RATE_LIMIT_PER_10S: '100000000',
+    ...(process.env.BENCH_PROF
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` }
+      : {}),
   });
   const { rate, cpuPerJob } = await drainRate(queue, JOBS, worker?.child.pid);
   console.log(`  relay    ${cpuPerJob}`);

@@ -25,3 +25,30 @@ export async function redisCpuSeconds(url: string): Promise<number> {
     redis.disconnect();
   }
 }
+
+/** Starts counting Redis commands afresh (CONFIG RESETSTAT). */
+export async function resetRedisCommandStats(url: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    await redis.config('RESETSTAT');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Per command since the last reset: calls and µs spent in Redis (INFO commandstats). */
+export async function redisCommandStats(
+  url: string,
+): Promise<{ command: string; calls: number; usec: number }[]> {
+  const redis = new Redis(url);
+  try {
+    const info = await redis.info('commandstats');
+    return [...info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)].map((match) => ({
+      command: match[1] ?? '',
+      calls: Number(match[2]),
+      usec: Number(match[3]),
+    }));
+  } finally {
+    redis.disconnect();
+  }
+}

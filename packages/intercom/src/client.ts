@@ -1,10 +1,10 @@
 import { AppError } from '@relay/errors';
 import type { Metrics } from '@relay/telemetry';
 import { type Intercom, IntercomClient as Sdk } from 'intercom-client';
-import { runWithGuard, takeGuardRejection } from './guard-rejection.ts';
 import { createHttpTransport } from './http-transport.ts';
 import { type CallObserver, createInstrumentedFetch } from './instrumented-fetch.ts';
 import { toAppError } from './map-error.ts';
+import { createSdkFetcher } from './sdk-fetcher.ts';
 
 export type IntercomClientOptions = {
   /** e.g. https://api.intercom.io, a regional host, or the simulator. */
@@ -99,10 +99,12 @@ export function createIntercomClient(options: IntercomClientOptions) {
     version: (options.version ?? '2.14') as Sdk.Options['version'],
     maxRetries: 0,
     timeoutInSeconds: (options.timeoutMs ?? 30_000) / 1000,
-    fetch: createInstrumentedFetch(
-      options.metrics,
-      options.observer,
-      options.fetch ?? createHttpTransport(),
+    fetcher: createSdkFetcher(
+      createInstrumentedFetch(
+        options.metrics,
+        options.observer,
+        options.fetch ?? createHttpTransport(),
+      ),
     ),
   });
 
@@ -119,12 +121,8 @@ export function createIntercomClient(options: IntercomClientOptions) {
   }
 
   function call<T>(operation: () => Promise<T>): Promise<T> {
-    return runWithGuard(async () => {
-      try {
-        return await operation();
-      } catch (error) {
-        throw toAppError(takeGuardRejection() ?? error);
-      }
+    return operation().catch((error: unknown) => {
+      throw toAppError(error);
     });
   }
 
@@ -378,8 +376,8 @@ export function createIntercomClient(options: IntercomClientOptions) {
 }
 
 /**
- * intercom-client 7.0.3 does not throw on a 2xx whose body is not JSON: it resolves to an
- * error object. A garbled success must not pass for a result, so it is retried as a fault.
+ * A 2xx whose JSON is not what the operation answers (no id) must not pass for a result: it
+ * is retried as a fault, like a 2xx whose body is not JSON at all (see map-error).
  */
 function requireContact(value: unknown): IntercomContact {
   return requireId(value, 'contact') as IntercomContact;

@@ -1,13 +1,12 @@
 import { type Metrics, statusClass } from '@relay/telemetry';
 import { endpointTemplate } from './endpoint-template.ts';
-import { guardRejection } from './guard-rejection.ts';
 import { type RateLimitSnapshot, readRateLimitHeaders } from './rate-limit-headers.ts';
 
 export type CallObserver = {
   /**
    * Before each call: where the rate budget hands out permits and the circuit breaker says
    * whether Intercom may be called. Throwing stops the call; the error reaches the caller
-   * as thrown. The returned function, if any, hears the call's status (undefined: no answer).
+   * as thrown (the SDK fetcher passes AppErrors through). The returned function, if any, hears the call's status (undefined: no answer).
    */
   beforeCall?(endpoint: string): Promise<((status: number | undefined) => void) | undefined>;
   /** After each response that carried X-RateLimit-* headers; a returned promise is awaited. */
@@ -30,12 +29,7 @@ export function createInstrumentedFetch(
     const method = (
       init?.method ?? (input instanceof Request ? input.method : 'GET')
     ).toUpperCase();
-    let settle: ((status: number | undefined) => void) | undefined;
-    try {
-      settle = await observer.beforeCall?.(endpoint);
-    } catch (error) {
-      throw guardRejection(error);
-    }
+    const settle = await observer.beforeCall?.(endpoint);
     const started = performance.now();
     let response: Response;
     try {

@@ -25,6 +25,11 @@ const envelope = (code: string, message: string) => ({
 });
 
 describe('toAppError', () => {
+  it('retries a success whose body is not JSON (garbled on the way) instead of failing the job', () => {
+    const error = toAppError(intercomError(200, '{"type":"contact","id":'));
+    expect(error).toMatchObject({ code: 'INTERCOM_UNAVAILABLE', retryable: true, status: 200 });
+  });
+
   it('maps a 429 to RATE_LIMITED and waits until X-RateLimit-Reset', () => {
     const now = 1_700_000_003_000;
     const error = toAppError(

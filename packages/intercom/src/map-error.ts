@@ -30,6 +30,17 @@ export function toAppError(error: unknown, now: () => number = Date.now): AppErr
       cause: error,
     });
   }
+  if (status < 400) {
+    // A success whose body is not JSON: garbled on the way, so worth another try.
+    return new AppError(
+      'INTERCOM_UNAVAILABLE',
+      `Intercom answered ${status} with a body that is not JSON`,
+      {
+        cause: error,
+        status,
+      },
+    );
+  }
   const body = (
     typeof error.body === 'object' && error.body !== null ? error.body : {}
   ) as ErrorBody;
