@@ -96,6 +96,16 @@ export function createMetrics(options: { service: string; defaultMetrics?: boole
       help: 'Calls taken from the shared rate budget in the current window, by every process.',
       registers,
     }),
+    statusPageOperational: new Gauge({
+      name: 'intercom_status_page_operational',
+      help: "Intercom's public status page: 1 all systems operational, 0 an incident or maintenance, -1 the page could not be read.",
+      registers,
+    }),
+    redisMemoryUsedRatio: new Gauge({
+      name: 'relay_redis_memory_used_ratio',
+      help: 'Redis used_memory ÷ maxmemory (0 when Redis has no maxmemory), sampled by /readyz and at scrape time.',
+      registers,
+    }),
     queueJobs: new Gauge({
       name: 'relay_queue_jobs',
       help: 'Jobs in each queue, by state (sampled at scrape time).',
