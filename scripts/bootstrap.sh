@@ -7,6 +7,8 @@
 #   - pnpm, at the version pinned in package.json's packageManager
 #   - the locked dependencies (pnpm install --frozen-lockfile, only when the lockfile changed)
 #   - redis-server from Debian's packages, when absent and apt-get is available
+#   - promtool and prometheus from Debian's `prometheus` package, when absent and apt-get is
+#     available (the deploy tests check the alert rules and scrape a running stack with them)
 set -euo pipefail
 
 RELAY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -75,8 +77,41 @@ relay_ensure_redis() {
   fi
 }
 
+relay_ensure_prometheus() {
+  if command -v promtool >/dev/null 2>&1; then return; fi
+  if command -v apt-get >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    relay_log "promtool is missing; installing Prometheus from Debian's packages"
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >&2
+    relay_stop_packaged_prometheus "$sudo"
+  else
+    relay_log "promtool is missing and apt-get is not available: install Prometheus 2.x (promtool, prometheus) for the deploy tests"
+  fi
+}
+
+# The package's postinst starts a Prometheus server on :9090 where an init system lets it.
+# The tests start their own on free ports, so the packaged one is stopped and kept from
+# starting at boot: nothing of this project listens on a fixed port.
+relay_stop_packaged_prometheus() {
+  local sudo="$1"
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    $sudo systemctl disable --now prometheus >&2 2>/dev/null || true
+  elif [ -x /etc/init.d/prometheus ]; then
+    $sudo /etc/init.d/prometheus stop >&2 2>/dev/null || true
+    if command -v update-rc.d >/dev/null 2>&1; then
+      $sudo update-rc.d prometheus disable >&2 2>/dev/null || true
+    fi
+  fi
+  if command -v ss >/dev/null 2>&1 && ss -ltnp 'sport = :9090' 2>/dev/null | grep -q prometheus; then
+    relay_log "a Prometheus server still listens on :9090 (ss -ltnp); stop it: the tests do not need it"
+  fi
+}
+
 relay_ensure_node
 relay_ensure_pnpm
 relay_ensure_dependencies
 relay_ensure_redis
+relay_ensure_prometheus
 export RELAY_ROOT
