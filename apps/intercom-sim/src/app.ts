@@ -21,6 +21,7 @@ import type { SimRequestContext } from './http/request-context.ts';
 import { collectRoutes } from './http/route-list.ts';
 import type { SimulatorOptions } from './options.ts';
 import { createSimulatorState } from './state.ts';
+import { registerStatusPageRoutes } from './status-page/status-page-routes.ts';
 import { registerTagRoutes } from './tags/tag-routes.ts';
 
 export type { SimulatorOptions } from './options.ts';
@@ -50,6 +51,7 @@ export function buildSimulator(options: SimulatorOptions = {}) {
   app.addHook('onClose', async () => state.webhooks.stop());
 
   registerAdminRoutes(app, state);
+  registerStatusPageRoutes(app, state);
   registerContactRoutes(app, state);
   registerContactSearchRoutes(app, state);
   registerTagRoutes(app, state);

@@ -18,6 +18,7 @@ import { resolveOptions, type SimulatorOptions } from './options.ts';
 import { createRateLimiter } from './rate-limit/rate-limiter.ts';
 import { createSearchIndex } from './search/search-index.ts';
 import { loadSeed } from './seed/seed-loader.ts';
+import { createStatusPage } from './status-page/status-page.ts';
 import { createTagStore } from './tags/tag-store.ts';
 import { contactNotification } from './webhooks/contact-topics.ts';
 import { createWebhookSender } from './webhooks/webhook-sender.ts';
@@ -116,6 +117,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
     tags,
     conversations: createConversationStore(now),
     articles: createArticleStore(),
+    statusPage: createStatusPage(now),
     collections: createCollectionStore(),
     events: createEventStore(),
     dataAttributes: createDataAttributeRegistry({
@@ -156,6 +158,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
       stats.reset();
       journal.clear();
       state.faults.clear();
+      state.statusPage.reset();
       clock.reset();
       seed();
     },
