@@ -2,8 +2,9 @@ import { type Producer, QueueNames } from '@relay/jobs';
 import type { Metrics } from '@relay/telemetry';
 
 /**
- * Samples queue depths (relay_queue_jobs) and the oldest waiting job's age per lane
- * (relay_queue_oldest_job_age_seconds) each time /metrics is scraped.
+ * Samples queue depths (relay_queue_jobs), the oldest waiting job's age per lane
+ * (relay_queue_oldest_job_age_seconds) and Redis memory use (relay_redis_memory_used_ratio)
+ * each time /metrics is scraped.
  */
 export function registerQueueGauges(metrics: Metrics, producer: Producer): void {
   const age = metrics.queueOldestJobAge as typeof metrics.queueOldestJobAge & {
@@ -32,6 +33,19 @@ export function registerQueueGauges(metrics: Metrics, producer: Producer): void 
         }
       } catch {
         // Redis is down: keep the last values; /readyz says why.
+      }
+    },
+  });
+  const memory = metrics.redisMemoryUsedRatio as typeof metrics.redisMemoryUsedRatio & {
+    collect?: () => Promise<void>;
+  };
+  Object.assign(memory, {
+    collect: async () => {
+      try {
+        const { usedBytes, maxBytes } = await producer.memory();
+        memory.set(maxBytes > 0 ? usedBytes / maxBytes : 0);
+      } catch {
+        // Redis is down: keep the last value.
       }
     },
   });

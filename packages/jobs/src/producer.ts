@@ -338,6 +338,19 @@ export function createProducer(options: ProducerOptions) {
       return performance.now() - started;
     },
 
+    /** Redis memory use (INFO memory); maxBytes 0 when Redis has no maxmemory. */
+    async memory(): Promise<{ usedBytes: number; maxBytes: number }> {
+      let info: string;
+      try {
+        info = await withDeadline(options.connection.info('memory'));
+      } catch (cause) {
+        throw queueUnavailable(cause);
+      }
+      const field = (name: string) =>
+        Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+      return { usedBytes: field('used_memory'), maxBytes: field('maxmemory') };
+    },
+
     async close(): Promise<void> {
       await Promise.all([...queues.values()].map((q) => q.close()));
     },

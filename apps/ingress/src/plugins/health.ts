@@ -1,28 +1,40 @@
 import type { IntercomHealth, IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs';
+import type { Metrics } from '@relay/telemetry';
 import type { FastifyInstance } from 'fastify';
 
-export type HealthDeps = { producer: Producer; intercomProbe?: IntercomProbe | undefined };
+export type HealthDeps = {
+  producer: Producer;
+  intercomProbe?: IntercomProbe | undefined;
+  metrics?: Metrics | undefined;
+};
 
 type ReadyStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 /**
- * /healthz: the process is alive. /readyz: it can do its job. Without Redis nothing can be
- * acknowledged (unhealthy, 503); without Intercom webhooks and pushes are still stored and
- * wait in the queue (degraded, 200).
+ * Redis runs with `noeviction`: when it is full every write fails, so nothing more can be
+ * acknowledged. Readiness drops before that, while the workers drain what is stored.
+ */
+const MEMORY_DEGRADED_RATIO = 0.8;
+const MEMORY_UNHEALTHY_RATIO = 0.95;
+
+/**
+ * /healthz: the process is alive. /readyz: it can do its job. Without Redis, or with Redis
+ * nearly full, nothing more can be acknowledged (unhealthy, 503); without Intercom webhooks
+ * and pushes are still stored and wait in the queue (degraded, 200), as with Redis filling up.
  */
 export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
     const [redis, intercom] = await Promise.all([
-      checkRedis(deps.producer),
+      checkRedis(deps.producer, deps.metrics),
       deps.intercomProbe?.check(),
     ]);
     const status: ReadyStatus =
-      redis.status !== 'up'
+      redis.status === 'down' || redis.status === 'full'
         ? 'unhealthy'
-        : intercom && intercom.status !== 'up'
+        : redis.status === 'filling' || (intercom && intercom.status !== 'up')
           ? 'degraded'
           : 'healthy';
     reply.code(status === 'unhealthy' ? 503 : 200);
@@ -30,11 +42,27 @@ export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
   });
 }
 
-async function checkRedis(producer: Producer) {
+async function checkRedis(producer: Producer, metrics: Metrics | undefined) {
   try {
-    return { status: 'up' as const, latencyMs: Math.round((await producer.ping()) * 100) / 100 };
+    const [latency, memory] = await Promise.all([producer.ping(), producer.memory()]);
+    const usedRatio = memory.maxBytes > 0 ? memory.usedBytes / memory.maxBytes : 0;
+    metrics?.redisMemoryUsedRatio.set(usedRatio);
+    return {
+      status:
+        usedRatio >= MEMORY_UNHEALTHY_RATIO
+          ? ('full' as const)
+          : usedRatio >= MEMORY_DEGRADED_RATIO
+            ? ('filling' as const)
+            : ('up' as const),
+      latencyMs: Math.round(latency * 100) / 100,
+      memory: {
+        usedBytes: memory.usedBytes,
+        maxBytes: memory.maxBytes,
+        usedRatio: Math.round(usedRatio * 1000) / 1000,
+      },
+    };
   } catch {
-    return { status: 'down' as const, latencyMs: null };
+    return { status: 'down' as const, latencyMs: null, memory: null };
   }
 }
 
