@@ -13,6 +13,8 @@ export const ErrorCodes = {
   NOT_FOUND: { httpStatus: 404, retryable: false },
   ROUTE_NOT_FOUND: { httpStatus: 404, retryable: false },
   METHOD_NOT_ALLOWED: { httpStatus: 405, retryable: false },
+  /** An admin operation the relay refuses because it would break a duty (draining erasures). */
+  OPERATION_REFUSED: { httpStatus: 409, retryable: false },
   // Our own infrastructure.
   QUEUE_UNAVAILABLE: { httpStatus: 503, retryable: true },
   CONFIG_INVALID: { httpStatus: 500, retryable: false },
