@@ -381,7 +381,7 @@ export type JobStatus = {
 };
 
 /** Workers store errors as AppError JSON; anything else (BullMQ's own reasons) as a message. */
-function parseFailedReason(reason: string): NonNullable<JobStatus['error']> {
+export function parseFailedReason(reason: string): NonNullable<JobStatus['error']> {
   try {
     const parsed = JSON.parse(reason) as NonNullable<JobStatus['error']>;
     if (typeof parsed.code === 'string' && typeof parsed.message === 'string') return parsed;
