@@ -19,7 +19,10 @@ export function loadConfig(source: EnvSource = process.env) {
     /** BullMQ key prefix; the braces keep every key on one Redis Cluster shard. */
     queuePrefix: env.string('QUEUE_PREFIX', { default: DEFAULT_PREFIX }),
     // Callers
-    /** Intercom's app client secret: webhooks are signed with it (HMAC-SHA1). */
+    /**
+     * Intercom's app client secret: webhooks are signed with it (HMAC-SHA1). During a rotation
+     * give the new and the old one, comma-separated: a webhook signed with either is accepted.
+     */
     intercomClientSecret: env.secret('INTERCOM_CLIENT_SECRET', { required: true }) as Secret,
     /** Bearer tokens the CRM may use on /v1 (comma-separated; several allow rotation). */
     crmApiTokens: env.secret('CRM_API_TOKENS', { required: true }) as Secret,
@@ -28,6 +31,11 @@ export function loadConfig(source: EnvSource = process.env) {
     // through the same rate budget as the workers
     intercom: readIntercomSettings(env, { tokenRequired: false }),
     // Operations
+    /** Intercom's public status page (Statuspage.io JSON), polled into a metric; '' turns it off. */
+    intercomStatusUrl: env.string('INTERCOM_STATUS_URL', {
+      default: 'https://www.intercomstatus.com/api/v2/status.json',
+    }),
+    intercomStatusPollMs: env.int('INTERCOM_STATUS_POLL_MS', { default: 60_000, min: 1_000 }),
     logLevel: env.logLevel(),
     nodeEnv: env.string('NODE_ENV', { default: 'production' }),
   };
@@ -37,9 +45,17 @@ export function loadConfig(source: EnvSource = process.env) {
 
 /** The CRM tokens currently configured (re-read from the file when it changes). */
 export function crmTokens(config: Pick<IngressConfig, 'crmApiTokens'>): string[] {
-  return config.crmApiTokens
-    .get()
+  return splitList(config.crmApiTokens.get());
+}
+
+function splitList(value: string): string[] {
+  return value
     .split(',')
-    .map((token) => token.trim())
-    .filter((token) => token !== '');
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** The webhook secrets accepted now: one, or two during a rotation. */
+export function webhookSecrets(config: Pick<IngressConfig, 'intercomClientSecret'>): string[] {
+  return splitList(config.intercomClientSecret.get());
 }

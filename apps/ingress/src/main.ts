@@ -1,4 +1,4 @@
-import { createIntercomAccess, createIntercomProbe } from '@relay/intercom';
+import { createIntercomAccess, createIntercomProbe, createStatusPagePoller } from '@relay/intercom';
 import {
   createContactState,
   createProducer,
@@ -10,7 +10,7 @@ import { createContactCache, createDataAttributeCatalog } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
-import { crmTokens, loadConfig } from './config.ts';
+import { crmTokens, loadConfig, webhookSecrets } from './config.ts';
 import { registerQueueGauges } from './queue-gauges.ts';
 
 /** Reads for a caller who is waiting go before CRM pushes and backfills. */
@@ -70,12 +70,28 @@ const contactCache = createContactCache({
   contacts: createContactState(connection, config.queuePrefix),
 });
 
+const statusPage = config.intercomStatusUrl
+  ? createStatusPagePoller({
+      url: config.intercomStatusUrl,
+      intervalMs: config.intercomStatusPollMs,
+      onReading: (reading, changed) => {
+        metrics.statusPageOperational.set(
+          reading.operational === null ? -1 : reading.operational ? 1 : 0,
+        );
+        if (!changed) return;
+        const level = reading.operational === true ? 'info' : 'warn';
+        logger[level]({ statusPage: reading }, 'intercom status page');
+      },
+    })
+  : undefined;
+void statusPage?.start();
+
 const app = await buildApp({
   producer,
   metrics,
   logger,
   crmTokens: () => crmTokens(config),
-  webhookSecrets: () => [config.intercomClientSecret.get()],
+  webhookSecrets: () => webhookSecrets(config),
   intercomProbe,
   contactCache,
   attributeCatalog,
@@ -89,6 +105,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
+  statusPage?.stop();
   await app.close();
   await producer.close();
   connection.disconnect();

@@ -41,3 +41,8 @@ export { createIntercomProbe, type IntercomHealth, type IntercomProbe } from './
 export { type CallObserver, createInstrumentedFetch } from './instrumented-fetch.ts';
 export { codeForStatus, toAppError } from './map-error.ts';
 export { type RateLimitSnapshot, readRateLimitHeaders } from './rate-limit-headers.ts';
+export {
+  createStatusPagePoller,
+  type StatusPagePoller,
+  type StatusPageReading,
+} from './status-page-poller.ts';

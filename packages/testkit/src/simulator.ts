@@ -7,8 +7,12 @@ export const SIM_TOKEN = 'sim-token';
 export type SimulatorProcess = {
   readonly url: string;
   readonly token: string;
-  /** GET/POST/DELETE on the simulator's /__sim/ control API. */
-  control<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** GET/POST/PUT/DELETE on the simulator's /__sim/ control API. */
+  control<T = unknown>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T>;
   /** A call to the simulated Intercom API, as another Intercom client would make it. */
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -30,7 +34,11 @@ export async function startSimulator(args: string[] = []): Promise<SimulatorProc
     url,
     token: SIM_TOKEN,
     process,
-    async control<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    async control<T>(
+      method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+      path: string,
+      body?: unknown,
+    ): Promise<T> {
       const response = await fetch(`${url}/__sim/${path.replace(/^\//, '')}`, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },

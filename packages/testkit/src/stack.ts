@@ -37,6 +37,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     INTERCOM_ACCESS_TOKEN: options.intercomToken,
     INTERCOM_CLIENT_SECRET: options.webhookSecret,
     CRM_API_TOKENS: options.crmToken,
+    INTERCOM_STATUS_URL: `${options.intercomUrl}/__sim/status-page/api/v2/status.json`,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     ...options.env,
