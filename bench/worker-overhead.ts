@@ -90,7 +90,8 @@ async function relayRound(round: number): Promise<number> {
   const results = await producer.enqueueContactUpserts(
     Array.from({ length: JOBS }, (_, i) => ({ external_id: `relay-${round}-${i}` })),
   );
-  if (!results.every((result) => result.ok)) throw new Error('enqueue failed');
+  const refused = results.find((result) => !result.ok);
+  if (refused) throw new Error(`enqueue failed: ${JSON.stringify(refused)}`);
   await close();
   const queue = new Queue(QueueNames.sync, { connection: { url: env.redis.url }, prefix });
   const [worker] = await startRelayWorkers(env, prefix, 1, {
