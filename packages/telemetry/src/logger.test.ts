@@ -38,4 +38,31 @@ describe('createLogger', () => {
       expect(text).not.toContain(secret);
     }
   });
+
+  it('scrubs tokens, signatures, emails and phone numbers out of messages and error texts', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: 'test', destination });
+    logger.warn(
+      {
+        err: new Error('Intercom answered 400: grace@example.com is taken, call +1 (415) 555-0100'),
+      },
+      'rejected Bearer crm-live-token-123 with X-Hub-Signature sha1=0123456789abcdef0123456789abcdef01234567',
+    );
+    logger.info(
+      { detail: { note: 'token dG9rOmxpdmUtdG9rZW4tMTIz' } },
+      'at 2026-11-24T22:05:00Z took 1500 ms',
+    );
+    const text = lines.join('');
+    for (const secret of [
+      'grace@example.com',
+      '555-0100',
+      'crm-live-token-123',
+      '0123456789abcdef0123456789abcdef01234567',
+      'dG9rOmxpdmUtdG9rZW4tMTIz',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('2026-11-24T22:05:00Z took 1500 ms');
+    expect(text).toContain('Intercom answered 400');
+  });
 });

@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { scrubText, scrubValues } from './scrub.ts';
 
 export type { Logger } from 'pino';
 
@@ -11,7 +12,8 @@ export type LoggerOptions = {
 };
 
 /**
- * Paths that may hold a secret or personal data. Untrusted payloads are logged under a key
+ * Paths that may hold a secret or personal data (values are also scrubbed by pattern: see
+ * scrub.ts). Untrusted payloads are logged under a key
  * (`payload`, `item`, `body`), never spread at the top level, so these paths catch them.
  */
 export const REDACTED_PATHS = [
@@ -48,7 +50,16 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: options.service },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (record) => scrubValues(record) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          const scrubbed = args.map((arg) => (typeof arg === 'string' ? scrubText(arg) : arg));
+          return method.apply(this, scrubbed as Parameters<typeof method>);
+        },
+      },
     },
     options.destination,
   );
