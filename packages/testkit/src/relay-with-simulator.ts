@@ -18,7 +18,13 @@ export type RelayWithSimulator = {
  * against the simulator, which sends its signed webhooks back to the ingress.
  */
 export async function startRelayWithSimulator(
-  options: { workers?: number; simArgs?: string[]; env?: Record<string, string> } = {},
+  options: {
+    workers?: number;
+    simArgs?: string[];
+    env?: Record<string, string>;
+    /** Every output line of the relay's processes (the ingress and each worker). */
+    onLine?: (service: string, line: string) => void;
+  } = {},
 ): Promise<RelayWithSimulator> {
   const redis = await startTestRedis();
   const ingressPort = await freePort();
@@ -36,6 +42,7 @@ export async function startRelayWithSimulator(
     crmToken: E2E_CRM_TOKEN,
     workers: options.workers ?? 1,
     env: { PORT: String(ingressPort), ...options.env },
+    ...(options.onLine ? { onLine: options.onLine } : {}),
   });
   return {
     redis,
