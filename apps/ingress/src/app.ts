@@ -2,12 +2,13 @@ import { AppError } from '@relay/errors';
 import type { IntercomClient, IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs';
 import type { ContactCache, DataAttributeCatalog } from '@relay/sync';
-import type { Logger, Metrics } from '@relay/telemetry';
+import { type Logger, type Metrics, statusClass } from '@relay/telemetry';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bearerAuth } from './plugins/crm-auth.ts';
 import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
+import { type AdminDeps, adminRoutes } from './routes/admin/index.ts';
 import { articleRoutes } from './routes/v1/articles.ts';
 import { companyRoutes } from './routes/v1/companies.ts';
 import { contactActionRoutes } from './routes/v1/contact-actions.ts';
@@ -34,6 +35,8 @@ export type AppDeps = {
   intercomReader?: IntercomClient | undefined;
   /** The workspace's custom attributes, to check CRM pushes against. */
   attributeCatalog?: DataAttributeCatalog | undefined;
+  /** Queue operations and the admin token; without them there is no /admin at all (404). */
+  admin?: AdminDeps | undefined;
 };
 
 /**
@@ -41,25 +44,7 @@ export type AppDeps = {
  * authenticate, validate, enqueue, answer.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: deps.logger,
-    disableRequestLogging: true,
-    // Node's own server timeouts: Fastify's top-level requestTimeout did not close a slow-body
-    // client in our measurements, the http server options did.
-    http: { requestTimeout: 15_000, headersTimeout: 10_000 },
-    keepAliveTimeout: 65_000,
-    bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    return503OnClosing: true,
-    // Path parameters carry CRM ids (up to 255 characters, up to 3 times that URL-encoded);
-    // Fastify's default of 100 would refuse valid ones with a 414.
-    maxParamLength: 1_024,
-    // Errors the router raises before any hook runs (a bad URL, an over-long parameter) get
-    // the same envelope as every other error.
-    frameworkErrors: (error, _request, reply) => {
-      sendError(reply, new AppError('PAYLOAD_INVALID', `request path: ${error.message}`));
-    },
-  }) as unknown as FastifyInstance;
+  const app = createServer(deps.logger);
 
   registerErrorHandler(app);
   registerHttpMetrics(app, deps.metrics);
@@ -90,5 +75,61 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(eventRoutes, { producer: deps.producer });
     await v1.register(jobRoutes, { producer: deps.producer });
   });
+  if (deps.admin) await app.register(adminRoutes, { ...deps.admin, prefix: '/admin' });
   return app;
+}
+
+/**
+ * The public app and, when /admin has a listener of its own (ADMIN_PORT, kept internal), the
+ * admin app; /admin is then absent from the public one.
+ */
+export async function buildApps(
+  deps: AppDeps,
+  options: { separateAdmin: boolean },
+): Promise<{ app: FastifyInstance; adminApp?: FastifyInstance | undefined }> {
+  if (!options.separateAdmin || !deps.admin) return { app: await buildApp(deps) };
+  return {
+    app: await buildApp({ ...deps, admin: undefined }),
+    adminApp: await buildAdminApp({ ...deps, admin: deps.admin }),
+  };
+}
+
+/** /admin alone, for its own listener. */
+export async function buildAdminApp(
+  deps: Pick<AppDeps, 'logger' | 'metrics'> & { admin: AdminDeps },
+): Promise<FastifyInstance> {
+  const app = createServer(deps.logger);
+  registerErrorHandler(app);
+  // Timed as on the main app (plugins/http-metrics.ts), without a second /metrics.
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequestDuration.observe(
+      { route, status_class: statusClass(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  await app.register(adminRoutes, { ...deps.admin, prefix: '/admin' });
+  return app;
+}
+
+function createServer(logger: Logger): FastifyInstance {
+  return Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    // Node's own server timeouts: Fastify's top-level requestTimeout did not close a slow-body
+    // client in our measurements, the http server options did.
+    http: { requestTimeout: 15_000, headersTimeout: 10_000 },
+    keepAliveTimeout: 65_000,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    return503OnClosing: true,
+    // Path parameters carry CRM ids (up to 255 characters, up to 3 times that URL-encoded);
+    // Fastify's default of 100 would refuse valid ones with a 414.
+    maxParamLength: 1_024,
+    // Errors the router raises before any hook runs (a bad URL, an over-long parameter) get
+    // the same envelope as every other error.
+    frameworkErrors: (error, _request, reply) => {
+      sendError(reply, new AppError('PAYLOAD_INVALID', `request path: ${error.message}`));
+    },
+  }) as unknown as FastifyInstance;
 }

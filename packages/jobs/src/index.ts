@@ -11,6 +11,14 @@
  * - rate budget: the Intercom calls allowed per window, shared by every lane and process.
  * - window: Intercom's 10 s rate-limit interval, aligned to epoch seconds.
  */
+export {
+  createQueueAdmin,
+  type DeadLetter,
+  LANES,
+  type LaneSummary,
+  type QueueAdmin,
+  type QueueAdminOptions,
+} from './admin.ts';
 export { createProducerConnection, createWorkerConnection, waitUntilReady } from './connection.ts';
 export { createErasureStore, type ErasureAudit, type ErasureStore } from './erasure.ts';
 export {

@@ -1,0 +1,41 @@
+import type { QueueAdmin } from '@relay/jobs';
+import type { FastifyInstance } from 'fastify';
+import { adminAuth } from '../../plugins/admin-auth.ts';
+import { dashboardRoutes } from './dashboard.ts';
+import { deadLetterRoutes } from './dead-letters.ts';
+import { queueRoutes } from './queues.ts';
+
+export type AdminDeps = {
+  /** The current admin token (read per request, so a rotated file applies at once). */
+  token: () => string | undefined;
+  queues: QueueAdmin;
+};
+
+/**
+ * Everything under /admin (register with that prefix): the queue API, the dead letters and
+ * the bull-board dashboard at /admin/ui, all behind the admin token.
+ */
+export async function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
+  app.addHook('onRequest', adminAuth(deps.token));
+  // Actions without options may come with no body, or an empty one labelled JSON (curl -X
+  // POST -H 'content-type: application/json'): both mean {} here, not a 400.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, {});
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new SyntaxError('the body is not valid JSON'), { statusCode: 400 }));
+    }
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.method === 'POST' && request.body === undefined) request.body = {};
+  });
+  await app.register(queueRoutes, { queues: deps.queues });
+  await app.register(deadLetterRoutes, { queues: deps.queues });
+  await app.register(dashboardRoutes, {
+    queues: deps.queues,
+    basePath: `${app.prefix}/ui`,
+    prefix: '/ui',
+  });
+}
