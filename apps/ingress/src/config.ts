@@ -26,7 +26,13 @@ export function loadConfig(source: EnvSource = process.env) {
     intercomClientSecret: env.secret('INTERCOM_CLIENT_SECRET', { required: true }) as Secret,
     /** Bearer tokens the CRM may use on /v1 (comma-separated; several allow rotation). */
     crmApiTokens: env.secret('CRM_API_TOKENS', { required: true }) as Secret,
+    /** Bearer token (or Basic password) for /admin; unset, there is no /admin at all. */
     adminToken: env.secret('ADMIN_TOKEN'),
+    /** A listener of its own for /admin, which PORT then lacks, so it can stay internal. */
+    adminPort: source.ADMIN_PORT?.trim()
+      ? env.int('ADMIN_PORT', { min: 0, max: 65_535 })
+      : undefined,
+    adminHost: env.string('ADMIN_HOST', { default: '127.0.0.1' }),
     // Intercom (optional here): for /readyz and the read-through GET /v1/contacts/:externalId,
     // through the same rate budget as the workers
     intercom: readIntercomSettings(env, { tokenRequired: false }),
@@ -39,6 +45,12 @@ export function loadConfig(source: EnvSource = process.env) {
     logLevel: env.logLevel(),
     nodeEnv: env.string('NODE_ENV', { default: 'production' }),
   };
+  if (config.adminPort !== undefined && !config.adminToken) {
+    env.problem('ADMIN_PORT is set without ADMIN_TOKEN: the admin listener would serve nothing');
+  }
+  if (config.adminPort && config.adminPort === config.port) {
+    env.problem('ADMIN_PORT must differ from PORT: /admin would not be kept off the public port');
+  }
   env.finish();
   return config;
 }

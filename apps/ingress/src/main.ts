@@ -3,13 +3,14 @@ import {
   createContactState,
   createProducer,
   createProducerConnection,
+  createQueueAdmin,
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
 import { createContactCache, createDataAttributeCatalog } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { Redis } from 'ioredis';
-import { buildApp } from './app.ts';
+import { buildApps } from './app.ts';
 import { crmTokens, loadConfig, webhookSecrets } from './config.ts';
 import { registerQueueGauges } from './queue-gauges.ts';
 
@@ -86,17 +87,31 @@ const statusPage = config.intercomStatusUrl
   : undefined;
 void statusPage?.start();
 
-const app = await buildApp({
-  producer,
-  metrics,
-  logger,
-  crmTokens: () => crmTokens(config),
-  webhookSecrets: () => webhookSecrets(config),
-  intercomProbe,
-  contactCache,
-  attributeCatalog,
-  intercomReader,
-});
+// /admin exists only with ADMIN_TOKEN; with ADMIN_PORT it has a listener of its own.
+const adminToken = config.adminToken;
+const admin = adminToken
+  ? {
+      token: () => adminToken.get(),
+      queues: createQueueAdmin({ connection, prefix: config.queuePrefix }),
+    }
+  : undefined;
+if (!admin) logger.info('admin API off: ADMIN_TOKEN is not set, /admin is not served');
+
+const { app, adminApp } = await buildApps(
+  {
+    producer,
+    metrics,
+    logger,
+    crmTokens: () => crmTokens(config),
+    webhookSecrets: () => webhookSecrets(config),
+    intercomProbe,
+    contactCache,
+    attributeCatalog,
+    intercomReader,
+    admin,
+  },
+  { separateAdmin: config.adminPort !== undefined },
+);
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -107,6 +122,8 @@ async function shutdown(signal: string) {
   force.unref();
   statusPage?.stop();
   await app.close();
+  await adminApp?.close();
+  await admin?.queues.close();
   await producer.close();
   connection.disconnect();
   cacheSubscriber.disconnect();
@@ -117,3 +134,9 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 
 const address = await app.listen({ host: config.host, port: config.port });
 logger.info({ address }, 'ingress listening');
+if (adminApp) {
+  const adminAddress = await adminApp.listen({ host: config.adminHost, port: config.adminPort });
+  logger.info({ address: adminAddress }, 'admin API listening');
+} else if (admin) {
+  logger.info({ address }, 'admin API on the main listener');
+}
