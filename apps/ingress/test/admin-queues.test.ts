@@ -126,6 +126,20 @@ describe('pause and resume', () => {
   });
 });
 
+describe('request metrics', () => {
+  it('times admin routes on the main app by route template', async () => {
+    await t().admin({ method: 'GET', url: '/admin/queues' });
+    await t().admin({ method: 'POST', url: '/admin/queues/backfill/pause' });
+    await t().admin({ method: 'POST', url: '/admin/queues/backfill/resume' });
+    const text = await t().metrics.registry.getSingleMetricAsString(
+      'relay_http_request_duration_seconds',
+    );
+    expect(text).toContain('route="/admin/queues/:lane/pause"');
+    expect(text).toContain('route="/admin/queues"');
+    expect(text).not.toMatch(/route="\/admin\/queues\/(sync|backfill)/);
+  });
+});
+
 describe('POST /admin/queues/:lane/drain', () => {
   it('refuses to drain erasure requests (a legal duty): 409, and they stay queued', async () => {
     await t().producer.enqueueErasure('crm-keep-erasure');

@@ -31,7 +31,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: DeadLetterRou
       const { query } = request;
       return deps.queues.deadLetters({
         lane: query.lane === undefined ? undefined : laneOf(deps.queues, query.lane),
-        limit: queryInt('limit', query.limit, 50, { min: 1, max: 500 }),
+        limit: queryInt('limit', query.limit, 50, { min: 1, max: 1_000 }),
         offset: queryInt('offset', query.offset, 0, { min: 0, max: 1_000_000 }),
       });
     },
