@@ -3,7 +3,7 @@ import type { IntercomClient, IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs';
 import type { ContactCache, DataAttributeCatalog } from '@relay/sync';
 import { type Logger, type Metrics, statusClass } from '@relay/telemetry';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { bearerAuth } from './plugins/crm-auth.ts';
 import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
@@ -55,7 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secrets: deps.webhookSecrets,
   });
   await app.register(async (v1) => {
-    v1.addHook('preHandler', bearerAuth(deps.crmTokens, 'crm'));
+    v1.addHook('onRequest', bearerAuth(deps.crmTokens, 'crm'));
     await v1.register(contactRoutes, {
       producer: deps.producer,
       attributeCatalog: deps.attributeCatalog,
@@ -115,7 +115,7 @@ export async function buildAdminApp(
 function createServer(logger: Logger): FastifyInstance {
   return Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Node's own server timeouts: Fastify's top-level requestTimeout did not close a slow-body
     // client in our measurements, the http server options did.
     http: { requestTimeout: 15_000, headersTimeout: 10_000 },
@@ -125,7 +125,7 @@ function createServer(logger: Logger): FastifyInstance {
     return503OnClosing: true,
     // Path parameters carry CRM ids (up to 255 characters, up to 3 times that URL-encoded);
     // Fastify's default of 100 would refuse valid ones with a 414.
-    maxParamLength: 1_024,
+    routerOptions: { maxParamLength: 1_024 },
     // Errors the router raises before any hook runs (a bad URL, an over-long parameter) get
     // the same envelope as every other error.
     frameworkErrors: (error, _request, reply) => {

@@ -46,6 +46,9 @@ describe('POST /v1/contacts', () => {
     expect(wrong.statusCode).toBe(401);
     const short = await push({ contacts: [{ external_id: 'x' }] }, 'x');
     expect(short.statusCode).toBe(401);
+    // Before the body is looked at: a caller without the token learns nothing of the schema.
+    const invalid = await push({ contacts: [] }, null);
+    expect(invalid.statusCode).toBe(401);
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { AppError } from '@relay/errors';
 import type { FastifyRequest } from 'fastify';
 import { matchesAny } from '../lib/constant-time.ts';
 
-/** A preHandler that admits `Authorization: Bearer <token>` for one of the given tokens. */
+/** A hook (onRequest: before the body is even read) that admits `Authorization: Bearer <token>` for one of the given tokens. */
 export function bearerAuth(tokens: () => readonly string[], realm: string) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization;
