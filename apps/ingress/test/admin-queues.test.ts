@@ -46,7 +46,7 @@ describe('GET /admin/queues', () => {
 });
 
 describe('pause and resume', () => {
-  it('stops every worker taking jobs, lets the running one finish, and resumes with nothing lost', async () => {
+  it('stops every worker taking jobs (intake goes on), lets the running one finish, and resumes with nothing lost', async () => {
     const runs: string[] = [];
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {
@@ -75,6 +75,9 @@ describe('pause and resume', () => {
       () => lane('sync'),
       (summary) => summary.counts.completed === 1 && summary.counts.active === 0,
     );
+    // Intake goes on during a pause: a push is stored and waits with the rest.
+    const [late] = await t().producer.enqueueContactUpserts(contacts('crm-pause-late', 1));
+    if (late?.ok) jobIds.push(late.jobId);
     expect(during).toMatchObject({
       paused: true,
       counts: { completed: 1, active: 0, waiting: 19 },
@@ -82,20 +85,20 @@ describe('pause and resume', () => {
     // Give both workers time to (wrongly) take a job: none may start while paused.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(runs).toHaveLength(1);
-    expect((await lane('sync')).counts.waiting).toBe(19);
+    expect((await lane('sync')).counts.waiting).toBe(20);
 
     const resumed = await t().admin({ method: 'POST', url: '/admin/queues/sync/resume' });
     expect(resumed.json()).toEqual({ lane: 'sync', paused: false });
     const after = await waitFor(
       () => lane('sync'),
-      (summary) => summary.counts.completed === 20,
+      (summary) => summary.counts.completed === 21,
     );
     expect(after).toMatchObject({
       paused: false,
-      counts: { completed: 20, waiting: 0, failed: 0 },
+      counts: { completed: 21, waiting: 0, failed: 0 },
     });
     expect(new Set(runs)).toEqual(new Set(jobIds));
-    expect(runs).toHaveLength(20);
+    expect(runs).toHaveLength(21);
     await first.close();
   });
 
