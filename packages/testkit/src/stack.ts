@@ -42,6 +42,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LOG_LEVEL: 'info',
     ...options.env,
   };
+  // A secret given as NAME_FILE replaces the inline one (the relay refuses both).
+  for (const name of Object.keys(env)) {
+    if (name.endsWith('_FILE')) delete env[name.slice(0, -'_FILE'.length)];
+  }
   const ingressPort = env.PORT ?? String(await freePort());
 
   const workers = await Promise.all(
