@@ -201,6 +201,20 @@ describe('POST /admin/queues/:lane/drain', () => {
     );
   });
 
+  it('drains a paused lane too (pause first, then drain, is the runbook’s order)', async () => {
+    const queue = t().queues.queue('backfill');
+    await t().admin({ method: 'POST', url: '/admin/queues/backfill/pause' });
+    await queue.add('contacts.warm', { externalIds: ['e'] });
+    await queue.add('contacts.warm', { externalIds: ['f'] }, { priority: 3 });
+    const drained = await t().admin({
+      method: 'POST',
+      url: '/admin/queues/backfill/drain',
+      payload: { confirm: 'backfill' },
+    });
+    expect(drained.json()).toEqual({ lane: 'backfill', removed: 2, remaining: 0 });
+    await t().admin({ method: 'POST', url: '/admin/queues/backfill/resume' });
+  });
+
   it('rejects a limit outside 1 to 10000', async () => {
     const response = await t().admin({
       method: 'POST',
