@@ -1,4 +1,5 @@
 import type { Command } from '../args.ts';
+import { backfill } from './backfill/command.ts';
 import { preflight } from './preflight/command.ts';
 import { queuesDeadLetters } from './queues/dead-letters.ts';
 import { queuesDrain } from './queues/drain.ts';
@@ -21,4 +22,5 @@ export const COMMANDS: readonly Command[] = [
   queuesRetry,
   queuesReplay,
   queuesDeadLetters,
+  backfill,
 ];

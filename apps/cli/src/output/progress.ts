@@ -35,9 +35,12 @@ export function createProgress(options: ProgressOptions): Progress {
     const seconds = Math.max((now() - started) / 1000, 0.001);
     const rate = (done - initial) / seconds;
     const share = total > 0 ? Math.min(done / total, 1) : 1;
-    const left = rate > 0 && total > done ? ` eta ${formatSeconds((total - done) / rate)}` : '';
+    // Under half a second, a rate is mostly noise (the first page can look instantaneous).
+    const measured = seconds >= 0.5 && rate > 0;
+    const left = measured && total > done ? ` eta ${formatSeconds((total - done) / rate)}` : '';
     const counts = `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${options.unit}`;
-    const tail = `${counts} ${Math.floor(share * 100)}%  ${Math.round(rate)} ${options.unit}/s${left}`;
+    const speed = measured ? `  ${Math.round(rate)} ${options.unit}/s` : '';
+    const tail = `${counts} ${Math.floor(share * 100)}%${speed}${left}`;
     if (!tty) return `${options.label}: ${tail}`;
     const width = Math.max(10, Math.min(30, (options.stream.columns ?? 80) - tail.length - 20));
     const filled = Math.round(share * width);

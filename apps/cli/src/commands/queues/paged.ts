@@ -16,13 +16,13 @@ export async function loopPages(
   label: string,
   step: () => Promise<PageResult>,
 ): Promise<PageResult> {
+  const progress = createProgress({ stream: io.stderr, label, unit: 'jobs', total: 0 });
   const first = await step();
   const total = first.moved + first.remaining;
   let moved = first.moved;
   let remaining = first.remaining;
   if (remaining === 0 || first.moved === 0) return first;
-  const progress = createProgress({ stream: io.stderr, label, unit: 'jobs', total });
-  progress.update(moved);
+  progress.update(moved, total);
   while (remaining > 0 && moved < total) {
     const page = await step();
     moved += page.moved;

@@ -55,12 +55,15 @@ async function replayIds(
   jobIds: string[],
   batch: number,
 ) {
-  const progress = createProgress({
-    stream: io.stderr,
-    label: `replay ${lane}`,
-    unit: 'jobs',
-    total: jobIds.length,
-  });
+  const progress =
+    jobIds.length <= batch
+      ? undefined
+      : createProgress({
+          stream: io.stderr,
+          label: `replay ${lane}`,
+          unit: 'jobs',
+          total: jobIds.length,
+        });
   let replayed = 0;
   let remaining = 0;
   const notFound: string[] = [];
@@ -69,8 +72,8 @@ async function replayIds(
     replayed += page.replayed;
     remaining = page.remaining;
     notFound.push(...page.notFound);
-    progress.update(Math.min(start + batch, jobIds.length));
+    progress?.update(Math.min(start + batch, jobIds.length));
   }
-  if (jobIds.length > batch) progress.finish();
+  progress?.finish();
   return { replayed, remaining, notFound };
 }
