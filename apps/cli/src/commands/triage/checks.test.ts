@@ -1,0 +1,119 @@
+import { parsePrometheusText } from '@relay/telemetry';
+import { describe, expect, it } from 'vitest';
+import { evaluateTriage, urgentFailures } from './checks.ts';
+import type { TriageInput } from './sources.ts';
+
+const INGRESS_HEALTHY = `
+relay_queue_jobs{queue="relay-sync",state="failed",service="ingress"} 2
+relay_queue_oldest_job_age_seconds{queue="relay-sync",service="ingress"} 12
+relay_queue_oldest_job_age_seconds{queue="relay-webhook",service="ingress"} 1
+relay_webhooks_total{topic="contact.user.created",outcome="accepted",service="ingress"} 40
+intercom_status_page_operational{service="ingress"} 1
+`;
+
+function worker(calls: Record<string, number>, extra = '') {
+  const lines = Object.entries(calls).map(
+    ([code, n]) =>
+      `intercom_requests_total{endpoint="/contacts",method="POST",status_class="${code[0]}xx",code="${code}",service="worker"} ${n}`,
+  );
+  return `${lines.join('\n')}\nintercom_budget_allowed_per_window{service="worker"} 100\n${extra}`;
+}
+
+function input(options: {
+  workerBefore: string;
+  workerAfter: string;
+  ingressAfter?: string;
+}): TriageInput {
+  return {
+    windows: [
+      {
+        url: 'http://ingress/metrics',
+        role: 'ingress',
+        first: parsePrometheusText(INGRESS_HEALTHY),
+        last: parsePrometheusText(options.ingressAfter ?? INGRESS_HEALTHY),
+        seconds: 10,
+      },
+      {
+        url: 'http://worker/metrics',
+        role: 'worker',
+        first: parsePrometheusText(options.workerBefore),
+        last: parsePrometheusText(options.workerAfter),
+        seconds: 10,
+      },
+    ],
+    unreachable: [],
+    workersConfigured: 1,
+    readiness: {
+      reachable: true,
+      httpStatus: 200,
+      status: 'healthy',
+      redis: { status: 'up', usedRatio: 0.1 },
+      intercom: { status: 'up', authenticated: true, error: null },
+    },
+    statusPage: {
+      ok: true,
+      indicator: 'none',
+      description: 'All Systems Operational',
+      operational: true,
+    },
+    admin: { configured: false },
+    intervalSeconds: 10,
+  };
+}
+
+const byId = (checks: ReturnType<typeof evaluateTriage>) =>
+  Object.fromEntries(checks.map((c) => [c.id, c]));
+
+describe('evaluateTriage', () => {
+  it('finds nothing urgent in a healthy window, and reads counters as increases', () => {
+    const checks = evaluateTriage(
+      input({
+        workerBefore: worker({ 200: 1000, 503: 50 }),
+        workerAfter: worker({ 200: 1100, 503: 50 }),
+      }),
+    );
+    expect(urgentFailures(checks)).toEqual([]);
+    expect(byId(checks)['intercom-5xx']?.finding).toMatch(/^0 of 100 calls answered 5xx in 10.0 s/);
+  });
+
+  it('fails the 5xx, error-rate and circuit checks during an outage, P1 first', () => {
+    const checks = evaluateTriage(
+      input({
+        workerBefore: worker({ 200: 1000, 503: 0 }),
+        workerAfter: worker({ 200: 1000, 503: 40 }, 'intercom_circuit_state{service="worker"} 2'),
+      }),
+    );
+    const failed = urgentFailures(checks).map((check) => check.id);
+    expect(failed).toEqual(['intercom-5xx', 'circuit', 'intercom-errors']);
+    expect(byId(checks)['intercom-5xx']?.finding).toMatch(
+      /40 of 40 calls answered 5xx in 10.0 s \(240\/min/,
+    );
+    expect(checks[0]?.severity).toBe('P1');
+  });
+
+  it('fails on a single 401 and on new dead letters', () => {
+    const checks = byId(
+      evaluateTriage(
+        input({
+          workerBefore: worker({ 200: 10 }),
+          workerAfter: worker({ 200: 10, 401: 1 }),
+          ingressAfter: INGRESS_HEALTHY.replace(
+            'state="failed",service="ingress"} 2',
+            'state="failed",service="ingress"} 5',
+          ),
+        }),
+      ),
+    );
+    expect(checks['intercom-401']?.status).toBe('fail');
+    expect(checks['dead-letters']?.finding).toBe('growing in 10.0 s: sync +3 (now 5)');
+  });
+
+  it('says what it cannot know without worker metrics instead of calling it ok', () => {
+    const healthy = input({ workerBefore: worker({}), workerAfter: worker({}) });
+    const checks = byId(
+      evaluateTriage({ ...healthy, windows: healthy.windows.slice(0, 1), workersConfigured: 0 }),
+    );
+    expect(checks['intercom-5xx']?.status).toBe('unknown');
+    expect(checks.coverage?.finding).toMatch(/WORKER_METRICS_URLS not set/);
+  });
+});
