@@ -30,6 +30,7 @@ export function createProgress(options: ProgressOptions): Progress {
   let total = options.total;
   let done = initial;
   let lastDraw = Number.NEGATIVE_INFINITY;
+  let drawnDone = Number.NaN;
 
   function text(): string {
     const seconds = Math.max((now() - started) / 1000, 0.001);
@@ -51,6 +52,7 @@ export function createProgress(options: ProgressOptions): Progress {
     const at = now();
     if (!force && at - lastDraw < (tty ? REDRAW_MS : LOG_EVERY_MS)) return;
     lastDraw = at;
+    drawnDone = done;
     options.stream.write(tty ? `\r${text()}\x1b[K` : `${text()}\n`);
   }
 
@@ -61,6 +63,8 @@ export function createProgress(options: ProgressOptions): Progress {
       draw(false);
     },
     finish() {
+      // A log (no TTY) already holding the final count needs no second, identical line.
+      if (!tty && drawnDone === done) return;
       draw(true);
       if (tty) options.stream.write('\n');
     },

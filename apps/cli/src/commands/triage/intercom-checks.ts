@@ -56,7 +56,11 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
           }
         : { ...base, status: 'unknown', finding: noWorkers };
     }
-    return { ...base, status: 'ok', finding: `no 401/403 ${span} (${calls} calls)` };
+    return {
+      ...base,
+      status: 'ok',
+      finding: `no 401/403 ${span} (${calls} ${calls === 1 ? 'call' : 'calls'})`,
+    };
   };
 
   return [
@@ -66,7 +70,7 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
       const rate = perMinute(windows, CALLS, { status_class: '5xx' });
       return {
         status: rate > MAX_5XX_PER_MINUTE ? 'fail' : 'ok',
-        finding: `${count} of ${calls} calls answered 5xx ${span} (${perMinuteText(rate)}; alert > ${MAX_5XX_PER_MINUTE}/min)`,
+        finding: `${count} of ${calls} ${calls === 1 ? 'call' : 'calls'} answered 5xx ${span} (${perMinuteText(rate)}; alert > ${MAX_5XX_PER_MINUTE}/min)`,
       };
     }),
     check('P1', 'circuit', 'circuit breaker', 'RUNBOOK.md#intercomcircuitopen', () => {
@@ -96,7 +100,7 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
         const share = errors / calls;
         return {
           status: share > MAX_ERROR_SHARE ? 'fail' : 'ok',
-          finding: `${errors} of ${calls} calls failed ${span} (${percentText(share)}; alert > ${percentText(MAX_ERROR_SHARE)})`,
+          finding: `${errors} of ${calls} ${calls === 1 ? 'call' : 'calls'} failed ${span} (${percentText(share)}; alert > ${percentText(MAX_ERROR_SHARE)})`,
         };
       },
     ),
