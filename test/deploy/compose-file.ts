@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 export type ComposeService = {
   image?: string;
   build?: { context: string; dockerfile: string };
+  entrypoint?: string[];
   command?: string[];
   environment?: Record<string, string>;
   env_file?: string[];
@@ -18,6 +19,7 @@ export type ComposeService = {
 };
 
 export type ComposeFile = {
+  name: string;
   services: Record<string, ComposeService>;
   secrets: Record<string, { file: string }>;
   volumes: Record<string, unknown>;

@@ -28,7 +28,7 @@ function containerPaths(name: string, svc: ComposeService): { where: string; pat
     .map(([, target]) => target as string);
   const underNamedVolume = (path: string) =>
     namedVolumeTargets.some((target) => path === target || path.startsWith(`${target}/`));
-  const fromCommand = (svc.command ?? []).map((arg) => ({
+  const fromCommand = [...(svc.entrypoint ?? []), ...(svc.command ?? [])].map((arg) => ({
     where: `${name} command ${arg}`,
     path: arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg,
   }));
@@ -45,13 +45,14 @@ function containerPaths(name: string, svc: ComposeService): { where: string; pat
 }
 
 describe('docker-compose.yml', () => {
-  it('runs Redis, the ingress, the workers, Prometheus, Grafana, and the simulator for dev', () => {
+  it('runs Redis, the ingress, the workers, Prometheus and Grafana; the simulator and CLI on demand', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['grafana', 'ingress', 'intercom-sim', 'prometheus', 'redis', 'worker'].sort(),
+      ['grafana', 'ingress', 'intercom-sim', 'prometheus', 'redis', 'relay', 'worker'].sort(),
     );
     expect(service('intercom-sim').profiles).toEqual(['dev']);
+    expect(service('relay').profiles).toEqual(['tools']);
     for (const [name, svc] of Object.entries(services)) {
-      if (name !== 'intercom-sim') expect(svc.profiles, name).toBeUndefined();
+      if (name !== 'intercom-sim' && name !== 'relay') expect(svc.profiles, name).toBeUndefined();
     }
   });
 
@@ -68,6 +69,24 @@ describe('docker-compose.yml', () => {
   it('runs three worker replicas without host ports (they would collide)', () => {
     expect(service('worker').deploy?.replicas).toBe(3);
     expect(service('worker').ports).toBeUndefined();
+  });
+
+  it("gives the CLI the ingress, the admin listener and every worker replica's metrics", () => {
+    const cli = service('relay');
+    expect(cli.entrypoint).toEqual(['node', 'apps/cli/src/main.ts']);
+    expect(cli.environment?.RELAY_URL).toBe(
+      `http://ingress:${service('ingress').environment?.PORT}`,
+    );
+    expect(cli.environment?.ADMIN_URL).toBe(
+      `http://ingress:${service('ingress').environment?.ADMIN_PORT}`,
+    );
+    const port = service('worker').environment?.METRICS_PORT;
+    expect(cli.environment?.WORKER_METRICS_URLS?.split(',')).toEqual(
+      Array.from(
+        { length: service('worker').deploy?.replicas ?? 0 },
+        (_, i) => `http://${compose.name}-worker-${i + 1}:${port}`,
+      ),
+    );
   });
 
   it('builds the ingress, the workers and the simulator from the one Dockerfile', () => {
@@ -122,6 +141,7 @@ describe('docker-compose.yml', () => {
     expect(checked).toEqual(
       expect.arrayContaining([
         'apps/worker/src/main.ts',
+        'apps/cli/src/main.ts',
         '/etc/prometheus/prometheus.yml',
         '/run/secrets/intercom_access_token',
         '/etc/grafana/dashboards/intercom-relay.json',

@@ -82,6 +82,18 @@ describe('a real Prometheus scraping a running relay', () => {
       250,
     );
     expect(Number(calls[0]?.value[1])).toBeGreaterThanOrEqual(5);
+    // The simulator sends a webhook for every contact it creates: the dashboard's ack
+    // latency panels select this route label.
+    const acks = await waitFor(
+      () =>
+        prometheus.query(
+          'sum(relay_http_request_duration_seconds_count{route="/webhooks/intercom"})',
+        ),
+      (result) => Number(result[0]?.value[1] ?? 0) >= 5,
+      30_000,
+      250,
+    );
+    expect(Number(acks[0]?.value[1])).toBeGreaterThanOrEqual(5);
     await nextEvaluation('relay-intercom');
     const healthy = await prometheus.alerts();
     expect(healthy.filter((alert) => alert.labels.alertname === 'IntercomErrorRateHigh')).toEqual(
