@@ -52,7 +52,9 @@ export async function startCountingProxy(target: string) {
         ...(retryAfter ? { 'retry-after': retryAfter } : {}),
       });
       response.end(text);
-    })().catch(() => response.destroy()); // the CLI may be gone (killed mid-request)
+    })().catch(() => {
+      response.destroy(); // the CLI may be gone (killed mid-request)
+    });
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   });

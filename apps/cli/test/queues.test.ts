@@ -30,7 +30,11 @@ async function push(prefix: string, count: number) {
   expect(response.status).toBe(202);
 }
 
-type Lane = { lane: string; paused: boolean; counts: Record<string, number> };
+type Lane = {
+  lane: string;
+  paused: boolean;
+  counts: { waiting: number; prioritized: number; failed: number };
+};
 async function syncLane(): Promise<Lane> {
   const result = await runCli(['queues', 'list', '--json'], env);
   expect(result.code).toBe(0);

@@ -115,7 +115,7 @@ Exit: 0 all rows accepted, 1 some rows rejected or the run stopped on an error,
         ],
         ['accepted', String(result.accepted)],
         ['rejected', result.rejected > 0 ? `${result.rejected} → ${plan.rejectedPath}` : '0'],
-        ['requests', `${result.requests} (${result.retries} retried)`],
+        ['requests', `${result.requests} this run (${result.retries} retried)`],
       ];
       if (!result.complete)
         rows.push(['stopped', `after row ${result.rowsDone}: continue with --resume`]);

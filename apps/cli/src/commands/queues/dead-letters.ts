@@ -25,6 +25,10 @@ data, which holds personal data. --limit 1–500 (default 50).`,
       writeJson(context.io.stdout, page);
       return ExitCode.ok;
     }
+    if (page.deadLetters.length === 0) {
+      writeLine(context.io.stdout, `no dead letters${lane ? ` in lane ${lane}` : ''}`);
+      return ExitCode.ok;
+    }
     const rows = page.deadLetters.map((letter) => [
       letter.id,
       letter.lane,
