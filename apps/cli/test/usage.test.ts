@@ -60,6 +60,22 @@ describe('relay: usage and configuration errors exit 2 with one line on stderr',
     );
   });
 
+  it('refuses a checkpoint or rejected file it could not write, before sending anything', async () => {
+    const file = join(dir, 'writable.ndjson');
+    writeFileSync(file, '{"external_id":"crm-1"}\n');
+    const result = await runCli(
+      ['backfill', file, '--state', join(dir, 'no-such-dir', 'state.json')],
+      {
+        ...NOWHERE,
+        CRM_API_TOKEN: 'x',
+      },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /cannot write .*state\.json \(read-only\?\): give another place with --state FILE/,
+    );
+  });
+
   it('refuses to start over a checkpoint without --resume or --restart', async () => {
     const file = join(dir, 'people.ndjson');
     writeFileSync(file, '{"external_id":"crm-1"}\n');

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type Command, intOption, stringOption } from '../../args.ts';
 import { requireSecret } from '../../config.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
@@ -12,8 +13,9 @@ import { type BackfillPlan, runBackfill } from './run-backfill.ts';
 export const backfill: Command = {
   name: 'backfill',
   summary: 'push a CSV or NDJSON file of contacts through POST /v1/contacts, resumable',
-  help: `Usage: relay backfill <file> [--resume | --restart] [--state FILE] [--batch-size N]
-                      [--rate ROWS_PER_S] [--max-retries N] [--format csv|ndjson] [--json]
+  help: `Usage: relay backfill <file> [--resume | --restart] [--state FILE] [--rejected FILE]
+                      [--batch-size N] [--rate ROWS_PER_S] [--max-retries N]
+                      [--format csv|ndjson] [--json]
 
 Sends every contact of the file to RELAY_URL/v1/contacts with CRM_API_TOKEN, --batch-size
 (default and most 1000) rows per request, with a progress bar on stderr (rows done/total,
@@ -35,9 +37,10 @@ that harmless). A checkpoint of a finished run is removed. Running without --res
 checkpoint exists is refused; --restart starts over at row 1.
 
 Rejected rows (the ingress's reason, or a row that cannot be read) go to
-FILE.rejected.ndjson as {row, line, code, message}. 503, 429, 5xx and network failures are
-retried with backoff (--max-retries, default 10, then stop: --resume later); a 401 is a
-config error; other 4xx stop the run.
+FILE.rejected.ndjson (or --rejected FILE) as {row, line, code, message}. With the input on
+a read-only mount, give both --state and --rejected elsewhere. 503, 429, 5xx and network
+failures are retried with backoff (--max-retries, default 10, then stop: --resume later);
+a 401 is a config error; other 4xx stop the run.
 
 Exit: 0 all rows accepted, 1 some rows rejected or the run stopped on an error,
 2 usage or config error, 130 interrupted (resume with --resume).`,
@@ -45,6 +48,7 @@ Exit: 0 all rows accepted, 1 some rows rejected or the run stopped on an error,
     resume: { type: 'boolean' },
     restart: { type: 'boolean' },
     state: { type: 'string' },
+    rejected: { type: 'string' },
     'batch-size': { type: 'string' },
     rate: { type: 'string' },
     'max-retries': { type: 'string' },
@@ -69,13 +73,15 @@ Exit: 0 all rows accepted, 1 some rows rejected or the run stopped on an error,
         "backfill pushes with one of the ingress's CRM tokens",
       ),
       statePath: stringOption(values, 'state') ?? `${file}.checkpoint.json`,
-      rejectedPath: `${file}.rejected.ndjson`,
+      rejectedPath: stringOption(values, 'rejected') ?? `${file}.rejected.ndjson`,
       batchSize: intOption(values, 'batch-size', { default: 1_000, min: 1, max: 1_000 }),
       rowsPerSecond: intOption(values, 'rate', { default: 0, min: 0, max: 1_000_000 }),
       maxRetries: intOption(values, 'max-retries', { default: 10, min: 0, max: 1_000 }),
       input: fingerprintInput(file),
       resumeFrom: undefined,
     };
+    requireWritable(plan.statePath, '--state');
+    requireWritable(plan.rejectedPath, '--rejected');
     if (values.restart === true) removeCheckpoint(plan.statePath);
     const checkpoint = readCheckpoint(plan.statePath);
     if (checkpoint && values.resume !== true) {
@@ -125,3 +131,12 @@ Exit: 0 all rows accepted, 1 some rows rejected or the run stopped on an error,
     return result.rejected > 0 ? ExitCode.failed : ExitCode.ok;
   },
 };
+
+/** The checkpoint and the rejected rows are written beside the input unless told otherwise. */
+function requireWritable(path: string, flag: string): void {
+  try {
+    accessSync(existsSync(path) ? path : dirname(path), constants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write ${path} (read-only?): give another place with ${flag} FILE`);
+  }
+}
