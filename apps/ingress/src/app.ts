@@ -4,7 +4,9 @@ import type { Producer } from '@relay/jobs';
 import type { ContactCache, DataAttributeCatalog } from '@relay/sync';
 import { type Logger, type Metrics, statusClass } from '@relay/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { RequestLimiter } from './lib/request-limiter.ts';
 import { bearerAuth } from './plugins/crm-auth.ts';
+import { crmRateLimit } from './plugins/crm-rate-limit.ts';
 import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
@@ -37,14 +39,36 @@ export type AppDeps = {
   attributeCatalog?: DataAttributeCatalog | undefined;
   /** Queue operations and the admin token; without them there is no /admin at all (404). */
   admin?: AdminDeps | undefined;
+  /** Requests per CRM token and window on /v1; without it there is no limit. */
+  crmRequestLimiter?: RequestLimiter | undefined;
+};
+
+/** Node's server timeouts; tests shorten them, production keeps the defaults. */
+export type ServerTimeouts = {
+  /** A request (headers and body) must arrive within this. @defaultValue 15000 */
+  requestTimeoutMs: number;
+  /** The headers must arrive within this. @defaultValue 10000 */
+  headersTimeoutMs: number;
+  /** How often Node looks for connections past those timeouts. @defaultValue 2000 */
+  checkIntervalMs: number;
+};
+
+export type AppOptions = { timeouts?: Partial<ServerTimeouts> | undefined };
+
+const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  requestTimeoutMs: 15_000,
+  headersTimeoutMs: 10_000,
+  // Node's default (30 s) would let a slowloris client hold a connection up to 40 s past a
+  // 10 s headers timeout; the check walks the open connections, cheap at this rate.
+  checkIntervalMs: 2_000,
 };
 
 /**
  * Builds the ingress without listening (tests use `app.inject()`). The ingress is thin:
  * authenticate, validate, enqueue, answer.
  */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = createServer(deps.logger);
+export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = createServer(deps.logger, options);
 
   registerErrorHandler(app);
   registerHttpMetrics(app, deps.metrics);
@@ -56,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(async (v1) => {
     v1.addHook('onRequest', bearerAuth(deps.crmTokens, 'crm'));
+    if (deps.crmRequestLimiter) v1.addHook('onRequest', crmRateLimit(deps.crmRequestLimiter));
     await v1.register(contactRoutes, {
       producer: deps.producer,
       attributeCatalog: deps.attributeCatalog,
@@ -85,20 +110,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
  */
 export async function buildApps(
   deps: AppDeps,
-  options: { separateAdmin: boolean },
+  options: AppOptions & { separateAdmin: boolean },
 ): Promise<{ app: FastifyInstance; adminApp?: FastifyInstance | undefined }> {
-  if (!options.separateAdmin || !deps.admin) return { app: await buildApp(deps) };
+  if (!options.separateAdmin || !deps.admin) return { app: await buildApp(deps, options) };
   return {
-    app: await buildApp({ ...deps, admin: undefined }),
-    adminApp: await buildAdminApp({ ...deps, admin: deps.admin }),
+    app: await buildApp({ ...deps, admin: undefined }, options),
+    adminApp: await buildAdminApp({ ...deps, admin: deps.admin }, options),
   };
 }
 
 /** /admin alone, for its own listener. */
 export async function buildAdminApp(
   deps: Pick<AppDeps, 'logger' | 'metrics'> & { admin: AdminDeps },
+  options: AppOptions = {},
 ): Promise<FastifyInstance> {
-  const app = createServer(deps.logger);
+  const app = createServer(deps.logger, options);
   registerErrorHandler(app);
   // Timed as on the main app (plugins/http-metrics.ts), without a second /metrics.
   app.addHook('onResponse', async (request, reply) => {
@@ -112,13 +138,25 @@ export async function buildAdminApp(
   return app;
 }
 
-function createServer(logger: Logger): FastifyInstance {
-  return Fastify({
+const PATH_ERRORS: Partial<Record<string, string>> = {
+  FST_ERR_BAD_URL: 'the request path is not valid (bad percent-encoding)',
+  FST_ERR_MAX_PARAM_LENGTH: 'a part of the request path is longer than 1024 characters',
+};
+
+function createServer(logger: Logger, options: AppOptions): FastifyInstance {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
-    // Node's own server timeouts: Fastify's top-level requestTimeout did not close a slow-body
-    // client in our measurements, the http server options did.
-    http: { requestTimeout: 15_000, headersTimeout: 10_000 },
+    // Node's own server timeouts close slow clients (slowloris on headers or body). Fastify
+    // copies its top-level requestTimeout (default 0: none) onto the server after creating
+    // it, over the http option's value, so both must be set (test/security/slow-clients).
+    requestTimeout: timeouts.requestTimeoutMs,
+    http: {
+      requestTimeout: timeouts.requestTimeoutMs,
+      headersTimeout: timeouts.headersTimeoutMs,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+    },
     keepAliveTimeout: 65_000,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
@@ -127,9 +165,16 @@ function createServer(logger: Logger): FastifyInstance {
     // Fastify's default of 100 would refuse valid ones with a 414.
     routerOptions: { maxParamLength: 1_024 },
     // Errors the router raises before any hook runs (a bad URL, an over-long parameter) get
-    // the same envelope as every other error.
+    // the same envelope as every other error; the message never repeats the path, which may
+    // carry ids, emails or a pasted token.
     frameworkErrors: (error, _request, reply) => {
-      sendError(reply, new AppError('PAYLOAD_INVALID', `request path: ${error.message}`));
+      sendError(
+        reply,
+        new AppError('PAYLOAD_INVALID', PATH_ERRORS[error.code] ?? 'the request path is not valid'),
+      );
     },
   }) as unknown as FastifyInstance;
+  // JSON only: text/plain would reach the routes as a string and fail there as "must be object".
+  app.removeContentTypeParser('text/plain');
+  return app;
 }

@@ -33,6 +33,13 @@ export function loadConfig(source: EnvSource = process.env) {
       ? env.int('ADMIN_PORT', { min: 0, max: 65_535 })
       : undefined,
     adminHost: env.string('ADMIN_HOST', { default: '127.0.0.1' }),
+    /**
+     * Requests per CRM token per minute and per second on /v1, counted in Redis across every
+     * ingress process; over it the answer is 429 with Retry-After; 0 turns a limit off. A
+     * guard against a runaway client, generous on purpose: a batch carries up to 1,000 items.
+     */
+    crmRateLimitPerMinute: env.int('CRM_RATE_LIMIT_PER_MINUTE', { default: 6_000, min: 0 }),
+    crmRateLimitPerSecond: env.int('CRM_RATE_LIMIT_PER_SECOND', { default: 0, min: 0 }),
     // Intercom (optional here): for /readyz and the read-through GET /v1/contacts/:externalId,
     // through the same rate budget as the workers
     intercom: readIntercomSettings(env, { tokenRequired: false }),

@@ -12,6 +12,7 @@ import { createLogger, createMetrics } from '@relay/telemetry';
 import { Redis } from 'ioredis';
 import { buildApps } from './app.ts';
 import { crmTokens, loadConfig, webhookSecrets } from './config.ts';
+import { createRequestLimiter } from './lib/request-limiter.ts';
 import { registerQueueGauges } from './queue-gauges.ts';
 
 /** Reads for a caller who is waiting go before CRM pushes and backfills. */
@@ -97,6 +98,13 @@ const admin = adminToken
   : undefined;
 if (!admin) logger.info('admin API off: ADMIN_TOKEN is not set, /admin is not served');
 
+// Per CRM token, shared by every ingress process; undefined when both limits are 0.
+const crmRequestLimiter = createRequestLimiter({
+  redis: connection,
+  prefix: config.queuePrefix,
+  limits: { perSecond: config.crmRateLimitPerSecond, perMinute: config.crmRateLimitPerMinute },
+});
+
 const { app, adminApp } = await buildApps(
   {
     producer,
@@ -109,6 +117,7 @@ const { app, adminApp } = await buildApps(
     attributeCatalog,
     intercomReader,
     admin,
+    crmRequestLimiter,
   },
   { separateAdmin: config.adminPort !== undefined },
 );

@@ -15,6 +15,11 @@ export const ErrorCodes = {
   METHOD_NOT_ALLOWED: { httpStatus: 405, retryable: false },
   /** An admin operation the relay refuses because it would break a duty (draining erasures). */
   OPERATION_REFUSED: { httpStatus: 409, retryable: false },
+  /**
+   * A CRM client over its request limit (429 with Retry-After; it sends again after that).
+   * Only HTTP answers carry it, never a job, so `retryable` (a job's retry) does not apply.
+   */
+  RATE_LIMITED: { httpStatus: 429, retryable: false },
   // Our own infrastructure.
   QUEUE_UNAVAILABLE: { httpStatus: 503, retryable: true },
   CONFIG_INVALID: { httpStatus: 500, retryable: false },

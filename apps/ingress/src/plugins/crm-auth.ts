@@ -2,12 +2,16 @@ import { AppError } from '@relay/errors';
 import type { FastifyRequest } from 'fastify';
 import { matchesAny } from '../lib/constant-time.ts';
 
+/** The token of `Authorization: Bearer <token>`, if the header has that form. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+}
+
 /** A hook (onRequest: before the body is even read) that admits `Authorization: Bearer <token>` for one of the given tokens. */
 export function bearerAuth(tokens: () => readonly string[], realm: string) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    const token = match?.[1];
+    const token = bearerToken(header);
     if (!token || !matchesAny(token, tokens())) {
       throw new AppError(
         'UNAUTHENTICATED',

@@ -31,12 +31,21 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendError(
       reply,
-      new AppError(
-        'ROUTE_NOT_FOUND',
-        `no route for ${request.method} ${request.url.split('?')[0]}`,
-      ),
+      new AppError('ROUTE_NOT_FOUND', `no route for ${request.method} ${shownPath(request.url)}`),
     ),
   );
+}
+
+/** Route words (`/v1/contacts`); any other part may be an id, an email or a pasted token. */
+const PLAIN_WORD = /^(?:[a-z][a-z-]{0,31}|v[0-9]{1,2})$/;
+
+/** The path of a URL as an error message may repeat it: only its plain words, else `…`. */
+export function shownPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return path
+    .split('/')
+    .map((part) => (part === '' || PLAIN_WORD.test(part) ? part : '…'))
+    .join('/');
 }
 
 function fromFastifyError(error: FastifyError): AppError {
@@ -71,6 +80,10 @@ function cleanMessage(error: FastifyError, code: ErrorCode): string {
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 'send the body as application/json';
     case 'PAYLOAD_INVALID':
+      // secure-json-parse refuses these keys (prototype pollution) with a SyntaxError.
+      if (/forbidden prototype property/.test(error.message)) {
+        return 'the body has a __proto__ or constructor.prototype key, which is refused';
+      }
       return error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
         ? 'the body is not valid JSON'
         : error.message;

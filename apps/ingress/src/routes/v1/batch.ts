@@ -6,6 +6,18 @@ import { sendError } from '../../plugins/error-handler.ts';
 type Rejected = { index: number; code: string; message: string };
 
 /**
+ * `?lane=backfill` marks a batch as bulk work (a backfill, a re-import): it waits for spare
+ * budget behind the CRM's interactive pushes, which take the default lane, `sync`.
+ */
+export const BatchQuery = {
+  type: 'object',
+  properties: { lane: { type: 'string', enum: ['sync', 'backfill'] } },
+  additionalProperties: false,
+} as const;
+
+export type BatchLane = 'sync' | 'backfill';
+
+/**
  * The answer to a batch: each item accepted (with its job id) or rejected (with its index and
  * reason), none dropped silently. Items are validated one by one, so one bad item rejects only
  * itself. 503 only when nothing could be stored, so the sender retries the whole batch.

@@ -41,10 +41,10 @@ export async function contactActionRoutes(app: FastifyInstance, deps: ContactAct
       `/v1/contacts/:externalId/${verb}`,
       async (request, reply) => {
         const { externalId } = request.params;
-        if (externalId.length > 255) {
+        if (externalId.length === 0 || externalId.length > 255) {
           return sendError(
             reply,
-            new AppError('PAYLOAD_INVALID', 'externalId must be at most 255 characters'),
+            new AppError('PAYLOAD_INVALID', 'externalId must be 1 to 255 characters'),
           );
         }
         return reply.code(202).send(await deps.producer.enqueueArchive(externalId, archived));

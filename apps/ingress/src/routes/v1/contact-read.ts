@@ -14,10 +14,10 @@ export async function contactReadRoutes(app: FastifyInstance, deps: ContactReadR
     '/v1/contacts/:externalId',
     async (request, reply) => {
       const { externalId } = request.params;
-      if (externalId.length > 255) {
+      if (externalId.length === 0 || externalId.length > 255) {
         return sendError(
           reply,
-          new AppError('PAYLOAD_INVALID', 'externalId must be at most 255 characters'),
+          new AppError('PAYLOAD_INVALID', 'externalId must be 1 to 255 characters'),
         );
       }
       if (!deps.contactCache) {

@@ -7,7 +7,7 @@ import {
 } from '@relay/jobs';
 import type { DataAttributeCatalog } from '@relay/sync';
 import type { FastifyInstance } from 'fastify';
-import { answerBatch } from './batch.ts';
+import { answerBatch, type BatchLane, BatchQuery } from './batch.ts';
 
 export type ContactRoutesDeps = {
   producer: Producer;
@@ -23,9 +23,9 @@ const validateShape = compileValidator<ContactInput>(ContactInput);
  * with the attribute's name, and nothing is queued for it.
  */
 export async function contactRoutes(app: FastifyInstance, deps: ContactRoutesDeps) {
-  app.post<{ Body: ContactBatch }>(
+  app.post<{ Body: ContactBatch; Querystring: { lane?: BatchLane } }>(
     '/v1/contacts',
-    { schema: { body: ContactBatch }, bodyLimit: 16 * 1024 * 1024 },
+    { schema: { body: ContactBatch, querystring: BatchQuery }, bodyLimit: 16 * 1024 * 1024 },
     (request, reply) =>
       answerBatch(
         request,
@@ -42,7 +42,7 @@ export async function contactRoutes(app: FastifyInstance, deps: ContactRoutesDep
             path: `/custom_attributes/${check.attribute}`,
           };
         },
-        (contacts) => deps.producer.enqueueContactUpserts(contacts),
+        (contacts) => deps.producer.enqueueContactUpserts(contacts, request.query.lane ?? 'sync'),
       ),
   );
 }

@@ -7,8 +7,12 @@ export type ErasureRoutesDeps = { producer: Producer };
 
 const MAX_EXTERNAL_ID = 255;
 
-function invalidExternalId(value: string | undefined): AppError | undefined {
+function invalidExternalId(value: unknown): AppError | undefined {
   if (value === undefined) return undefined;
+  // `?externalId=a&externalId=b` arrives as an array.
+  if (typeof value !== 'string') {
+    return new AppError('PAYLOAD_INVALID', 'externalId must be given once');
+  }
   if (value.length === 0 || value.length > MAX_EXTERNAL_ID) {
     return new AppError(
       'PAYLOAD_INVALID',
@@ -36,25 +40,23 @@ export async function erasureRoutes(app: FastifyInstance, deps: ErasureRoutesDep
     },
   );
 
-  app.get<{ Querystring: { externalId?: string; limit?: string } }>(
+  app.get<{ Querystring: { externalId?: string | string[]; limit?: string | string[] } }>(
     '/v1/erasures',
     async (request, reply) => {
       const { externalId, limit } = request.query;
       const invalid = invalidExternalId(externalId);
       if (invalid) return sendError(reply, invalid);
-      const count = limit === undefined ? 100 : Number(limit);
+      const count =
+        limit === undefined ? 100 : typeof limit === 'string' ? Number(limit) : Number.NaN;
       if (!Number.isInteger(count) || count < 1 || count > 1_000) {
         return sendError(
           reply,
-          new AppError(
-            'PAYLOAD_INVALID',
-            `limit must be a whole number from 1 to 1000 (got "${limit}")`,
-          ),
+          new AppError('PAYLOAD_INVALID', 'limit must be a whole number from 1 to 1000'),
         );
       }
       const erasures = await deps.producer.erasures({
         limit: count,
-        ...(externalId === undefined ? {} : { externalId }),
+        ...(typeof externalId === 'string' ? { externalId } : {}),
       });
       return reply.send({ erasures });
     },

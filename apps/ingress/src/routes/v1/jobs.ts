@@ -27,7 +27,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps) {
         reply,
         new AppError(
           'NOT_FOUND',
-          `no job ${jobId} (jobs are kept 24 h after completion, 7 days after failure)`,
+          'no job with this id (jobs are kept 24 h after completion, 7 days after failure)',
         ),
       );
     }

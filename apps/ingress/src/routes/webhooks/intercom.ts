@@ -3,6 +3,7 @@ import { compileValidator, type Producer, WebhookNotification } from '@relay/job
 import type { Metrics } from '@relay/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { isValidIntercomSignature } from '../../lib/intercom-signature.ts';
+import { nestedDeeperThan } from '../../lib/json-depth.ts';
 import { sendError } from '../../plugins/error-handler.ts';
 import { topicLabel } from './topics.ts';
 
@@ -17,6 +18,13 @@ const validateNotification = compileValidator<WebhookNotification>(WebhookNotifi
 
 /** Intercom's webhook bodies are small; 1 MiB leaves room for large conversation parts. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Intercom's notifications nest about ten levels (conversation parts, custom attributes).
+ * Far deeper input cannot be stored: BullMQ's JSON.stringify overflows the stack, which
+ * answered 503 and made the sender retry for ever.
+ */
+const MAX_NESTING = 64;
 
 /**
  * POST /webhooks/intercom: verify the signature on the raw bytes, validate, store the job
@@ -56,6 +64,10 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
     }
 
     const parsed = parseBody(parseJson, raw);
+    if (nestedDeeperThan(parsed, MAX_NESTING)) {
+      deps.metrics.webhooks.inc({ topic: 'unknown', outcome: 'malformed' });
+      throw new AppError('PAYLOAD_INVALID', `the body nests deeper than ${MAX_NESTING} levels`);
+    }
     const result = validateNotification(parsed);
     if (!result.ok) {
       deps.metrics.webhooks.inc({ topic: 'unknown', outcome: 'malformed' });
@@ -90,7 +102,15 @@ function parseBody(
     failure = error;
     parsed = value;
   });
-  if (failure)
-    throw new AppError('PAYLOAD_INVALID', 'the body is not valid JSON', { cause: failure });
+  if (failure) {
+    const forbidden = /forbidden prototype property/.test((failure as Error).message);
+    throw new AppError(
+      'PAYLOAD_INVALID',
+      forbidden
+        ? 'the body has a __proto__ or constructor.prototype key, which is refused'
+        : 'the body is not valid JSON',
+      { cause: failure },
+    );
+  }
   return parsed;
 }
