@@ -38,6 +38,31 @@ describe('POST /v1/contacts', () => {
     }
   });
 
+  it('puts a batch marked ?lane=backfill in the backfill lane, behind interactive pushes', async () => {
+    const bulk = await app().app.inject({
+      method: 'POST',
+      url: '/v1/contacts?lane=backfill',
+      payload: { contacts: [{ external_id: 'crm-bulk-1' }] },
+      headers: { authorization: `Bearer ${CRM_TOKEN}` },
+    });
+    expect(bulk.statusCode).toBe(202);
+    const jobId = bulk.json().accepted[0].jobId;
+    const status = await app().app.inject({
+      method: 'GET',
+      url: `/v1/jobs/${encodeURIComponent(jobId)}`,
+      headers: { authorization: `Bearer ${CRM_TOKEN}` },
+    });
+    expect(status.json()).toMatchObject({ lane: 'backfill', name: 'contact.upsert' });
+    const urgent = await app().app.inject({
+      method: 'POST',
+      url: '/v1/contacts?lane=erasure',
+      payload: { contacts: [{ external_id: 'crm-bulk-2' }] },
+      headers: { authorization: `Bearer ${CRM_TOKEN}` },
+    });
+    expect(urgent.statusCode).toBe(400);
+    expect(urgent.json().error.code).toBe('PAYLOAD_INVALID');
+  });
+
   it('requires the CRM bearer token', async () => {
     const none = await push({ contacts: [{ external_id: 'x' }] }, null);
     expect(none.statusCode).toBe(401);

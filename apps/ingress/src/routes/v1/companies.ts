@@ -1,6 +1,6 @@
 import { CompanyBatch, CompanyInput, compileValidator, type Producer } from '@relay/jobs';
 import type { FastifyInstance } from 'fastify';
-import { answerBatch } from './batch.ts';
+import { answerBatch, type BatchLane, BatchQuery } from './batch.ts';
 
 export type CompanyRoutesDeps = { producer: Producer };
 
@@ -8,16 +8,16 @@ const validateCompany = compileValidator<CompanyInput>(CompanyInput);
 
 /** POST /v1/companies: a batch of up to 1,000 companies to create or update by `company_id`. */
 export async function companyRoutes(app: FastifyInstance, deps: CompanyRoutesDeps) {
-  app.post<{ Body: CompanyBatch }>(
+  app.post<{ Body: CompanyBatch; Querystring: { lane?: BatchLane } }>(
     '/v1/companies',
-    { schema: { body: CompanyBatch }, bodyLimit: 16 * 1024 * 1024 },
+    { schema: { body: CompanyBatch, querystring: BatchQuery }, bodyLimit: 16 * 1024 * 1024 },
     (request, reply) =>
       answerBatch(
         request,
         reply,
         { field: 'companies', items: request.body.companies },
         validateCompany,
-        (companies) => deps.producer.enqueueCompanyUpserts(companies),
+        (companies) => deps.producer.enqueueCompanyUpserts(companies, request.query.lane ?? 'sync'),
       ),
   );
 }
