@@ -77,6 +77,7 @@ describe('relay backfill against a running stack', () => {
       },
     ]);
     expect(existsSync(`${file}.checkpoint.json`)).toBe(false);
+    expect([...proxy.paths]).toEqual(['/v1/contacts?lane=backfill']); // behind interactive pushes
 
     const contacts = await synced('csv-', 298);
     expect(contacts).toHaveLength(298);

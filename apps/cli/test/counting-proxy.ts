@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
  */
 export async function startCountingProxy(target: string) {
   const sent = new Map<string, number>();
+  const paths = new Set<string>();
   let requests = 0;
   let hold: { nth: number; arrived: () => void; release: Promise<void> } | undefined;
   const fakes = new Map<number, { status: number; body: unknown; retryAfter?: string }>();
@@ -17,8 +18,9 @@ export async function startCountingProxy(target: string) {
   const server = createServer((request, response) => {
     const work = (async () => {
       const body = await readBody(request);
-      if (request.method === 'POST' && request.url === '/v1/contacts') {
+      if (request.method === 'POST' && request.url?.startsWith('/v1/contacts')) {
         requests++;
+        paths.add(request.url);
         for (const contact of (JSON.parse(body) as { contacts: { external_id: string }[] })
           .contacts) {
           sent.set(contact.external_id, (sent.get(contact.external_id) ?? 0) + 1);
@@ -66,6 +68,8 @@ export async function startCountingProxy(target: string) {
     url: `http://127.0.0.1:${port}`,
     /** external_id → how many times it was POSTed. */
     sent,
+    /** Every path (with its query) contacts were POSTed to. */
+    paths,
     /** Holds the nth POST /v1/contacts (counting from now) until `release()`. */
     holdRequest(nth: number) {
       let arrived!: () => void;

@@ -15,12 +15,13 @@ export const backfill: Command = {
   summary: 'push a CSV or NDJSON file of contacts through POST /v1/contacts, resumable',
   help: `Usage: relay backfill <file> [--resume | --restart] [--state FILE] [--rejected FILE]
                       [--batch-size N] [--rate ROWS_PER_S] [--max-retries N]
-                      [--format csv|ndjson] [--json]
+                      [--format csv|ndjson] [--lane backfill|sync] [--json]
 
 Sends every contact of the file to RELAY_URL/v1/contacts with CRM_API_TOKEN, --batch-size
 (default and most 1000) rows per request, with a progress bar on stderr (rows done/total,
-rows/s). Contacts go to the lane the ingress chooses for CRM pushes (sync); the ingress
-offers no lane choice.
+rows/s). Contacts go to the ingress's backfill lane (?lane=backfill), which waits for
+spare rate budget behind the CRM's interactive pushes and webhook work; --lane sync puts
+them beside interactive pushes instead.
 
 Input (by extension, or --format):
   CSV     a header row naming columns external_id (required), email, name, phone, role and
@@ -53,6 +54,7 @@ Exit: 0 all rows accepted, 1 some rows rejected or the run stopped on an error,
     rate: { type: 'string' },
     'max-retries': { type: 'string' },
     format: { type: 'string' },
+    lane: { type: 'string' },
   },
 
   async run(context) {
@@ -66,7 +68,7 @@ Exit: 0 all rows accepted, 1 some rows rejected or the run stopped on an error,
     const plan: BackfillPlan = {
       file,
       format: formatOf(file, stringOption(values, 'format')),
-      url: `${config.relayUrl}/v1/contacts`,
+      url: `${config.relayUrl}/v1/contacts?lane=${laneOf(stringOption(values, 'lane'))}`,
       token: requireSecret(
         config.crmToken,
         'CRM_API_TOKEN',
@@ -139,4 +141,9 @@ function requireWritable(path: string, flag: string): void {
   } catch {
     throw new UsageError(`cannot write ${path} (read-only?): give another place with ${flag} FILE`);
   }
+}
+
+function laneOf(lane: string | undefined): 'backfill' | 'sync' {
+  if (lane === undefined || lane === 'backfill' || lane === 'sync') return lane ?? 'backfill';
+  throw new UsageError(`--lane is backfill or sync, not ${lane}`);
 }
