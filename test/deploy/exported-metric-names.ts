@@ -9,7 +9,7 @@ const PROMETHEUS_SERIES = ['up', 'ALERTS'];
  * of histograms and summaries, plus the series Prometheus adds.
  */
 export async function exportedSeriesNames(): Promise<Set<string>> {
-  const { registry } = createMetrics({ service: 'test' });
+  const { registry } = createMetrics({ service: 'test', statusPage: true });
   const names = new Set(PROMETHEUS_SERIES);
   for (const metric of await registry.getMetricsAsJSON()) {
     names.add(metric.name);

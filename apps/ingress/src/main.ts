@@ -22,7 +22,7 @@ const READ_MAX_WAIT_MS = 1_000;
 
 const config = loadConfig();
 const logger = createLogger({ service: 'ingress', level: config.logLevel });
-const metrics = createMetrics({ service: 'ingress' });
+const metrics = createMetrics({ service: 'ingress', statusPage: config.intercomStatusUrl !== '' });
 const connection = createProducerConnection(config.redisUrl);
 connection.on('error', (err) =>
   logger.warn({ err: { message: err.message } }, 'redis connection error'),

@@ -2,7 +2,8 @@ import { type Producer, QueueNames } from '@relay/jobs';
 import type { Metrics } from '@relay/telemetry';
 
 /**
- * Samples queue depths (relay_queue_jobs), the oldest waiting job's age per lane
+ * Samples queue depths (relay_queue_jobs), which queues are paused (relay_queue_paused), the
+ * oldest waiting job's age per lane
  * (relay_queue_oldest_job_age_seconds) and Redis memory use (relay_redis_memory_used_ratio)
  * each time /metrics is scraped.
  */
@@ -46,6 +47,20 @@ export function registerQueueGauges(metrics: Metrics, producer: Producer): void 
         memory.set(maxBytes > 0 ? usedBytes / maxBytes : 0);
       } catch {
         // Redis is down: keep the last value.
+      }
+    },
+  });
+  const paused = metrics.queuePaused as typeof metrics.queuePaused & {
+    collect?: () => Promise<void>;
+  };
+  Object.assign(paused, {
+    collect: async () => {
+      try {
+        for (const [lane, isPaused] of Object.entries(await producer.pausedLanes())) {
+          paused.set({ queue: QueueNames[lane as keyof typeof QueueNames] }, isPaused ? 1 : 0);
+        }
+      } catch {
+        // Redis is down: keep the last values.
       }
     },
   });

@@ -338,6 +338,16 @@ export function createProducer(options: ProducerOptions) {
       return performance.now() - started;
     },
 
+    /** Per lane, whether its queue is paused (for everyone: BullMQ's global pause). */
+    async pausedLanes(): Promise<Record<Lane, boolean>> {
+      const lanes = Object.keys(QueueNames) as Lane[];
+      const paused = await Promise.all(lanes.map((lane) => withDeadline(queue(lane).isPaused())));
+      return Object.fromEntries(lanes.map((lane, i) => [lane, paused[i] === true])) as Record<
+        Lane,
+        boolean
+      >;
+    },
+
     /** Redis memory use (INFO memory); maxBytes 0 when Redis has no maxmemory. */
     async memory(): Promise<{ usedBytes: number; maxBytes: number }> {
       let info: string;

@@ -5,7 +5,15 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  * units, `_total` on counters); labels are low-cardinality by construction: never an id,
  * email or external_id.
  */
-export function createMetrics(options: { service: string; defaultMetrics?: boolean }) {
+export function createMetrics(options: {
+  service: string;
+  defaultMetrics?: boolean;
+  /**
+   * Export intercom_status_page_operational: only a process that polls the status page
+   * should, or the others' unset gauge would read as an incident.
+   */
+  statusPage?: boolean;
+}) {
   const registry = new Registry();
   registry.setDefaultLabels({ service: options.service });
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
@@ -96,14 +104,16 @@ export function createMetrics(options: { service: string; defaultMetrics?: boole
       help: 'Calls taken from the shared rate budget in the current window, by every process.',
       registers,
     }),
-    statusPageOperational: new Gauge({
-      name: 'intercom_status_page_operational',
-      help: "Intercom's public status page: 1 all systems operational, 0 an incident or maintenance, -1 the page could not be read.",
-      registers,
-    }),
+    statusPageOperational: statusPageGauge(options.statusPage === true ? registers : []),
     redisMemoryUsedRatio: new Gauge({
       name: 'relay_redis_memory_used_ratio',
       help: 'Redis used_memory ÷ maxmemory (0 when Redis has no maxmemory), sampled by /readyz and at scrape time.',
+      registers,
+    }),
+    queuePaused: new Gauge({
+      name: 'relay_queue_paused',
+      help: 'Whether each queue is paused (the runbook kill switch): 1 paused, 0 running (sampled at scrape time).',
+      labelNames: ['queue'] as const,
       registers,
     }),
     queueJobs: new Gauge({
@@ -116,6 +126,17 @@ export function createMetrics(options: { service: string; defaultMetrics?: boole
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** -1 (not read yet) until the first reading. */
+function statusPageGauge(registers: Registry[]): Gauge {
+  const gauge = new Gauge({
+    name: 'intercom_status_page_operational',
+    help: "Intercom's public status page: 1 all systems operational, 0 an incident or maintenance, -1 not read (yet) or unreadable.",
+    registers,
+  });
+  gauge.set(-1);
+  return gauge;
+}
 
 /** Buckets the first digit of a status: 2xx, 4xx, … ; 'error' when there was no response. */
 export function statusClass(status: number | undefined): string {
