@@ -1,6 +1,7 @@
 import { AppError } from '@relay/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../lib/constant-time.ts';
+import { bearerToken } from './crm-auth.ts';
 import { sendError } from './error-handler.ts';
 
 /** Basic first: a browser opening the dashboard shows its login box for it. */
@@ -12,9 +13,9 @@ const CHALLENGES = ['Basic realm="relay-admin", charset="UTF-8"', 'Bearer realm=
  */
 export function presentedAdminToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (bearer) return bearer[1];
-  const basic = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header);
+  const bearer = bearerToken(header);
+  if (bearer) return bearer;
+  const basic = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
   if (!basic?.[1]) return undefined;
   const credentials = Buffer.from(basic[1], 'base64').toString('utf8');
   const colon = credentials.indexOf(':');

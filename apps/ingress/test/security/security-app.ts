@@ -4,11 +4,12 @@ import {
   createProducer,
   createProducerConnection,
   createQueueAdmin,
+  LANES,
   waitUntilReady,
 } from '@relay/jobs';
 import { type ContactCache, createDataAttributeCatalog } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
-import type { TestRedis } from '@relay/testkit';
+import { type TestRedis, waitFor } from '@relay/testkit';
 import { type AppOptions, buildApps } from '../../src/app.ts';
 import { createRequestLimiter, type RequestLimits } from '../../src/lib/request-limiter.ts';
 import { ADMIN_TOKEN } from '../admin-test-app.ts';
@@ -78,28 +79,31 @@ export async function buildSecurityApp(redis: TestRedis, options: SecurityAppOpt
     },
     { separateAdmin: false, timeouts: options.timeouts },
   );
+  async function keyCount(): Promise<number> {
+    let count = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await connection.scan(
+        cursor,
+        'MATCH',
+        `${redis.prefix}*`,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      count += keys.length;
+    } while (cursor !== '0');
+    return count;
+  }
+  // BullMQ writes each queue's meta key once it connects: wait, so counts taken later compare.
+  await waitFor(keyCount, (count) => count >= LANES.length, 5_000, 20);
   return {
     app,
     connection,
     metrics,
     logs,
     /** Keys under this app's prefix, the only ones it may write. */
-    async keyCount(): Promise<number> {
-      let count = 0;
-      let cursor = '0';
-      do {
-        const [next, keys] = await connection.scan(
-          cursor,
-          'MATCH',
-          `${redis.prefix}*`,
-          'COUNT',
-          1000,
-        );
-        cursor = next;
-        count += keys.length;
-      } while (cursor !== '0');
-      return count;
-    },
+    keyCount,
     async close() {
       await app.close();
       await queues.close();
