@@ -107,7 +107,7 @@ describe('relay token check, preflight and triage against a running stack', () =
       const result = await runCli(['triage', '--interval', '2'], env);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(
-        /^P1 +FAIL +circuit breaker +(OPEN|half-open) on [12] of 2 processes/m,
+        /^P2 +FAIL +circuit breaker +(OPEN|half-open) on [12] of 2 processes/m,
       );
       expect(result.stdout).toMatch(
         /^P1 +(FAIL|ok) +Intercom 5xx +\d+ of \d+ calls? answered 5xx in 2\.0 s/m,

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { parsePrometheusText } from '@relay/telemetry';
+import { REPO_ROOT } from '@relay/testkit';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { evaluateTriage, urgentFailures } from './checks.ts';
 import type { TriageInput } from './sources.ts';
 
@@ -115,5 +118,32 @@ describe('evaluateTriage', () => {
     );
     expect(checks['intercom-5xx']?.status).toBe('unknown');
     expect(checks.coverage?.finding).toMatch(/WORKER_METRICS_URLS not set/);
+  });
+
+  it('rates each check as the alert it points to does, so triage and the pager agree', () => {
+    const rules = parse(readFileSync(`${REPO_ROOT}/deploy/prometheus/alerts.yml`, 'utf8')) as {
+      groups: { rules: { alert: string; labels: { severity: string } }[] }[];
+    };
+    const severities = new Map<string, Set<string>>();
+    for (const rule of rules.groups.flatMap((group) => group.rules)) {
+      const anchor = rule.alert.toLowerCase();
+      severities.set(anchor, (severities.get(anchor) ?? new Set()).add(rule.labels.severity));
+    }
+    const outage = evaluateTriage(
+      input({
+        workerBefore: worker({ 200: 1000, 503: 0 }),
+        workerAfter: worker({ 200: 1000, 503: 40 }, 'intercom_circuit_state{service="worker"} 2'),
+      }),
+    );
+    const anchorOf = (check: { next?: string }) =>
+      /RUNBOOK\.md#([a-z0-9-]+)/.exec(check.next ?? '')?.[1];
+    const pointing = outage.filter((check) => anchorOf(check) !== undefined);
+    expect(pointing.length).toBeGreaterThan(8);
+    for (const check of pointing) {
+      const anchor = anchorOf(check) ?? '';
+      const alert = severities.get(anchor);
+      if (!alert) continue; // a runbook section that is not an alert
+      expect([...alert], `${check.id} → ${anchor}`).toContain(check.severity);
+    }
   });
 });

@@ -73,7 +73,7 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
         finding: `${count} of ${calls} ${calls === 1 ? 'call' : 'calls'} answered 5xx ${span} (${perMinuteText(rate)}; alert > ${MAX_5XX_PER_MINUTE}/min)`,
       };
     }),
-    check('P1', 'circuit', 'circuit breaker', 'RUNBOOK.md#intercomcircuitopen', () => {
+    check('P2', 'circuit', 'circuit breaker', 'RUNBOOK.md#intercomcircuitopen', () => {
       const states = windows.map((window) =>
         Math.max(
           -1,
@@ -127,7 +127,7 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
         };
       },
     ),
-    check('P2', 'budget', 'rate budget use', 'RUNBOOK.md#intercombudgetnearlyspent', () => {
+    check('P3', 'budget', 'rate budget use', 'RUNBOOK.md#intercombudgetnearlyspent', () => {
       const used = gaugeMax(windows, 'intercom_budget_used') ?? 0;
       const allowed = gaugeMax(windows, 'intercom_budget_allowed_per_window', (s) => s.value > 0);
       if (!allowed) return { status: 'unknown', finding: 'no worker reports the budget yet' };
@@ -143,7 +143,7 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
 
 function statusPageCheck(input: TriageInput): TriageCheck {
   const base = {
-    severity: 'P2' as const,
+    severity: 'P3' as const,
     id: 'status-page',
     title: 'Intercom status page',
     next: 'RUNBOOK.md#intercomstatuspageincident',

@@ -32,7 +32,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
     title: 'ingress /readyz',
     status: ready.reachable && ready.status !== 'unhealthy' ? 'ok' : 'fail',
     finding: describeReadiness(ready),
-    next: 'RUNBOOK.md#relaytargetdown',
+    next: 'RUNBOOK.md#ingress-not-ready',
   });
   checks.push({
     severity: 'P1',
@@ -60,7 +60,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
   const totalFailed = [...failedNow.values()].reduce((sum, n) => sum + n, 0);
   const growing = [...(deltas ?? new Map<string, number>())].filter(([, delta]) => delta > 0);
   checks.push({
-    severity: 'P1',
+    severity: 'P2',
     id: 'dead-letters',
     title: 'dead letters',
     status: ingress.length === 0 || !deltas ? 'unknown' : growing.length > 0 ? 'fail' : 'ok',
@@ -128,7 +128,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
 
   const rejected = increase(ingress, 'relay_webhooks_total', { outcome: 'signature_invalid' });
   checks.push({
-    severity: 'P3',
+    severity: 'P2',
     id: 'webhook-signatures',
     title: 'webhook signatures',
     status: ingress.length === 0 ? 'unknown' : rejected > 0 ? 'fail' : 'ok',
@@ -140,7 +140,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
     (ready.reachable ? ready.redis.usedRatio : null) ??
     gaugeMax(ingress, 'relay_redis_memory_used_ratio');
   checks.push({
-    severity: ratio !== undefined && ratio > REDIS_MEMORY_CRITICAL ? 'P1' : 'P3',
+    severity: ratio !== undefined && ratio > REDIS_MEMORY_CRITICAL ? 'P1' : 'P2',
     id: 'redis-memory',
     title: 'Redis memory',
     status: ratio === undefined ? 'unknown' : ratio > REDIS_MEMORY_WARN ? 'fail' : 'ok',
@@ -158,7 +158,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
 }
 
 function pausedCheck(input: TriageInput): TriageCheck {
-  const base = { severity: 'P2' as const, id: 'paused', title: 'paused lanes' };
+  const base = { severity: 'P3' as const, id: 'paused', title: 'paused lanes' };
   if (!input.admin.configured) {
     return {
       ...base,
@@ -183,7 +183,10 @@ function pausedCheck(input: TriageInput): TriageCheck {
       paused.length > 0
         ? `paused: ${paused.join(', ')} (jobs wait; nothing is lost)`
         : 'no lane is paused',
-    next: paused.length > 0 ? `relay queues resume ${paused[0]} (if the pause is over)` : '',
+    next:
+      paused.length > 0
+        ? `relay queues resume ${paused[0]} (if the pause is over) · RUNBOOK.md#queuepaused`
+        : '',
   };
 }
 
