@@ -23,5 +23,11 @@ export {
 export { REPO_ROOT } from './repo-root.ts';
 export { SIM_TOKEN, type SimulatorProcess, startSimulator } from './simulator.ts';
 export { type Stack, type StackOptions, startStack } from './stack.ts';
+export {
+  createTcpProxy,
+  type TcpProxy,
+  type TcpProxyMode,
+  type TcpProxyOptions,
+} from './tcp-proxy.ts';
 export { waitFor } from './wait-for.ts';
 export { notificationFixture, signWebhook } from './webhooks.ts';
