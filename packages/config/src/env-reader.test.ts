@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AppError } from '@relay/errors';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEnvReader } from './env-reader.ts';
+import { fileSecret } from './secret.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -48,12 +49,21 @@ describe('createEnvReader', () => {
 
   it('re-reads a secret file when it changes, and keeps the last value if it vanishes', () => {
     const file = tempFile('first\n');
-    const secret = createEnvReader({ TOKEN_FILE: file }).secret('TOKEN');
-    expect(secret?.get()).toBe('first');
+    let clock = 0;
+    const secret = fileSecret(file, () => clock);
+    expect(secret.get()).toBe('first');
     writeFileSync(file, 'second-and-longer\n');
-    expect(secret?.get()).toBe('second-and-longer');
+    expect(secret.get()).toBe('first'); // the file is looked at every 250 ms at most
+    clock += 250;
+    expect(secret.get()).toBe('second-and-longer');
     rmSync(file);
-    expect(secret?.get()).toBe('second-and-longer');
+    clock += 250;
+    expect(secret.get()).toBe('second-and-longer');
+    expect(
+      createEnvReader({ TOKEN_FILE: tempFile('from-env\n') })
+        .secret('TOKEN')
+        ?.get(),
+    ).toBe('from-env');
   });
 
   it('refuses a secret set both inline and by file', () => {

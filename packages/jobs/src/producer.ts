@@ -245,13 +245,17 @@ export function createProducer(options: ProducerOptions) {
       const jobId = webhookJobId(notification.id);
       const target = queue('webhook');
       try {
-        const exists = (await withDeadline(options.connection.exists(target.toKey(jobId)))) === 1;
-        if (exists) return { jobId, duplicate: true };
+        // Both in one round trip: the EXISTS is sent first on the same connection, so it
+        // tells whether the job was there before this add (which, for an existing id, adds
+        // nothing: BullMQ keeps the first job with an id).
         const data: WebhookProcessJob = { notification, receivedAt: Date.now() };
-        await withDeadline(
-          target.add(JobNames.webhookProcess, data, { ...DEFAULT_JOB_OPTIONS, jobId }),
+        const [exists] = await withDeadline(
+          Promise.all([
+            options.connection.exists(target.toKey(jobId)),
+            target.add(JobNames.webhookProcess, data, { ...DEFAULT_JOB_OPTIONS, jobId }),
+          ]),
         );
-        return { jobId, duplicate: false };
+        return { jobId, duplicate: exists === 1 };
       } catch (cause) {
         throw queueUnavailable(cause);
       }

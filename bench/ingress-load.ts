@@ -1,0 +1,157 @@
+/**
+ * Ingress load: signed Intercom webhooks through the real ingress (signature check, schema
+ * validation, duplicate check, metrics, logs at info) vs. a bare Fastify route that only
+ * does `queue.add`, same Redis, same machine, rounds alternating; autocannon at 50
+ * connections, each request a new notification with its own signature.
+ * Targets: throughput ≥ 1.0× the bare route, ack P99 ≤ 25 ms.
+ *
+ *   node bench/ingress-load.ts [seconds per round, default 10] [rounds, default 3]
+ * BENCH_PROF=DIR writes a CPU profile of each ingress run there.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { freePort, REPO_ROOT, startNodeProcess, startRedisServer } from '@relay/testkit';
+import autocannon from 'autocannon';
+import { machineLine } from './lib/machine.ts';
+import { median, startBenchProcess } from './lib/stack.ts';
+
+const SECONDS = Number(process.argv[2] ?? 10);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const CONNECTIONS = 50;
+const SECRET = 'bench-client-secret';
+
+const redis = await startRedisServer();
+
+/** A realistic notification (contact.user.created, about 1 KB), new id each time. */
+function notification(): string {
+  const id = randomUUID();
+  return JSON.stringify({
+    type: 'notification_event',
+    app_id: 'benchapp',
+    id: `notif_${id}`,
+    topic: 'contact.user.created',
+    delivery_attempts: 1,
+    first_sent_at: Math.floor(Date.now() / 1000),
+    created_at: Math.floor(Date.now() / 1000),
+    data: {
+      type: 'notification_event_data',
+      item: {
+        type: 'contact',
+        id: id.replaceAll('-', '').slice(0, 24),
+        workspace_id: 'benchapp',
+        external_id: `crm-${id}`,
+        role: 'user',
+        email: `${id.slice(0, 8)}@example.com`,
+        name: 'Bench Person',
+        custom_attributes: { plan: 'pro', seats: 12 },
+        created_at: Math.floor(Date.now() / 1000),
+        updated_at: Math.floor(Date.now() / 1000),
+        location: { type: 'location', country: 'Ireland', city: 'Dublin' },
+        tags: { type: 'list', data: [] },
+      },
+    },
+  });
+}
+
+async function load(url: string) {
+  const run = (seconds: number) =>
+    autocannon({
+      url,
+      connections: CONNECTIONS,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          path: '/webhooks/intercom',
+          setupRequest: (request) => {
+            const body = notification();
+            const signature = `sha1=${createHmac('sha1', SECRET).update(body).digest('hex')}`;
+            return {
+              ...request,
+              body,
+              headers: { 'content-type': 'application/json', 'x-hub-signature': signature },
+            };
+          },
+        },
+      ],
+    });
+  await run(2); // warm-up: JIT, sockets, Lua scripts
+  const result = await run(SECONDS);
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    bad: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function relayRound(round: number) {
+  const port = await freePort();
+  const ingress = await startNodeProcess<string>({
+    script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),
+    env: {
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: `{ingress-r${round}}`,
+      INTERCOM_CLIENT_SECRET: SECRET,
+      CRM_API_TOKENS: 'bench-crm-token',
+      INTERCOM_STATUS_URL: '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...(process.env.BENCH_PROF
+        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` }
+        : {}),
+    },
+    readyUrl: `http://127.0.0.1:${port}/healthz`,
+    // The ingress logs each webhook at info, as in production; the lines are not needed here.
+    onLine: () => {},
+  });
+  try {
+    return await load(`http://127.0.0.1:${port}`);
+  } finally {
+    await ingress.stop();
+  }
+}
+
+async function bareRound(round: number) {
+  const port = await freePort();
+  const bare = await startBenchProcess('baseline/bare-ingest.ts', {
+    REDIS_URL: redis.url,
+    PREFIX: `{bare-r${round}}`,
+    PORT: String(port),
+  });
+  try {
+    return await load(`http://127.0.0.1:${port}`);
+  } finally {
+    await bare.stop();
+  }
+}
+
+try {
+  const relay: { rps: number; p99: number; bad: number }[] = [];
+  const bare: { rps: number; p99: number; bad: number }[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    bare.push(await bareRound(round));
+    relay.push(await relayRound(round));
+    const [b, r] = [bare.at(-1), relay.at(-1)];
+    console.log(
+      `round ${round + 1}: bare ${b?.rps.toFixed(0)} req/s (P99 ${b?.p99} ms), ingress ${r?.rps.toFixed(0)} req/s (P99 ${r?.p99} ms, ${r?.bad} not 2xx)`,
+    );
+  }
+  const ratio = median(relay.map((r) => r.rps)) / median(bare.map((b) => b.rps));
+  const p99 = median(relay.map((r) => r.p99));
+  console.log(
+    `\ningress load — signed webhooks, ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} rounds`,
+  );
+  console.log(`machine: ${machineLine()}`);
+  console.log(
+    `baseline (bare Fastify + queue.add): ${median(bare.map((b) => b.rps)).toFixed(0)} req/s (median), P99 ${median(bare.map((b) => b.p99))} ms`,
+  );
+  console.log(
+    `ingress (signature, validation, duplicate check, metrics, logs): ${median(relay.map((r) => r.rps)).toFixed(0)} req/s (median), P99 ${p99} ms, ${relay.reduce((sum, r) => sum + r.bad, 0)} not 2xx`,
+  );
+  console.log(
+    `ratio ingress ÷ baseline: ${ratio.toFixed(2)} (target ≥ 1.0) ${ratio >= 1 ? 'MET' : 'NOT MET'}; ack P99 ${p99} ms (target ≤ 25 ms) ${p99 <= 25 ? 'MET' : 'NOT MET'}`,
+  );
+} finally {
+  await redis.stop();
+}
