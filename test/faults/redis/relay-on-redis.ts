@@ -1,0 +1,105 @@
+import { createWorkerConnection, QueueNames } from '@relay/jobs';
+import {
+  E2E_CRM_TOKEN,
+  E2E_WEBHOOK_SECRET,
+  type Stack,
+  startSimulator,
+  startStack,
+} from '@relay/testkit';
+import { Queue } from 'bullmq';
+import type { IntakeTally } from './intake-load.ts';
+
+export const PREFIX = '{relay}';
+
+/**
+ * The ingress and `workers` worker processes on a Redis the test owns (to kill, fill or cut
+ * off), against the simulator, plus the test's own view of the queues.
+ */
+export async function startRelayOnRedis(options: {
+  redisUrl: string;
+  workers?: number;
+  env?: Record<string, string>;
+}) {
+  const sim = await startSimulator();
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack({
+      redisUrl: options.redisUrl,
+      queuePrefix: PREFIX,
+      intercomUrl: sim.url,
+      intercomToken: sim.token,
+      webhookSecret: E2E_WEBHOOK_SECRET,
+      crmToken: E2E_CRM_TOKEN,
+      workers: options.workers ?? 1,
+      env: {
+        LOG_LEVEL: 'warn',
+        RECONCILE_EVERY_MS: '0',
+        INTERCOM_STATUS_URL: '',
+        ...options.env,
+      },
+    });
+  } catch (error) {
+    await sim.stop();
+    throw error;
+  }
+  const connection = createWorkerConnection(options.redisUrl);
+  connection.on('error', () => {});
+  const queues = Object.values(QueueNames).map((name) => {
+    const queue = new Queue(name, { connection, prefix: PREFIX });
+    queue.on('error', () => {}); // Redis is down on purpose
+    return queue;
+  });
+  const started = stack;
+  return {
+    sim,
+    stack: started,
+    connection,
+    /** Jobs not yet finished (waiting, active, delayed, prioritized) in every lane. */
+    async unfinishedJobs(): Promise<number> {
+      const counts = await Promise.all(
+        queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')),
+      );
+      return counts.reduce(
+        (sum, count) => sum + Object.values(count).reduce((a, b) => a + b, 0),
+        0,
+      );
+    },
+    /** What became of what the ingress acknowledged: at the simulator, or completed. */
+    async account(tally: IntakeTally): Promise<Accounting> {
+      const { contacts } = await sim.control<{
+        contacts: { contact: { external_id: string; name: string } }[];
+      }>('GET', 'contacts');
+      const synced = new Map(contacts.map(({ contact }) => [contact.external_id, contact.name]));
+      const contactsLost = [...tally.contacts].filter(([id, name]) => synced.get(id) !== name);
+      const webhookQueue = queues[Object.keys(QueueNames).indexOf('webhook')] as Queue;
+      const states = await Promise.all(
+        tally.webhooks.map((id) => webhookQueue.getJobState(`webhook-${id}`)),
+      );
+      const webhooksLost = tally.webhooks.filter((_, i) => states[i] !== 'completed');
+      const acknowledgedItems = tally.contacts.size + tally.webhooks.length;
+      const lost = contactsLost.length + webhooksLost.length;
+      return {
+        acknowledgedItems,
+        processed: acknowledgedItems - lost,
+        lost,
+        examples: [...contactsLost.slice(0, 3).map(([id]) => id), ...webhooksLost.slice(0, 3)],
+      };
+    },
+    async stop() {
+      await Promise.all(queues.map((queue) => queue.close()));
+      connection.disconnect();
+      await started.stop();
+      await sim.stop();
+    },
+  };
+}
+
+export type Accounting = {
+  /** Contacts and webhooks acknowledged (a contact in a 202's `accepted`, a webhook's 200). */
+  acknowledgedItems: number;
+  processed: number;
+  lost: number;
+  examples: string[];
+};
+
+export type RelayOnRedis = Awaited<ReturnType<typeof startRelayOnRedis>>;
