@@ -4,6 +4,7 @@ import type { Producer } from '@relay/jobs';
 import type { ContactCache, DataAttributeCatalog } from '@relay/sync';
 import { type Logger, type Metrics, statusClass } from '@relay/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { parseJsonBody } from './lib/json-body.ts';
 import type { RequestLimiter } from './lib/request-limiter.ts';
 import { bearerAuth } from './plugins/crm-auth.ts';
 import { crmRateLimit } from './plugins/crm-rate-limit.ts';
@@ -176,5 +177,13 @@ function createServer(logger: Logger, options: AppOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
   // JSON only: text/plain would reach the routes as a string and fail there as "must be object".
   app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   return app;
 }

@@ -80,10 +80,6 @@ function cleanMessage(error: FastifyError, code: ErrorCode): string {
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 'send the body as application/json';
     case 'PAYLOAD_INVALID':
-      // secure-json-parse refuses these keys (prototype pollution) with a SyntaxError.
-      if (/forbidden prototype property/.test(error.message)) {
-        return 'the body has a __proto__ or constructor.prototype key, which is refused';
-      }
       return error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
         ? 'the body is not valid JSON'
         : error.message;

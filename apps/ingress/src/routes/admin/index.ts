@@ -1,5 +1,6 @@
 import type { QueueAdmin } from '@relay/jobs';
 import type { FastifyInstance } from 'fastify';
+import { parseJsonBody } from '../../lib/json-body.ts';
 import { adminAuth } from '../../plugins/admin-auth.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { deadLetterRoutes } from './dead-letters.ts';
@@ -23,9 +24,9 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     if (body === '') return done(null, {});
     try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(Object.assign(new SyntaxError('the body is not valid JSON'), { statusCode: 400 }));
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
     }
   });
   app.addHook('preValidation', async (request) => {
