@@ -85,6 +85,10 @@ export type IntercomContact = {
   id: string;
   external_id?: string | null | undefined;
   role?: string;
+  email?: string | null;
+  phone?: string | null;
+  name?: string | null;
+  custom_attributes?: Record<string, unknown> | null;
 };
 
 /**

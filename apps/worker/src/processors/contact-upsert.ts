@@ -1,13 +1,14 @@
 import { isAppError } from '@relay/errors';
 import type { ContactWrite } from '@relay/intercom';
 import { type ContactInput, type ContactUpsertJob, payloadHash } from '@relay/jobs';
+import { contactHolds } from './contact-holds.ts';
 import type { ProcessorDeps } from './deps.ts';
 import type { JobContext } from './job-context.ts';
 import { type SyncOutcome, syncLatest } from './record-lock.ts';
 
 export type ContactUpsertResult = SyncOutcome<'created' | 'updated'>;
 
-type Written = { intercomId: string; action: 'created' | 'updated' };
+type Written = { intercomId: string; action: 'created' | 'updated' | 'unchanged' };
 
 const CONFLICT_ID = /already exists with id=([0-9a-zA-Z]+)/;
 const ARCHIVED_CONFLICT = /archived contact/i;
@@ -18,7 +19,9 @@ const ARCHIVED_CONFLICT = /archived contact/i;
  * - nothing pending (an earlier job synced it) or the same data as last synced → no call;
  * - known Intercom id → one update (a 404 means it was deleted there: forget it and create);
  * - otherwise create directly (search lags writes by minutes, so search-then-create races);
- *   on 409 take the id from the message, unarchive if archived, and update.
+ *   on 409 take the id from the message, unarchive if archived, and update; when the job ran
+ *   before (its create may have reached Intercom before its worker died) and the contact
+ *   already holds the data, no update: the effect is applied once.
  * One job per contact runs at a time (lock), across lanes and processes.
  */
 export async function contactUpsert(
@@ -33,7 +36,7 @@ export async function contactUpsert(
     (pending) =>
       payloadHash({ body: toContactWrite(pending), companies: pending.companies ?? null }),
     async (pending, knownId) => {
-      const result = await write(toContactWrite(pending), knownId, deps);
+      const result = await write(toContactWrite(pending), knownId, deps, context.startedBefore);
       if (pending.companies !== undefined && result.intercomId) {
         await syncCompanies(externalId, result.intercomId, pending.companies, deps);
       }
@@ -46,6 +49,7 @@ async function write(
   body: ContactWrite & { external_id: string },
   knownId: string | undefined,
   deps: ProcessorDeps,
+  startedBefore: boolean,
 ): Promise<Written> {
   const { external_id: externalId, ...changes } = body; // external_id never changes
   if (knownId) {
@@ -69,6 +73,8 @@ async function write(
     await deps.contacts.rememberId(externalId, existingId);
     if (ARCHIVED_CONFLICT.test(error instanceof Error ? error.message : '')) {
       await deps.intercom.unarchiveContact(existingId);
+    } else if (startedBefore && contactHolds(await deps.intercom.getContact(existingId), changes)) {
+      return { intercomId: existingId, action: 'unchanged' };
     }
     const updated = await deps.intercom.updateContact(existingId, changes);
     return { intercomId: updated.id, action: 'updated' };

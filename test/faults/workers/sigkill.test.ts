@@ -1,0 +1,189 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  createProducer,
+  createProducerConnection,
+  type EnqueueItemResult,
+  QueueNames,
+  waitUntilReady,
+} from '@relay/jobs';
+import {
+  type SimulatorProcess,
+  startSimulator,
+  startTestRedis,
+  type TestRedis,
+  waitFor,
+} from '@relay/testkit';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultSeed, seededRandom } from './seeded-random.ts';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.ts';
+
+/**
+ * Worker processes SIGKILLed at random points of a run while the others keep working, each
+ * restarted at once. A killed worker's jobs come back when their lock expires and run again,
+ * some after their call reached Intercom: the simulator must still see each effect once.
+ * 2,000 jobs by default; RELAY_LONG_TESTS=1 runs 10,000 with more kills.
+ */
+const LONG = process.env.RELAY_LONG_TESTS === '1';
+const TOTAL = LONG ? 10_000 : 2_000;
+const WORKERS = 3;
+const EVENT_OWNERS = 50;
+const EVENTS = Math.round(TOTAL * 0.2);
+const CONTACTS = TOTAL - EVENTS;
+// The rate budget is not under test here: high limits keep it out of the way. Latency paces
+// the run instead (30 calls in flight, 100–500 ms each: at most ~100 jobs/s on any machine),
+// so calls are always in flight when a kill comes and the run outlasts several kills.
+const HIGH_LIMIT = '1000000';
+const CONCURRENCY = '10';
+
+let redis: TestRedis;
+let sim: SimulatorProcess;
+let connection: Redis;
+let producer: ReturnType<typeof createProducer>;
+let syncQueue: Queue;
+/** Worker slots; a killed worker's slot is empty until its replacement is ready. */
+const live: (WorkerProcess | undefined)[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  sim = await startSimulator([
+    '--rate-limit', HIGH_LIMIT, '--workspace-rate-limit', HIGH_LIMIT,
+    '--latency-ms', '100', '--latency-max-ms', '500', '--journal-limit', '100',
+  ]); // biome-ignore format: flag/value pairs
+  connection = createProducerConnection(redis.url);
+  await waitUntilReady(connection);
+  producer = createProducer({ connection, prefix: redis.prefix });
+  syncQueue = new Queue(QueueNames.sync, { connection, prefix: redis.prefix });
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all(live.map((worker) => worker?.process.stop(10_000)));
+  await syncQueue?.close();
+  await producer?.close();
+  connection?.disconnect();
+  await sim?.stop();
+  await redis?.stop();
+});
+
+const workerEnv = () => ({
+  REDIS_URL: redis.url,
+  QUEUE_PREFIX: redis.prefix,
+  INTERCOM_API_BASE_URL: sim.url,
+  INTERCOM_ACCESS_TOKEN: sim.token,
+  INTERCOM_RATE_LIMIT_PER_10S: HIGH_LIMIT,
+  WORKER_CONCURRENCY: CONCURRENCY,
+  // A killed worker's jobs come back after the lock: short, so the run does not wait long.
+  JOB_LOCK_MS: '3000',
+});
+
+type SimContacts = {
+  contacts: { contact: { external_id: string | null; name: string | null }; writes: number }[];
+};
+type SimEvents = {
+  events: { user_id: string | null; event_name: string; created_at: number }[];
+  duplicates: number;
+};
+
+function expectAllStored(results: EnqueueItemResult[]) {
+  expect(results.filter((result) => !result.ok)).toEqual([]);
+}
+
+describe('worker processes SIGKILLed at random points of a run', () => {
+  it(`completes all ${TOTAL} jobs and applies each effect once`, async () => {
+    const seed = faultSeed();
+    const random = seededRandom(seed);
+    // The contacts the events belong to exist before the run (an event needs its contact).
+    await Promise.all(
+      Array.from({ length: EVENT_OWNERS }, (_, i) =>
+        sim.api('POST', '/contacts', { external_id: `owner-${i}`, role: 'user' }),
+      ),
+    );
+    const contacts = Array.from({ length: CONTACTS }, (_, i) => ({
+      external_id: `kill-${i}`,
+      name: `Contact ${i}`,
+    }));
+    const base = 1_760_000_000;
+    const events = Array.from({ length: EVENTS }, (_, i) => ({
+      event_name: `ordered-${i % 7}`,
+      external_id: `owner-${i % EVENT_OWNERS}`,
+      created_at: base + i,
+    }));
+    for (let i = 0; i < CONTACTS; i += 1_000) {
+      expectAllStored(await producer.enqueueContactUpserts(contacts.slice(i, i + 1_000)));
+    }
+    expectAllStored(await producer.enqueueEvents(events));
+
+    const started = Date.now();
+    live.push(
+      ...(await Promise.all(
+        Array.from({ length: WORKERS }, () => startWorkerProcess(workerEnv())),
+      )),
+    );
+    const restarts: Promise<void>[] = [];
+    const kills: { atMs: number; completed: number; active: number }[] = [];
+    // Every 2–4 s a running worker dies; it is restarted at once (start-up takes seconds, so
+    // at times two are down together). The schedule is the fault, not a wait for a condition.
+    const deadline = started + (LONG ? 600_000 : 150_000);
+    for (;;) {
+      await sleep(2_000 + random() * 2_000);
+      const now = await syncQueue.getJobCounts('completed', 'active', 'failed');
+      const done = now.completed ?? 0;
+      const active = now.active ?? 0;
+      if (done >= TOTAL || (now.failed ?? 0) > 0 || Date.now() > deadline) break;
+      const up = live.flatMap((worker, index) => (worker ? [index] : []));
+      if (up.length === 0) continue;
+      const victim = up[Math.floor(random() * up.length)] as number;
+      await live[victim]?.process.kill('SIGKILL');
+      live[victim] = undefined;
+      kills.push({ atMs: Date.now() - started, completed: done, active });
+      restarts.push(
+        startWorkerProcess(workerEnv()).then((worker) => {
+          live[victim] = worker;
+        }),
+      );
+    }
+    await Promise.all(restarts);
+    const counts = await waitFor(
+      () => syncQueue.getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed'),
+      (c) => c.completed === TOTAL || (c.failed ?? 0) > 0,
+      LONG ? 600_000 : 150_000,
+    );
+    const elapsedMs = Date.now() - started;
+
+    const simContacts = await sim.control<SimContacts>('GET', 'contacts');
+    const simEvents = await sim.control<SimEvents>('GET', 'events');
+    const stats = await sim.control<{ calls: Record<string, Record<string, number>> }>(
+      'GET',
+      'stats',
+    );
+    const synced = simContacts.contacts.filter((entry) =>
+      entry.contact.external_id?.startsWith('kill-'),
+    );
+    const writtenTwice = synced.filter((entry) => entry.writes !== 1);
+    const eventKeys = new Set(
+      simEvents.events.map((e) => `${e.user_id} ${e.event_name} ${e.created_at}`),
+    );
+    console.info(
+      `sigkill: seed ${seed}, ${TOTAL} jobs (${CONTACTS} contacts, ${EVENTS} events), ` +
+        `${WORKERS} workers, ${kills.length} kills (s: done/active) ${kills
+          .map((kill) => `${(kill.atMs / 1000).toFixed(1)}: ${kill.completed}/${kill.active}`)
+          .join(', ')}; ${elapsedMs} ms; re-runs seen by Intercom: ` +
+        `${stats.calls['POST /contacts']?.['409'] ?? 0} creates answered 409, ` +
+        `${simEvents.duplicates} duplicate events; contacts written more than once: ${writtenTwice.length}`,
+    );
+
+    expect(counts).toMatchObject({ completed: TOTAL, failed: 0, active: 0 });
+    expect(kills.length).toBeGreaterThanOrEqual(3);
+    expect(kills.filter((kill) => kill.active > 0).length).toBeGreaterThanOrEqual(2); // mid-run
+    expect(synced).toHaveLength(CONTACTS); // no contact missing, none created twice
+    expect(writtenTwice.map((entry) => entry.contact.external_id)).toEqual([]);
+    const byExternalId = new Map(synced.map((entry) => [entry.contact.external_id, entry]));
+    for (const contact of contacts) {
+      expect(byExternalId.get(contact.external_id)?.contact.name).toBe(contact.name);
+    }
+    expect(stats.calls['POST /contacts']?.['200']).toBe(CONTACTS + EVENT_OWNERS);
+    expect(simEvents.events).toHaveLength(EVENTS); // each event stored once
+    expect(eventKeys.size).toBe(EVENTS);
+  }, 700_000);
+});

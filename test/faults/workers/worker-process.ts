@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { freePort, type NodeProcess, REPO_ROOT, startNodeProcess } from '@relay/testkit';
+
+/** A worker started as in production (`node apps/worker/src/main.ts`), with its own /metrics. */
+export type WorkerProcess = {
+  readonly process: NodeProcess<string>;
+  /** The origin of its /metrics and /healthz server. */
+  readonly url: string;
+  /** Its /metrics text. */
+  metrics(): Promise<string>;
+};
+
+/** Starts a worker process; ready once its /healthz answers. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  const metricsPort = String(await freePort());
+  const process = await startNodeProcess<string>({
+    script: join(REPO_ROOT, 'apps/worker/src/main.ts'),
+    env: {
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      RECONCILE_EVERY_MS: '0', // its sweep's calls would blur the counts the tests check
+      ...env,
+      METRICS_PORT: metricsPort,
+    },
+    readyUrl: `http://127.0.0.1:${metricsPort}/healthz`,
+  });
+  const url = process.ready;
+  return {
+    process,
+    url,
+    metrics: async () => (await fetch(`${url}/metrics`)).text(),
+  };
+}
+
+/**
+ * The sum of a metric's samples whose labels include every pair in `labels` (Prometheus text).
+ * A series that was never created counts 0.
+ */
+export function metricSum(text: string, name: string, labels: Record<string, string> = {}) {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const set = match[2] ?? '';
+    if (Object.entries(labels).every(([key, value]) => set.includes(`${key}="${value}"`))) {
+      sum += Number(match[3]);
+    }
+  }
+  return sum;
+}
