@@ -11,6 +11,7 @@ import { crmRateLimit } from './plugins/crm-rate-limit.ts';
 import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
+import { registerIntakeHeadroom } from './plugins/intake-headroom.ts';
 import { type AdminDeps, adminRoutes } from './routes/admin/index.ts';
 import { articleRoutes } from './routes/v1/articles.ts';
 import { companyRoutes } from './routes/v1/companies.ts';
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   registerErrorHandler(app);
   registerHttpMetrics(app, deps.metrics);
   registerHealth(app, deps);
+  registerIntakeHeadroom(app, deps.producer);
   await app.register(intercomWebhookRoutes, {
     producer: deps.producer,
     metrics: deps.metrics,

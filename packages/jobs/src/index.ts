@@ -37,6 +37,12 @@ export {
 } from './job-ids.ts';
 export { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 export {
+  createMemoryHeadroom,
+  type MemoryHeadroom,
+  type MemoryHeadroomOptions,
+  type MemoryReading,
+} from './memory-headroom.ts';
+export {
   createProducer,
   type EnqueueItemResult,
   type JobStatus,

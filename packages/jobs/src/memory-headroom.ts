@@ -1,0 +1,57 @@
+export type MemoryReading = { usedBytes: number; maxBytes: number };
+
+export type MemoryHeadroomOptions = {
+  /** Reads Redis memory use (the producer's `memory()`); maxBytes 0 means no maxmemory. */
+  read: () => Promise<MemoryReading>;
+  /**
+   * Intake stops from this share of `maxmemory`. With `noeviction`, a full Redis refuses every
+   * write, the workers' too: they could not finish a single job, so intake must stop while
+   * there is still room for them to drain what is stored. 0.95 is also where /readyz says
+   * `full`, so a load balancer and the ingress stop at the same moment.
+   * @defaultValue 0.95
+   */
+  maxRatio?: number;
+  /** Redis is asked at most this often; requests in between use the last answer. @defaultValue 1000 */
+  sampleEveryMs?: number;
+  now?: () => number;
+};
+
+/**
+ * Whether Redis has room for more intake, from `used_memory / maxmemory` sampled at most once
+ * per `sampleEveryMs` (one read shared by every request waiting on it). A failed read counts
+ * as room: a Redis that does not answer refuses the store itself, with the same 503.
+ */
+export function createMemoryHeadroom(options: MemoryHeadroomOptions) {
+  const maxRatio = options.maxRatio ?? 0.95;
+  const sampleEveryMs = options.sampleEveryMs ?? 1_000;
+  const now = options.now ?? Date.now;
+  let sample: { at: number; ratio: number } | undefined;
+  let reading: Promise<void> | undefined;
+
+  const refresh = () => {
+    reading ??= options
+      .read()
+      .then(
+        (memory) => (memory.maxBytes > 0 ? memory.usedBytes / memory.maxBytes : 0),
+        () => 0,
+      )
+      .then((ratio) => {
+        sample = { at: now(), ratio };
+      })
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
+  };
+
+  return {
+    async hasRoom(): Promise<boolean> {
+      if (!sample || now() - sample.at >= sampleEveryMs) await refresh();
+      return (sample?.ratio ?? 0) < maxRatio;
+    },
+    /** The last sampled share of maxmemory in use (0 before the first read or without a limit). */
+    usedRatio: (): number => sample?.ratio ?? 0,
+  };
+}
+
+export type MemoryHeadroom = ReturnType<typeof createMemoryHeadroom>;
