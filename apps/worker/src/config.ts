@@ -21,7 +21,10 @@ export function loadConfig(source: EnvSource = process.env) {
      * (BullMQ's stalled-job check runs at the same interval). Keep it well above event-loop stalls.
      */
     jobLockMs: env.int('JOB_LOCK_MS', { default: 30_000, min: 1_000 }),
-    /** How long SIGTERM waits for running jobs before handing them back to the queue. */
+    /**
+     * The whole shutdown on SIGTERM: running jobs may finish until its last ~2 s (a quarter of
+     * it when shorter), then what still runs is handed back to the queue for another worker.
+     */
     shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', { default: 25_000, min: 0 }),
     // Intercom: host, token, timeout, the shared rate budget, the circuit breaker
     intercom: readIntercomSettings(env, { tokenRequired: true }),

@@ -16,6 +16,7 @@ import { registerBudgetGauges } from './budget-gauges.ts';
 import type { WorkerConfig } from './config.ts';
 import { createReconcileMarks } from './reconcile-marks.ts';
 import { createJobRunner } from './run-job.ts';
+import { createRunningJobs } from './running-jobs.ts';
 import { createHttpSink, createStreamSink, noSink } from './webhooks/conversation-sink.ts';
 
 export type WorkerRuntimeDeps = { config: WorkerConfig; logger: Logger; metrics: Metrics };
@@ -32,6 +33,12 @@ const HONOUR_MANUAL_RATE_LIMITS = { max: 1_000_000, duration: 1_000 };
 const MAX_STALLED_RUNS = 5;
 
 const RECONCILE_SCHEDULER = 'contacts-reconcile';
+
+/**
+ * The last part of the shutdown grace period, kept for handing back the jobs still running
+ * and closing the queues. Both need Redis: when it is down they give up at the deadline.
+ */
+const HAND_BACK_MS = 1_000;
 
 /**
  * One BullMQ worker per lane, wired to Intercom through the process's circuit breaker and the
@@ -80,27 +87,30 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     (lane) => new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix }),
   );
 
+  const running = createRunningJobs();
   const lanes = config.lanes.map((lane) => {
     const queue = new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix });
     const intercom = intercomAccess.clientFor(lane);
     const worker = new Worker(
       queue.name,
-      createJobRunner({
-        processorDeps: {
-          intercom,
-          contacts,
-          companies,
-          erasure,
-          allQueues,
-          conversationSink,
-          contactCache,
-          reconcileMarks,
+      running.track(
+        createJobRunner({
+          processorDeps: {
+            intercom,
+            contacts,
+            companies,
+            erasure,
+            allQueues,
+            conversationSink,
+            contactCache,
+            reconcileMarks,
+            metrics,
+          },
           metrics,
-        },
-        metrics,
-        logger,
-        pauseQueue: (ms) => queue.rateLimit(ms),
-      }),
+          logger,
+          pauseQueue: (ms) => queue.rateLimit(ms),
+        }),
+      ),
       {
         connection,
         prefix: config.queuePrefix,
@@ -154,22 +164,48 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       );
     },
     /**
-     * Stops taking jobs and waits for running ones up to `graceMs`; jobs still running then
-     * are abandoned and come back through stalled-job recovery (their effects are idempotent).
+     * Stops taking jobs and lets running ones finish; at the end of `graceMs` (less the time
+     * kept for handing back) what still runs goes back to its queue for another worker, so
+     * the whole shutdown fits in `graceMs` — also when Redis is gone. BullMQ's own forced
+     * close cannot do this: after a graceful `close()` has begun, `close(true)` only awaits it.
      */
     async close(graceMs = config.shutdownGraceMs): Promise<void> {
-      const graceful = Promise.all(workers.map((worker) => worker.close()));
-      const timedOut = await Promise.race([
-        graceful.then(() => false),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
-      ]);
-      if (timedOut) {
-        logger.warn({ graceMs }, 'jobs still running after the grace period; handing them back');
-        await Promise.all(workers.map((worker) => worker.close(true)));
+      const handBackMs = Math.min(HAND_BACK_MS, graceMs / 4);
+      const idle = await settlesWithin(
+        Promise.all(workers.map((worker) => worker.close())),
+        graceMs - 2 * handBackMs,
+      );
+      if (!idle) {
+        const jobs = running.size;
+        const handedBack = await settlesWithin(running.handBack(), handBackMs);
+        logger.warn(
+          { graceMs, jobs, handedBack },
+          'jobs still running at the end of the grace period; handed them back',
+        );
+        // Their processors may still be waiting on Intercom or Redis: cut the workers loose.
+        for (const worker of workers) void worker.disconnect().catch(() => {});
       }
-      await Promise.all([...queues, ...allQueues].map((queue) => queue.close()));
+      await settlesWithin(
+        Promise.all([...queues, ...allQueues].map((queue) => queue.close())),
+        handBackMs,
+      );
       connection.disconnect();
       stateConnection.disconnect();
     },
   };
+}
+
+/** Whether `work` settled within `ms`; it is not waited for after that. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(ms, 0));
+  });
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  const result = await Promise.race([settled, timeout]);
+  clearTimeout(timer);
+  return result;
 }
