@@ -1,0 +1,129 @@
+import { E2E_CRM_TOKEN, type RedisServer, startRedisServer, waitFor } from '@relay/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIntakeLoad } from './intake-load.ts';
+import { type RelayOnRedis, startRelayOnRedis } from './relay-on-redis.ts';
+
+// 5 % of it (the room left to the workers) is several times what intake adds between two samples.
+const MAXMEMORY_BYTES = 64 * 1024 * 1024;
+
+let redis: RedisServer;
+let relay: RelayOnRedis;
+let admin: Redis;
+
+beforeAll(async () => {
+  redis = await startRedisServer({ maxmemory: String(MAXMEMORY_BYTES) });
+  admin = new Redis(redis.url);
+  relay = await startRelayOnRedis({
+    redisUrl: redis.url,
+    workers: 2,
+    env: { WORKER_CONCURRENCY: '4', SHUTDOWN_GRACE_MS: '3000' },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  admin?.disconnect();
+  await relay?.stop();
+  await redis?.stop();
+});
+
+async function memory() {
+  const info = await admin.info('memory');
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1]);
+  return { used: field('used_memory'), max: field('maxmemory') };
+}
+
+/** Writes Redis refused for want of memory (INFO errorstats counts each OOM answer). */
+async function oomRefusals(): Promise<number> {
+  const info = await admin.info('errorstats');
+  return Number(/^errorstat_OOM:count=(\d+)/m.exec(info)?.[1] ?? 0);
+}
+
+/** Someone else's data fills Redis to `ratio`, so the relay's own intake crosses the line fast. */
+async function fillTo(ratio: number) {
+  const chunk = 'x'.repeat(256 * 1024);
+  for (let i = 0; (await memory()).used < ratio * MAXMEMORY_BYTES; i++) {
+    await admin.set(`filler:${i}`, chunk);
+  }
+}
+
+describe('Redis full (maxmemory, noeviction)', () => {
+  it('refuses intake with 503 and Retry-After before Redis refuses a write; workers drain; reads work; nothing acknowledged is lost', async () => {
+    await relay.sim.control('POST', 'faults', { latencyMs: 20 }); // workers lag behind intake
+    await fillTo(0.85);
+    let peakRatio = 0;
+    let backlogAtRefusal = 0;
+    const sampler = setInterval(() => {
+      void memory().then(
+        (m) => {
+          peakRatio = Math.max(peakRatio, m.used / m.max);
+        },
+        () => {},
+      );
+    }, 100);
+    const load = startIntakeLoad({
+      ingressUrl: relay.stack.ingressUrl,
+      tag: 'full',
+      concurrency: 6,
+    });
+    try {
+      const refusedAt = await waitFor(
+        async () => Object.values(load.tally.refused).reduce((a, b) => a + b, 0),
+        (n) => n > 0,
+        60_000,
+      );
+      expect(refusedAt).toBeGreaterThan(0);
+      backlogAtRefusal = await relay.unfinishedJobs();
+      const firstAcked = [...load.tally.contacts.keys()][0];
+
+      // While intake is refused: readiness says why, reads still answer.
+      const ready = await fetch(`${relay.stack.ingressUrl}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(
+        ((await ready.json()) as { services: { redis: { status: string } } }).services.redis,
+      ).toMatchObject({ status: 'full' });
+      const jobs = await fetch(`${relay.stack.ingressUrl}/v1/jobs/missing-job`, {
+        headers: { authorization: `Bearer ${E2E_CRM_TOKEN}` },
+      });
+      expect(jobs.status).toBe(404); // a read, answered (not 503)
+      expect(firstAcked).toBeDefined();
+
+      await waitFor(
+        async () => Object.values(load.tally.refused).reduce((a, b) => a + b, 0),
+        (n) => n >= 100,
+        60_000,
+      );
+    } finally {
+      await load.stop();
+    }
+    const tally = load.tally;
+    await relay.sim.control('DELETE', 'faults');
+    // The backlog drains while Redis stays nearly full.
+    const unfinished = await waitFor(relay.unfinishedJobs, (n) => n === 0, 60_000, 250);
+    clearInterval(sampler);
+    const accounting = await relay.account(tally);
+    const oom = await oomRefusals();
+    console.log(
+      'redis full:',
+      JSON.stringify({
+        requestsSent: tally.sent,
+        requestsAcknowledged: tally.acknowledged,
+        refused: tally.refused,
+        itemsAcknowledged: accounting.acknowledgedItems,
+        processed: accounting.processed,
+        lost: accounting.lost,
+        peakMemoryRatio: Math.round(peakRatio * 1000) / 1000,
+        oomRefusals: oom,
+        backlogAtRefusal,
+      }),
+    );
+
+    expect(Object.keys(tally.refused)).toEqual(['503 QUEUE_UNAVAILABLE']);
+    expect(tally.refusedWithoutRetryAfter).toBe(0);
+    expect(oom).toBe(0); // Redis itself never had to refuse a write
+    expect(backlogAtRefusal).toBeGreaterThan(0); // the workers drained it while Redis was full
+    expect(unfinished).toBe(0);
+    expect(accounting.examples).toEqual([]);
+    expect(accounting.lost).toBe(0);
+  }, 150_000);
+});
