@@ -85,11 +85,14 @@ export function createDataAttributeCatalog(options: DataAttributeCatalogOptions)
       if (names.length === 0) return { ok: true };
       let catalog = await current();
       if (!catalog) return { ok: true };
-      if (names.some((name) => !catalog?.attributes[name]) && now() - lastFetch >= refreshEveryMs) {
+      const known = (name: string) =>
+        catalog && Object.hasOwn(catalog.attributes, name) ? catalog.attributes[name] : undefined;
+      if (names.some((name) => !known(name)) && now() - lastFetch >= refreshEveryMs) {
         catalog = (await fetchFresh()) ?? catalog;
       }
       for (const name of names) {
-        const attribute = catalog.attributes[name];
+        // Own keys only: `constructor` or `toString` must read as unknown, not as Object's.
+        const attribute = known(name);
         if (!attribute || attribute.archived) {
           return {
             ok: false,

@@ -46,4 +46,17 @@ describe('the data-attribute catalog', () => {
     const { entries } = await sim.control<{ entries: { path: string }[] }>('GET', 'journal');
     expect(entries.filter((entry) => entry.path.startsWith('/data_attributes'))).toHaveLength(1);
   });
+
+  it("reads names like constructor or toString as unknown attributes, not as Object's own", async () => {
+    const catalog = createDataAttributeCatalog({
+      redis: connection,
+      prefix: `${redis.prefix}:own`,
+      intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),
+    });
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const check = await catalog.check(JSON.parse(`{"${name}": "x"}`));
+      expect(check).toMatchObject({ ok: false, attribute: name });
+      expect(check.ok ? '' : check.message).toMatch(/is not a custom data attribute/);
+    }
+  });
 });
