@@ -189,6 +189,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
         Promise.all([...queues, ...allQueues].map((queue) => queue.close())),
         handBackMs,
       );
+      intercomAccess.close();
       connection.disconnect();
       stateConnection.disconnect();
     },

@@ -6,6 +6,7 @@ import { createRateBudget } from './budget/rate-budget.ts';
 import { createCallGuard } from './call-guard.ts';
 import { type CircuitState, createCircuitBreaker } from './circuit-breaker.ts';
 import { createIntercomClient, type IntercomClient } from './client.ts';
+import { createIdleProbe } from './idle-probe.ts';
 
 /**
  * How a process reaches Intercom, from the environment: host, version, token, timeout, the
@@ -76,6 +77,8 @@ export function createIntercomAccess(options: {
     onStateChange: (state) => {
       metrics.intercomCircuitState.set(CIRCUIT_STATE_VALUE[state]);
       logger[state === 'open' ? 'warn' : 'info']({ state }, 'intercom circuit');
+      if (state === 'closed') idleProbe.stop();
+      else idleProbe.start();
     },
   });
   metrics.intercomCircuitState.set(0);
@@ -90,19 +93,27 @@ export function createIntercomAccess(options: {
         logger.warn({ err: { message: (err as Error).message } }, 'rate budget update failed'),
     });
 
+  const clientFor = (lane: string, guardOptions: { maxWaitMs?: number } = {}): IntercomClient =>
+    createIntercomClient({
+      baseUrl: settings.baseUrl,
+      version: settings.version,
+      token: () => token.get(),
+      timeoutMs: settings.timeoutMs,
+      metrics,
+      observer: guardFor(lane, guardOptions),
+    });
+  // The most urgent lane's permits: a probe is one light call that can unblock everything.
+  const probeClient = clientFor(options.lanes[0] ?? 'default');
+  const idleProbe = createIdleProbe({ breaker, probe: () => probeClient.me() });
+
   return {
     budget,
     breaker,
     guardFor,
-    clientFor(lane: string, guardOptions: { maxWaitMs?: number } = {}): IntercomClient {
-      return createIntercomClient({
-        baseUrl: settings.baseUrl,
-        version: settings.version,
-        token: () => token.get(),
-        timeoutMs: settings.timeoutMs,
-        metrics,
-        observer: guardFor(lane, guardOptions),
-      });
+    clientFor,
+    /** Stops the probe that runs while the circuit is not closed. */
+    close() {
+      idleProbe.stop();
     },
   };
 }
