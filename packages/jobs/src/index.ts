@@ -96,6 +96,7 @@ export {
   createCompanyState,
   createContactState,
   payloadHash,
+  type SyncRun,
   type SyncSnapshot,
   type SyncState,
   syncKeyHash,

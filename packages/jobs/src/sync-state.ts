@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { CompanyInput } from './schemas/company.ts';
 import type { ContactInput } from './schemas/contact.ts';
@@ -22,12 +22,16 @@ return seq
 
 /**
  * KEYS: record hash, lock. ARGV: seq, intercom id ('' keeps it), synced hash ('' keeps it),
- * lock owner. Also releases the lock when the owner holds it.
+ * lock value. Only the run that holds the lock may finish: a run that lost it (its worker was
+ * cut off from Redis past its job lock and another run took the job over; its finish arrives
+ * late) writes nothing and gets -1, so it cannot put back an older hash or id over the newer
+ * run's. Else 1 when the pending data was cleared, 0 when newer data arrived meanwhile.
  */
 const FINISH = `
+if redis.call('GET', KEYS[2]) ~= ARGV[4] then return -1 end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'intercom_id', ARGV[2]) end
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'synced_hash', ARGV[3]) end
-if redis.call('GET', KEYS[2]) == ARGV[4] then redis.call('DEL', KEYS[2]) end
+redis.call('DEL', KEYS[2])
 if redis.call('HGET', KEYS[1], 'pending_seq') == ARGV[1] then
   redis.call('HDEL', KEYS[1], 'pending', 'pending_seq')
   return 1
@@ -36,15 +40,22 @@ return 0
 `;
 
 /**
- * KEYS: record hash, lock. ARGV: owner, ttl ms. The lock is taken when free, or again by its
- * owner (a job re-run after its worker died); then the state is read in the same step.
- * Returns false when another job holds the lock.
+ * KEYS: record hash, lock. ARGV: owner (the job), lock value (the owner, or the owner, a
+ * space and a run id), ttl ms. The lock is taken when free, or from another run of the same
+ * job (a re-run after its worker died or was cut off: that run is fenced out, see FINISH);
+ * then the state is read in the same step. Returns false when another job holds the lock,
+ * else whether another run of this job held it, and the state.
  */
 const LOCK_AND_READ = `
-local owner = redis.call('GET', KEYS[2])
-if owner and owner ~= ARGV[1] then return false end
-redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-return redis.call('HMGET', KEYS[1], 'pending', 'pending_seq', 'intercom_id', 'synced_hash')
+local held = redis.call('GET', KEYS[2])
+local resumed = 0
+if held and held ~= ARGV[2] then
+  if held ~= ARGV[1] and string.sub(held, 1, #ARGV[1] + 1) ~= ARGV[1] .. ' ' then return false end
+  resumed = 1
+end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 'pending', 'pending_seq', 'intercom_id', 'synced_hash')
+return {resumed, state[1], state[2], state[3], state[4]}
 `;
 
 const UNLOCK = `
@@ -59,6 +70,17 @@ export type SyncSnapshot<T> = {
   syncedHash?: string;
 };
 
+/** A run's hold on a record: its state, and the lock value that finish and unlock take. */
+export type SyncRun<T> = {
+  snapshot: SyncSnapshot<T>;
+  lock: string;
+  /**
+   * Another run of the same job held the lock and never finished: its writes may have
+   * reached Intercom.
+   */
+  resumed: boolean;
+};
+
 type ContactScripts = {
   relaySyncStorePending(key: string, pending: string): Promise<number>;
   relaySyncFinish(
@@ -67,15 +89,16 @@ type ContactScripts = {
     seq: string,
     id: string,
     hash: string,
-    owner: string,
+    value: string,
   ): Promise<number>;
   relaySyncLockAndRead(
     key: string,
     lock: string,
     owner: string,
+    value: string,
     ttlMs: number,
-  ): Promise<(string | null)[] | null>;
-  relaySyncUnlock(lock: string, owner: string): Promise<number>;
+  ): Promise<[number, ...(string | null)[]] | null>;
+  relaySyncUnlock(lock: string, value: string): Promise<number>;
 };
 
 const RECENT_KEYS = 10_000;
@@ -128,6 +151,19 @@ function createSyncState<T>(
   };
   const lockKey = (crmId: string) => keys(crmId).lockKey;
 
+  async function lockAs(crmId: string, owner: string, value: string, ttlMs: number) {
+    const { key: recordKey, lockKey: recordLock } = keys(crmId);
+    const fields = await run.relaySyncLockAndRead(recordKey, recordLock, owner, value, ttlMs);
+    if (!fields) return undefined;
+    const [resumed, pending, pendingSeq, intercomId, syncedHash] = fields;
+    const snapshot: SyncSnapshot<T> = {};
+    if (pending) snapshot.pending = JSON.parse(pending) as T;
+    if (pendingSeq) snapshot.pendingSeq = pendingSeq;
+    if (intercomId) snapshot.intercomId = intercomId;
+    if (syncedHash) snapshot.syncedHash = syncedHash;
+    return { snapshot, resumed: resumed === 1 };
+  }
+
   return {
     key,
 
@@ -136,24 +172,24 @@ function createSyncState<T>(
       run.relaySyncStorePending(key(crmIdOf(item)), JSON.stringify(item)),
 
     /**
-     * Takes the record's lock for `owner` (only one job per record runs at a time, across
-     * lanes and processes) and reads its state; undefined when another job holds the lock.
+     * Takes the record's lock for this run of job `owner` (only one job per record runs at a
+     * time, across lanes and processes) and reads its state; undefined when another job holds
+     * the lock. A run of the same job that held it is fenced out: its finish and unlock no
+     * longer apply. Pass the returned `lock` to finish and unlock.
      */
+    async lockRun(crmId: string, owner: string, ttlMs: number): Promise<SyncRun<T> | undefined> {
+      const lock = `${owner} ${randomUUID()}`;
+      const taken = await lockAs(crmId, owner, lock, ttlMs);
+      return taken && { ...taken, lock };
+    },
+
+    /** As lockRun, with `owner` itself as the lock value (one run per owner: no fencing). */
     async lockAndRead(
       crmId: string,
       owner: string,
       ttlMs: number,
     ): Promise<SyncSnapshot<T> | undefined> {
-      const { key: recordKey, lockKey: recordLock } = keys(crmId);
-      const fields = await run.relaySyncLockAndRead(recordKey, recordLock, owner, ttlMs);
-      if (!fields) return undefined;
-      const [pending, pendingSeq, intercomId, syncedHash] = fields;
-      const snapshot: SyncSnapshot<T> = {};
-      if (pending) snapshot.pending = JSON.parse(pending) as T;
-      if (pendingSeq) snapshot.pendingSeq = pendingSeq;
-      if (intercomId) snapshot.intercomId = intercomId;
-      if (syncedHash) snapshot.syncedHash = syncedHash;
-      return snapshot;
+      return (await lockAs(crmId, owner, owner, ttlMs))?.snapshot;
     },
 
     /** The Intercom ids of the companies a contact was attached to by its last sync. */
@@ -187,14 +223,16 @@ function createSyncState<T>(
     },
 
     /**
-     * After a sync of the pending data numbered `seq`: store the id and hash, clear the
-     * pending data unless newer data arrived meanwhile (its job will sync it), and release
-     * `owner`'s lock.
+     * After a sync of the pending data numbered `seq`, by the run holding `lock` (lockRun's,
+     * or lockAndRead's owner): store the id and hash, clear the pending data unless newer
+     * data arrived meanwhile (its job will sync it), and release the lock. -1 (nothing
+     * written) when the lock is no longer this run's.
      */
-    finish: (crmId: string, owner: string, seq: string, intercomId = '', syncedHash = '') =>
-      run.relaySyncFinish(key(crmId), lockKey(crmId), seq, intercomId, syncedHash, owner),
+    finish: (crmId: string, lock: string, seq: string, intercomId = '', syncedHash = '') =>
+      run.relaySyncFinish(key(crmId), lockKey(crmId), seq, intercomId, syncedHash, lock),
 
-    unlock: (crmId: string, owner: string) => run.relaySyncUnlock(lockKey(crmId), owner),
+    /** Releases the lock if `lock` (as for finish) still holds it. */
+    unlock: (crmId: string, lock: string) => run.relaySyncUnlock(lockKey(crmId), lock),
   };
 }
 

@@ -44,6 +44,6 @@ export async function contactMerge(
     await deps.contactCache.drop(userExternalId);
     return result;
   } finally {
-    await deps.contacts.unlock(leadExternalId, context.jobId);
+    await deps.contacts.unlock(leadExternalId, lead.lock);
   }
 }

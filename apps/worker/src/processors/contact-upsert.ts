@@ -18,6 +18,8 @@ const ARCHIVED_CONFLICT = /archived contact/i;
  * that running it twice changes nothing (its companies follow after the write):
  * - nothing pending (an earlier job synced it) or the same data as last synced → no call;
  * - known Intercom id → one update (a 404 means it was deleted there: forget it and create);
+ *   when a run of this job before was cut short holding the contact, a look first, and no
+ *   update if the contact already holds the data;
  * - otherwise create directly (search lags writes by minutes, so search-then-create races);
  *   on 409 take the id from the message, unarchive if archived, and update; when the job ran
  *   before (its create may have reached Intercom before its worker died) and the contact
@@ -35,8 +37,11 @@ export async function contactUpsert(
     // The companies are part of what was synced, though not of the contact write itself.
     (pending) =>
       payloadHash({ body: toContactWrite(pending), companies: pending.companies ?? null }),
-    async (pending, knownId) => {
-      const result = await write(toContactWrite(pending), knownId, deps, context.startedBefore);
+    async (pending, knownId, run) => {
+      const result = await write(toContactWrite(pending), knownId, deps, {
+        startedBefore: context.startedBefore,
+        resumed: run.resumed,
+      });
       if (pending.companies !== undefined && result.intercomId) {
         await syncCompanies(externalId, result.intercomId, pending.companies, deps);
       }
@@ -49,11 +54,17 @@ async function write(
   body: ContactWrite & { external_id: string },
   knownId: string | undefined,
   deps: ProcessorDeps,
-  startedBefore: boolean,
+  { startedBefore, resumed }: { startedBefore: boolean; resumed: boolean },
 ): Promise<Written> {
   const { external_id: externalId, ...changes } = body; // external_id never changes
   if (knownId) {
     try {
+      // A run before this one held the contact and never finished (its worker died or was
+      // cut off from Redis): its update may have landed. A second write would send
+      // Intercom's update webhook once more; a look is one call, and the only one if so.
+      if (resumed && contactHolds(await deps.intercom.getContact(knownId), changes)) {
+        return { intercomId: knownId, action: 'unchanged' };
+      }
       return {
         intercomId: (await deps.intercom.updateContact(knownId, changes)).id,
         action: 'updated',
