@@ -29,14 +29,20 @@ const HOLD_OUTCOME: Record<string, string> = {
   INTERCOM_UNAUTHORIZED: 'paused',
 };
 
-/** How long a revoked or wrong token holds a queue before trying again (a human must act). */
+/**
+ * How long a 403 (a missing scope) holds a queue before trying again: a human must act. A
+ * 401 holds it only briefly (its retryAfterMs): the client's token gate keeps calls with the
+ * refused token from going out, so the queue can look again often and resume as soon as a
+ * valid token is in the file.
+ */
 const UNAUTHORIZED_PAUSE_MS = 60_000;
 
 /**
  * The one place where errors become BullMQ behaviour:
  * - no permit from the rate budget, or a 429 → hold the queue until the window resets;
  * - circuit open (Intercom down) → hold the queue until the breaker lets a probe through;
- * - unauthorized (401/403) → hold the queue a minute; the backlog waits rather than failing;
+ * - unauthorized → hold the queue (401: until the token file changes; 403: a minute); the
+ *   backlog waits rather than failing;
  *   in these three cases the job goes back to waiting and no attempt is used;
  * - another job of the same contact is running → this job is delayed briefly, no attempt used;
  * - not retryable → UnrecoverableError: failed at once, with code, message and request_id;
@@ -102,12 +108,14 @@ export function createJobRunner(deps: JobRunnerDeps) {
       const summary = JSON.stringify(error.toJSON());
 
       if (HOLD_QUEUE.has(error.code)) {
-        const waitMs =
-          error.code === 'INTERCOM_UNAUTHORIZED'
-            ? UNAUTHORIZED_PAUSE_MS
-            : Math.max(error.retryAfterMs ?? 10_000, 1);
+        const waitMs = Math.max(
+          error.retryAfterMs ??
+            (error.code === 'INTERCOM_UNAUTHORIZED' ? UNAUTHORIZED_PAUSE_MS : 10_000),
+          1,
+        );
         count(queue, HOLD_OUTCOME[error.code] ?? 'paused');
-        if (error.code === 'INTERCOM_UNAUTHORIZED') {
+        // Intercom's own refusal is logged as an error; the token gate's repeats of it are not.
+        if (error.code === 'INTERCOM_UNAUTHORIZED' && error.status !== undefined) {
           log().error({ code: error.code, requestId: error.requestId, waitMs }, 'holding queue');
         } else {
           if (deps.logger.isLevelEnabled('debug')) {

@@ -7,6 +7,7 @@ import { createCallGuard } from './call-guard.ts';
 import { type CircuitState, createCircuitBreaker } from './circuit-breaker.ts';
 import { createIntercomClient, type IntercomClient } from './client.ts';
 import { createIdleProbe } from './idle-probe.ts';
+import { createTokenGate } from './token-gate.ts';
 
 /**
  * How a process reaches Intercom, from the environment: host, version, token, timeout, the
@@ -83,6 +84,7 @@ export function createIntercomAccess(options: {
   });
   metrics.intercomCircuitState.set(0);
   const token = settings.accessToken;
+  const tokenGate = createTokenGate({ token: () => token.get() });
   const guardFor = (lane: string, guardOptions: { maxWaitMs?: number } = {}) =>
     createCallGuard({
       lane,
@@ -101,6 +103,7 @@ export function createIntercomAccess(options: {
       timeoutMs: settings.timeoutMs,
       metrics,
       observer: guardFor(lane, guardOptions),
+      tokenGate,
     });
   // The most urgent lane's permits: a probe is one light call that can unblock everything.
   const probeClient = clientFor(options.lanes[0] ?? 'default');

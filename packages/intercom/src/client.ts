@@ -5,6 +5,7 @@ import { createHttpTransport } from './http-transport.ts';
 import { type CallObserver, createInstrumentedFetch } from './instrumented-fetch.ts';
 import { toAppError } from './map-error.ts';
 import { createSdkFetcher } from './sdk-fetcher.ts';
+import type { TokenGate } from './token-gate.ts';
 
 export type IntercomClientOptions = {
   /** e.g. https://api.intercom.io, a regional host, or the simulator. */
@@ -20,6 +21,12 @@ export type IntercomClientOptions = {
   timeoutMs?: number;
   metrics?: Metrics;
   observer?: CallObserver;
+  /**
+   * Holds calls after a 401 until the token changes (shared by a process's clients). With it,
+   * a 401 is retried once when the token changed meanwhile: a call in flight during a
+   * rotation met the token just revoked.
+   */
+  tokenGate?: TokenGate;
   /** For tests: the fetch that reaches the network. */
   fetch?: typeof fetch;
 };
@@ -124,10 +131,25 @@ export function createIntercomClient(options: IntercomClientOptions) {
     }
   }
 
-  function call<T>(operation: () => Promise<T>): Promise<T> {
-    return operation().catch((error: unknown) => {
-      throw toAppError(error);
-    });
+  async function call<T>(operation: () => Promise<T>): Promise<T> {
+    const gate = options.tokenGate;
+    gate?.admit();
+    const token = gate ? options.token() : '';
+    try {
+      return await operation();
+    } catch (error) {
+      const failure = toAppError(error);
+      if (!gate || failure.status !== 401) throw failure;
+      if (options.token() !== token) return call(operation); // the file was re-read: a new token
+      gate.refuse(token);
+      throw new AppError(failure.code, failure.message, {
+        cause: failure.cause,
+        requestId: failure.requestId,
+        status: failure.status,
+        details: failure.details,
+        retryAfterMs: gate.checkMs,
+      });
+    }
   }
 
   return {

@@ -46,3 +46,4 @@ export {
   type StatusPagePoller,
   type StatusPageReading,
 } from './status-page-poller.ts';
+export { createTokenGate, type TokenGate, type TokenGateOptions } from './token-gate.ts';
