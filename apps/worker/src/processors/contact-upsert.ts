@@ -18,7 +18,8 @@ const ARCHIVED_CONFLICT = /archived contact/i;
  * that running it twice changes nothing (its companies follow after the write):
  * - nothing pending (an earlier job synced it) or the same data as last synced → no call;
  * - known Intercom id → one update (a 404 means it was deleted there: forget it and create);
- *   when a run of this job before was cut short holding the contact, a look first, and no
+ *   when a run of this job before was cut short holding the contact, or failed in a way that
+ *   may have applied its write (a timeout, a 5xx, a garbled answer), a look first, and no
  *   update if the contact already holds the data;
  * - otherwise create directly (search lags writes by minutes, so search-then-create races);
  *   on 409 take the id from the message, unarchive if archived, and update; when the job ran
@@ -40,7 +41,9 @@ export async function contactUpsert(
     async (pending, knownId, run) => {
       const result = await write(toContactWrite(pending), knownId, deps, {
         startedBefore: context.startedBefore,
-        resumed: run.resumed,
+        // An earlier attempt failed: a timeout, a 5xx or a garbled 2xx may hide a write that
+        // landed (a 429, a 4xx or an open circuit never counts as an attempt).
+        mayHaveWritten: run.resumed || context.attempt > 1,
       });
       if (pending.companies !== undefined && result.intercomId) {
         await syncCompanies(externalId, result.intercomId, pending.companies, deps);
@@ -54,15 +57,16 @@ async function write(
   body: ContactWrite & { external_id: string },
   knownId: string | undefined,
   deps: ProcessorDeps,
-  { startedBefore, resumed }: { startedBefore: boolean; resumed: boolean },
+  { startedBefore, mayHaveWritten }: { startedBefore: boolean; mayHaveWritten: boolean },
 ): Promise<Written> {
   const { external_id: externalId, ...changes } = body; // external_id never changes
   if (knownId) {
     try {
       // A run before this one held the contact and never finished (its worker died or was
-      // cut off from Redis): its update may have landed. A second write would send
-      // Intercom's update webhook once more; a look is one call, and the only one if so.
-      if (resumed && contactHolds(await deps.intercom.getContact(knownId), changes)) {
+      // cut off from Redis), or failed after its call went out: its write may have landed. A
+      // second write would send Intercom's update webhook once more; a look is one call, and
+      // the only one if so.
+      if (mayHaveWritten && contactHolds(await deps.intercom.getContact(knownId), changes)) {
         return { intercomId: knownId, action: 'unchanged' };
       }
       return {
