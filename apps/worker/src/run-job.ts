@@ -1,6 +1,7 @@
 import { AppError, isAppError } from '@relay/errors';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { fenceWrites, JobTakenOver } from './fenced-intercom.ts';
 import {
   type JobContext,
   type ProcessorDeps,
@@ -14,6 +15,11 @@ export type JobRunnerDeps = {
   logger: Logger;
   /** Holds back every worker of this queue for `ms` (BullMQ's queue-level rate limit). */
   pauseQueue: (ms: number) => Promise<void>;
+  /**
+   * The job lock's duration (JOB_LOCK_MS). Before each write to Intercom a run renews its
+   * job's lock for this long, and makes no write once the job is no longer its own.
+   */
+  jobLockMs: number;
 };
 
 /** Errors that hold the whole queue: waiting is the cure, and it costs no attempt. */
@@ -87,9 +93,21 @@ export function createJobRunner(deps: JobRunnerDeps) {
         JSON.stringify({ code: 'PAYLOAD_INVALID', message: `no processor for job ${job.name}` }),
       );
 
+    // A run cut off from Redis past its lock must not write what it read before the cut after
+    // another run took the job over: every write first renews the lock, or stops the run.
+    const processorDeps = token
+      ? {
+          ...deps.processorDeps,
+          intercom: fenceWrites(
+            deps.processorDeps.intercom,
+            async () => (await job.extendLock(token, deps.jobLockMs)) === 1,
+            job.id as string,
+          ),
+        }
+      : deps.processorDeps;
     const stopTimer = timer(queue);
     try {
-      const result = await processor(job.data, deps.processorDeps, {
+      const result = await processor(job.data, processorDeps, {
         jobId: job.id as string,
         attempt: job.attemptsMade + 1,
         startedBefore: (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0,
@@ -100,6 +118,12 @@ export function createJobRunner(deps: JobRunnerDeps) {
       if (deps.logger.isLevelEnabled('debug')) log().debug('completed job');
       return result;
     } catch (caught) {
+      if (caught instanceof JobTakenOver) {
+        // Nothing to hand to BullMQ: the job is another run's (its lock says so).
+        count(queue, 'taken_over');
+        log().warn('abandoned job: its lock passed to another run');
+        throw caught;
+      }
       const error = isAppError(caught)
         ? caught
         : new AppError('INTERNAL', caught instanceof Error ? caught.message : String(caught), {

@@ -48,9 +48,13 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   const connection = createWorkerConnection(config.redisUrl);
   // Budget and contact state use their own connection: the worker's blocks on job fetches.
   // Auto-pipelining: the commands of many concurrent jobs leave in one write per tick.
+  // A command answered later than a third of the job lock fails: a run that renewed its lock
+  // before a write (run-job.ts) must send the write while the lock still holds, not after a
+  // rate-budget read that waited out a network cut, when another run may have the job.
   const stateConnection = new Redis(config.redisUrl, {
     maxRetriesPerRequest: 2,
     enableAutoPipelining: true,
+    commandTimeout: Math.ceil(config.jobLockMs / 3),
   });
   for (const conn of [connection, stateConnection]) {
     conn.on('error', (err) =>
@@ -109,6 +113,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
           metrics,
           logger,
           pauseQueue: (ms) => queue.rateLimit(ms),
+          jobLockMs: config.jobLockMs,
         }),
       ),
       {
