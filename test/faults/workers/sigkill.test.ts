@@ -49,7 +49,7 @@ beforeAll(async () => {
   redis = await startTestRedis();
   sim = await startSimulator([
     '--rate-limit', HIGH_LIMIT, '--workspace-rate-limit', HIGH_LIMIT,
-    '--latency-ms', '100', '--latency-max-ms', '400', '--journal-limit', '100',
+    '--latency-ms', '100', '--latency-max-ms', '400', '--journal-limit', String(TOTAL * 3),
   ]); // biome-ignore format: flag/value pairs
   connection = createProducerConnection(redis.url);
   await waitUntilReady(connection);
@@ -78,12 +78,34 @@ const workerEnv = () => ({
 });
 
 type SimContacts = {
-  contacts: { contact: { external_id: string | null; name: string | null }; writes: number }[];
+  contacts: {
+    contact: { id: string; external_id: string | null; name: string | null };
+    writes: number;
+  }[];
+};
+type SimJournal = {
+  entries: { at: number; method: string; path: string; status: number; body: unknown }[];
 };
 type SimEvents = {
   events: { user_id: string | null; event_name: string; created_at: number }[];
   duplicates: number;
 };
+
+/** For a failure's message: the calls Intercom saw for these contacts, in order. */
+async function callsFor(entries: SimContacts['contacts']): Promise<string> {
+  const { entries: journal } = await sim.control<SimJournal>('GET', 'journal');
+  return entries
+    .map(({ contact }) => {
+      const calls = journal.filter(
+        (call) =>
+          call.path.includes(contact.id) ||
+          (call.body as { external_id?: string } | null)?.external_id === contact.external_id,
+      );
+      const lines = calls.map((call) => `  ${call.at} ${call.method} ${call.path} ${call.status}`);
+      return `${contact.external_id} (${contact.id}):\n${lines.join('\n')}`;
+    })
+    .join('\n');
+}
 
 function expectAllStored(results: EnqueueItemResult[]) {
   expect(results.filter((result) => !result.ok)).toEqual([]);
@@ -173,6 +195,7 @@ describe('worker processes SIGKILLed at random points of a run', () => {
         `${simEvents.duplicates} duplicate events; contacts written more than once: ${writtenTwice.length}`,
     );
 
+    if (writtenTwice.length > 0) console.info(await callsFor(writtenTwice));
     expect(counts).toMatchObject({ completed: TOTAL, failed: 0, active: 0 });
     expect(kills.length).toBeGreaterThanOrEqual(3);
     expect(kills.filter((kill) => kill.active > 0).length).toBeGreaterThanOrEqual(2); // mid-run
