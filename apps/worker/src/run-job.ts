@@ -111,6 +111,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
         jobId: job.id as string,
         attempt: job.attemptsMade + 1,
         startedBefore: (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0,
+        lock: token ? { key: `${job.queueQualifiedName}:${job.id}:lock`, token } : undefined,
       });
       const redact = redactWhenDone[job.name];
       if (redact) await job.updateData(redact(job.data));

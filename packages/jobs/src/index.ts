@@ -95,6 +95,7 @@ export {
   type ContactState,
   createCompanyState,
   createContactState,
+  type JobLock,
   payloadHash,
   type SyncRun,
   type SyncSnapshot,

@@ -40,11 +40,15 @@ return 0
 `;
 
 /**
- * KEYS: record hash, lock. ARGV: owner (the job), lock value (the owner, or the owner, a
- * space and a run id), ttl ms. The lock is taken when free, or from another run of the same
- * job (a re-run after its worker died or was cut off: that run is fenced out, see FINISH);
- * then the state is read in the same step. Returns false when another job holds the lock,
- * else whether another run of this job held it, and the state.
+ * KEYS: record hash, lock, the job's own (BullMQ) lock. ARGV: owner (the job), lock value (the
+ * owner, or the owner, a space and a run id), the job lock's token ('' checks none), ttl ms.
+ * The lock is taken when free, or from another run of the same job (a re-run after its worker
+ * died or was cut off: that run is fenced out, see FINISH); then the state is read in the
+ * same step. Only a run that still holds its job may take it: a request from a run that lost
+ * its job, arriving late (its worker was cut off from Redis, then through again), would take
+ * the record from the run that has the job, or hold it with nobody left to release it.
+ * Returns false when it is not taken, else whether another run of this job held it, and the
+ * state.
  */
 const LOCK_AND_READ = `
 local held = redis.call('GET', KEYS[2])
@@ -53,7 +57,8 @@ if held and held ~= ARGV[2] then
   if held ~= ARGV[1] and string.sub(held, 1, #ARGV[1] + 1) ~= ARGV[1] .. ' ' then return false end
   resumed = 1
 end
-redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+if ARGV[3] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[3] then return false end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
 local state = redis.call('HMGET', KEYS[1], 'pending', 'pending_seq', 'intercom_id', 'synced_hash')
 return {resumed, state[1], state[2], state[3], state[4]}
 `;
@@ -62,6 +67,9 @@ const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/** A job's own lock in Redis (BullMQ's): a run holds its job while `key` holds `token`. */
+export type JobLock = { key: string; token: string };
 
 export type SyncSnapshot<T> = {
   pending?: T;
@@ -94,8 +102,10 @@ type ContactScripts = {
   relaySyncLockAndRead(
     key: string,
     lock: string,
+    jobLock: string,
     owner: string,
     value: string,
+    jobToken: string,
     ttlMs: number,
   ): Promise<[number, ...(string | null)[]] | null>;
   relaySyncUnlock(lock: string, value: string): Promise<number>;
@@ -131,7 +141,7 @@ function createSyncState<T>(
   if (!scripts.relaySyncStorePending) {
     redis.defineCommand('relaySyncStorePending', { numberOfKeys: 1, lua: STORE_PENDING });
     redis.defineCommand('relaySyncFinish', { numberOfKeys: 2, lua: FINISH });
-    redis.defineCommand('relaySyncLockAndRead', { numberOfKeys: 2, lua: LOCK_AND_READ });
+    redis.defineCommand('relaySyncLockAndRead', { numberOfKeys: 3, lua: LOCK_AND_READ });
     redis.defineCommand('relaySyncUnlock', { numberOfKeys: 1, lua: UNLOCK });
   }
   const run = scripts as ContactScripts;
@@ -151,9 +161,17 @@ function createSyncState<T>(
   };
   const lockKey = (crmId: string) => keys(crmId).lockKey;
 
-  async function lockAs(crmId: string, owner: string, value: string, ttlMs: number) {
+  async function lockAs(crmId: string, owner: string, value: string, ttlMs: number, job?: JobLock) {
     const { key: recordKey, lockKey: recordLock } = keys(crmId);
-    const fields = await run.relaySyncLockAndRead(recordKey, recordLock, owner, value, ttlMs);
+    const fields = await run.relaySyncLockAndRead(
+      recordKey,
+      recordLock,
+      job?.key ?? recordLock, // no job lock to check: any key of the record's slot will do
+      owner,
+      value,
+      job?.token ?? '',
+      ttlMs,
+    );
     if (!fields) return undefined;
     const [resumed, pending, pendingSeq, intercomId, syncedHash] = fields;
     const snapshot: SyncSnapshot<T> = {};
@@ -174,13 +192,26 @@ function createSyncState<T>(
     /**
      * Takes the record's lock for this run of job `owner` (only one job per record runs at a
      * time, across lanes and processes) and reads its state; undefined when another job holds
-     * the lock. A run of the same job that held it is fenced out: its finish and unlock no
-     * longer apply. Pass the returned `lock` to finish and unlock.
+     * the lock, or when `job`'s lock shows this run no longer holds its job. A run of the same
+     * job that held it is fenced out: its finish and unlock no longer apply. Pass the
+     * returned `lock` to finish and unlock.
      */
-    async lockRun(crmId: string, owner: string, ttlMs: number): Promise<SyncRun<T> | undefined> {
+    async lockRun(
+      crmId: string,
+      owner: string,
+      ttlMs: number,
+      job?: JobLock,
+    ): Promise<SyncRun<T> | undefined> {
       const lock = `${owner} ${randomUUID()}`;
-      const taken = await lockAs(crmId, owner, lock, ttlMs);
-      return taken && { ...taken, lock };
+      try {
+        const taken = await lockAs(crmId, owner, lock, ttlMs, job);
+        return taken && { ...taken, lock };
+      } catch (error) {
+        // No answer does not mean not taken: the request may still run (a timeout, a resend
+        // after a reconnect). Its release, sent after it on the same connection, runs after it.
+        void run.relaySyncUnlock(lockKey(crmId), lock).catch(() => {});
+        throw error;
+      }
     },
 
     /** As lockRun, with `owner` itself as the lock value (one run per owner: no fencing). */

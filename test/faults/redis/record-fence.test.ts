@@ -1,5 +1,5 @@
-import { createContactState } from '@relay/jobs';
-import { startTestRedis, type TestRedis } from '@relay/testkit';
+import { createContactState, syncKeyHash } from '@relay/jobs';
+import { createTcpProxy, startTestRedis, type TestRedis, waitFor } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -55,6 +55,47 @@ describe('the record lock fences out a run that was taken over', () => {
     ).toBe(-1);
     const after = await state.lockRun('crm-1', 'job-4', 10_000);
     expect(after?.snapshot).toEqual({ intercomId: 'ic-1', syncedHash: 'h2' }); // not h1, not ic-x
+  });
+
+  it('lets only a run that still holds its job take the record, and releases a lock whose answer was lost', async () => {
+    const state = createContactState(connection, redis.prefix);
+    await state.storePending({ external_id: 'crm-3', name: 'v1' });
+    const jobLock = `${redis.prefix}:relay-sync:job-5:lock`;
+    await connection.set(jobLock, 'token-b'); // the job is run B's
+    const stale = { key: jobLock, token: 'token-a' };
+    // Run A lost the job while cut off; its request arrives late: it takes nothing.
+    expect(await state.lockRun('crm-3', 'job-5', 10_000, stale)).toBeUndefined();
+    const current = await state.lockRun('crm-3', 'job-5', 10_000, {
+      key: jobLock,
+      token: 'token-b',
+    });
+    expect(current?.resumed).toBe(false);
+    expect(await state.lockRun('crm-3', 'job-5', 10_000, stale)).toBeUndefined(); // no takeover
+    await state.unlock('crm-3', current?.lock ?? '');
+
+    // A lock request that times out on the client may still run later (here: held by a
+    // network cut, then delivered): its release follows it and runs after it.
+    const proxy = await createTcpProxy({ target: redis.url });
+    const cut = new Redis(proxy.url, { commandTimeout: 300 });
+    cut.on('error', () => {});
+    try {
+      const cutState = createContactState(cut, redis.prefix);
+      await cut.ping();
+      proxy.setMode('blackhole');
+      await expect(cutState.lockRun('crm-3', 'job-6', 10_000)).rejects.toThrow(/timed out/);
+      proxy.setMode('pass');
+      await waitFor(
+        () => cut.ping().catch(() => 'no answer'),
+        (answer) => answer === 'PONG',
+        10_000,
+      );
+      const lockKey = `${redis.prefix}:contact-lock:${syncKeyHash('crm-3')}`;
+      expect(await connection.get(lockKey)).toBeNull();
+      expect(await state.lockRun('crm-3', 'job-7', 10_000)).toBeDefined(); // free for others
+    } finally {
+      cut.disconnect();
+      await proxy.close();
+    }
   });
 
   it('keeps lockAndRead with the owner as the lock value (one run per owner)', async () => {

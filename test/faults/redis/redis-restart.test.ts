@@ -86,14 +86,23 @@ describe.each([
     expect(accepted.body.accepted).toHaveLength(30);
 
     const all = [...before, ...after];
-    expect(
-      await waitFor(
-        () => synced(all),
-        (n) => n === all.length,
-        60_000,
-        250,
-      ),
-    ).toBe(all.length);
+    const count = await waitFor(
+      () => synced(all),
+      (n) => n === all.length,
+      60_000,
+      250,
+    );
+    if (count !== all.length) {
+      // What a failure needs to be understood: which work is missing, and what the workers said.
+      const missing = {
+        before: before.length - (await synced(before)),
+        after: after.length - (await synced(after)),
+        unfinishedJobs: await relay.unfinishedJobs(),
+      };
+      console.log('not synced:', JSON.stringify(missing));
+      for (const worker of relay.stack.workers) console.log(worker.tail());
+    }
+    expect(count).toBe(all.length);
     console.log(
       `redis down ${downMs} ms:`,
       JSON.stringify({ readyAfterMs, allSyncedAfterMs: Date.now() - restartedAt }),

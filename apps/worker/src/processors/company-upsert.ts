@@ -18,7 +18,7 @@ export async function companyUpsert(
   context: JobContext,
 ): Promise<CompanyUpsertResult> {
   return syncLatest(
-    { state: deps.companies, crmId: job.company.company_id, owner: context.jobId, what: 'company' },
+    { state: deps.companies, crmId: job.company.company_id, job: context, what: 'company' },
     (pending) => payloadHash(toCompanyWrite(pending)),
     async (pending) => {
       const saved = await deps.intercom.upsertCompany(toCompanyWrite(pending));

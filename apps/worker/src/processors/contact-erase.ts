@@ -23,7 +23,7 @@ export async function contactErase(
   context: JobContext,
 ): Promise<ContactEraseResult> {
   const { externalId } = job;
-  const state = await lockRecord(deps.contacts, externalId, context.jobId, 'contact');
+  const state = await lockRecord(deps.contacts, externalId, context, 'contact');
   const intercomId = await contactIdOf(externalId, deps, state.intercomId);
   const deleted = intercomId ? await deps.intercom.deleteContact(intercomId) : { found: false };
   const jobsRemoved = await deps.erasure.removeContactJobs(externalId, deps.allQueues);

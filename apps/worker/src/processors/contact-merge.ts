@@ -18,7 +18,7 @@ export async function contactMerge(
   context: JobContext,
 ): Promise<ContactMergeResult> {
   const { leadExternalId, userExternalId } = job;
-  const lead = await lockRecord(deps.contacts, leadExternalId, context.jobId, 'contact');
+  const lead = await lockRecord(deps.contacts, leadExternalId, context, 'contact');
   try {
     const leadId = await contactIdOf(leadExternalId, deps, lead.intercomId);
     const userId = await contactIdOf(userExternalId, deps);

@@ -34,7 +34,7 @@ export async function contactUpsert(
 ): Promise<ContactUpsertResult> {
   const externalId = job.contact.external_id;
   return syncLatest(
-    { state: deps.contacts, crmId: externalId, owner: context.jobId, what: 'contact' },
+    { state: deps.contacts, crmId: externalId, job: context, what: 'contact' },
     // The companies are part of what was synced, though not of the contact write itself.
     (pending) =>
       payloadHash({ body: toContactWrite(pending), companies: pending.companies ?? null }),

@@ -1,5 +1,6 @@
 import { AppError } from '@relay/errors';
 import type { SyncRun, SyncSnapshot, SyncState } from '@relay/jobs';
+import type { JobContext } from './job-context.ts';
 
 /** Longer than any run (three calls at the longest timeout); a re-run of the same job retakes it. */
 const RECORD_LOCK_MS = 120_000;
@@ -14,10 +15,10 @@ const BUSY_RETRY_MS = 250;
 export async function lockRecord<T>(
   state: SyncState<T>,
   crmId: string,
-  owner: string,
+  job: Pick<JobContext, 'jobId' | 'lock'>,
   what: 'contact' | 'company',
 ): Promise<SyncSnapshot<T> & Omit<SyncRun<T>, 'snapshot'>> {
-  const taken = await state.lockRun(crmId, owner, RECORD_LOCK_MS);
+  const taken = await state.lockRun(crmId, job.jobId, RECORD_LOCK_MS, job.lock);
   if (!taken) {
     throw new AppError('RECORD_BUSY', `another job of this ${what} is running`, {
       retryAfterMs: BUSY_RETRY_MS,
@@ -49,7 +50,12 @@ export type SyncOutcome<Action extends string> = {
  * (unless newer data arrived meanwhile). The lock is released either way.
  */
 export async function syncLatest<T, Action extends string>(
-  record: { state: SyncState<T>; crmId: string; owner: string; what: 'contact' | 'company' },
+  record: {
+    state: SyncState<T>;
+    crmId: string;
+    job: Pick<JobContext, 'jobId' | 'lock'>;
+    what: 'contact' | 'company';
+  },
   hashOf: (pending: T) => string,
   write: (
     pending: T,
@@ -57,11 +63,11 @@ export async function syncLatest<T, Action extends string>(
     run: RecordRun,
   ) => Promise<{ intercomId: string | null; action: Action }>,
 ): Promise<SyncOutcome<Action>> {
-  const { state, crmId, owner, what } = record;
+  const { state, crmId, job, what } = record;
   const { pending, pendingSeq, intercomId, syncedHash, lock, resumed } = await lockRecord(
     state,
     crmId,
-    owner,
+    job,
     what,
   );
   if (!pending || !pendingSeq) {
