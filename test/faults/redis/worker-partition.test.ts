@@ -135,12 +135,13 @@ const ids = Array.from({ length: CONTACTS }, (_, i) => `cut-${i}`);
 const version = (v: string) => ids.map((id) => ({ external_id: id, name: `${id} ${v}` }));
 
 async function drained() {
-  return waitFor(
+  const counts = await waitFor(
     () => syncQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
     (counts) => Object.values(counts).every((n) => n === 0),
     60_000,
     250,
   );
+  expect(counts).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0 });
 }
 
 /**
