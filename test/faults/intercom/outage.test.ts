@@ -92,9 +92,17 @@ const counts = () =>
     ),
   );
 
+/** Jobs of every worker that spent an attempt, and that waited for the circuit instead. */
+function outcomeTotals(texts: string[]) {
+  const sum = (outcome: string) =>
+    texts.reduce((total, text) => total + metricSum(text, 'relay_jobs_total', { outcome }), 0);
+  return { retried: sum('retried'), circuitOpen: sum('circuit_open') };
+}
+
 /** Runs one fault for FAULT_MS under load, then checks the relay through it and after it. */
 async function survive(tag: string, faults: Record<string, unknown>) {
   const before = await counts();
+  const outcomesBefore = outcomeTotals(await workerMetrics());
   await relay.sim.control('POST', 'faults', faults);
   const faultStarted = Date.now();
   await pushContacts(tag);
@@ -125,13 +133,14 @@ async function survive(tag: string, faults: Record<string, unknown>) {
     await relay.sim.control<{ contacts: SimContact[] }>('GET', 'contacts')
   ).contacts.filter((entry) => entry.contact.external_id?.startsWith(`${tag}-`));
   const texts = await workerMetrics();
+  const outcomes = outcomeTotals(texts);
   console.info(
     `${tag}: ${FAULT_MS} ms of ${JSON.stringify(faults)}; circuit open on ` +
       `${opened.filter((text) => metricSum(text, 'intercom_circuit_state') === 2).length} of ` +
       `${opened.length} workers; ${callsDuringFault} calls reached Intercom during it; ` +
       `webhooks answered ${JSON.stringify(statuses)}; drained ${drainMs} ms after recovery; ` +
-      `retries ${texts.reduce((sum, text) => sum + metricSum(text, 'relay_jobs_total', { outcome: 'retried' }), 0)}, ` +
-      `holds while open ${texts.reduce((sum, text) => sum + metricSum(text, 'relay_jobs_total', { outcome: 'circuit_open' }), 0)}`,
+      `attempts spent ${outcomes.retried - outcomesBefore.retried}, ` +
+      `holds while open (no attempt) ${outcomes.circuitOpen - outcomesBefore.circuitOpen}`,
   );
 
   expect(statuses).toEqual(Array.from({ length: WEBHOOKS }, () => 200));

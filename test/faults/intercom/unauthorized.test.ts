@@ -51,7 +51,7 @@ const unauthorizedCalls = async () =>
 describe('a revoked access token', () => {
   it('pauses work with the alert metric up, and a valid token in the file resumes it at once', async () => {
     const ids = await rig.enqueueContacts(10, 'revoked');
-    const paused = await waitFor(
+    await waitFor(
       async () => metricSum(await worker.metrics(), 'intercom_requests_total', { code: '401' }),
       (count) => count > 0,
       15_000,
@@ -63,6 +63,7 @@ describe('a revoked access token', () => {
       OLD_HOLD_MS / 2,
     );
     const calls401 = await unauthorizedCalls();
+    const alert = metricSum(await worker.metrics(), 'intercom_requests_total', { code: '401' });
     const whilePaused = await rig.counts();
     const stillWaiting = await rig.jobs(ids);
 
@@ -73,11 +74,12 @@ describe('a revoked access token', () => {
     const jobs = await rig.jobs(ids);
     const journal = await rig.journal();
     console.info(
-      `401: ${calls401} calls answered 401 before the token changed (alert metric ${paused}); ` +
+      `401: ${calls401} calls answered 401 before the token changed (intercom_requests_total{code="401"} ${alert}); ` +
         `work resumed and drained ${resumeMs} ms after a valid token was written (the hold was ${OLD_HOLD_MS} ms)`,
     );
 
     expect(calls401).toBeLessThanOrEqual(5); // the calls in flight (WORKER_CONCURRENCY), no more
+    expect(alert).toBe(calls401);
     expect(whilePaused).toMatchObject({ completed: 0, failed: 0 });
     expect(stillWaiting.map((job) => job.attemptsMade)).toEqual(ids.map(() => 0));
     expect(counts).toMatchObject({ completed: ids.length, failed: 0 });
