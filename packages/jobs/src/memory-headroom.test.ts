@@ -48,6 +48,19 @@ describe('createMemoryHeadroom', () => {
     expect(redis.calls.count).toBe(2);
   });
 
+  it('asks ten times as often within 10 points of the line', async () => {
+    let clock = 0;
+    const redis = fakeRedis({ usedBytes: 86, maxBytes: 100 });
+    const headroom = createMemoryHeadroom({ read: redis.read, now: () => clock });
+    expect(await headroom.hasRoom()).toBe(true);
+    redis.set({ usedBytes: 96, maxBytes: 100 });
+    clock += 99;
+    expect(await headroom.hasRoom()).toBe(true);
+    clock += 1;
+    expect(await headroom.hasRoom()).toBe(false);
+    expect(redis.calls.count).toBe(2);
+  });
+
   it('always has room without maxmemory, and when Redis does not answer', async () => {
     let clock = 0;
     const redis = fakeRedis({ usedBytes: 10_000, maxBytes: 0 });
