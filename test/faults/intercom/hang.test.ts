@@ -8,7 +8,8 @@ import { startWorkerRig, type WorkerRig } from './worker-rig.ts';
  * INTERCOM_TIMEOUT_MS and retried with backoff; the worker stays responsive meanwhile.
  */
 const TIMEOUT_MS = 500;
-const HEALTH_TIMEOUT_MS = 1_000;
+// Generous for a machine shared with other runs; a loop blocked by a hung call never answers.
+const HEALTH_TIMEOUT_MS = 2_000;
 
 let rig: WorkerRig;
 let worker: WorkerProcess;
