@@ -11,21 +11,23 @@ afterEach(async () => {
 
 describe('calls that fail', () => {
   it('aborts a call Intercom never answers at the timeout, keeps the event loop free, and retries', async () => {
-    harness = await startWorkerHarness([], { INTERCOM_TIMEOUT_MS: '300' });
+    // A loop blocked by the hang would stall for the whole timeout; gaps below a second are
+    // a shared machine's scheduling and GC, not the hang.
+    harness = await startWorkerHarness([], { INTERCOM_TIMEOUT_MS: '1500' });
     await harness.sim.control('POST', 'faults', { hangRate: 1 });
     const [result] = await harness.producer.enqueueContactUpserts([{ external_id: 'crm-hang' }]);
     const jobId = result?.ok ? result.jobId : '';
     let lateTicks = 0;
     let last = performance.now();
     const ticker = setInterval(() => {
-      if (performance.now() - last > 200) lateTicks += 1;
+      if (performance.now() - last > 1_000) lateTicks += 1;
       last = performance.now();
     }, 20);
     try {
       await waitFor(
         async () => (await harness?.syncQueue.getJob(jobId))?.attemptsMade ?? 0,
         (attempts) => attempts >= 2,
-        15_000,
+        30_000,
       );
     } finally {
       clearInterval(ticker);
