@@ -88,7 +88,13 @@ async function write(
     await deps.contacts.rememberId(externalId, existingId);
     if (ARCHIVED_CONFLICT.test(error instanceof Error ? error.message : '')) {
       await deps.intercom.unarchiveContact(existingId);
-    } else if (startedBefore && contactHolds(await deps.intercom.getContact(existingId), changes)) {
+    } else if (
+      (startedBefore || mayHaveWritten) &&
+      contactHolds(await deps.intercom.getContact(existingId), changes)
+    ) {
+      // A 409 for a job that ran before (BullMQ's start count, or our record lock taken over
+      // from a run that never finished) is most likely its own create: look before writing.
+      // BullMQ's count alone missed some runs restarted after a SIGKILL.
       return { intercomId: existingId, action: 'unchanged' };
     }
     const updated = await deps.intercom.updateContact(existingId, changes);
