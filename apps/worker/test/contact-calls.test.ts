@@ -141,7 +141,13 @@ describe('contact.upsert makes as few calls as the result needs', () => {
       'journal',
     );
     const writes = journal.entries.filter((entry) => entry.path.startsWith('/contacts'));
-    expect(writes.map((entry) => entry.method)).toEqual(['POST', 'PUT']); // create, one update
+    // One create and one follow-up update. Under load the first run can lose its record lock
+    // before its call (a state command timed out) and run again, reading the latest data: then
+    // the one create carries it and no update follows. Never a second create, never two updates.
+    const methods = writes.map((entry) => entry.method);
+    expect(methods[0]).toBe('POST');
+    expect(methods.slice(1).every((method) => method === 'PUT')).toBe(true);
+    expect(methods.length).toBeLessThanOrEqual(2);
     expect(await harness.simContacts()).toMatchObject([{ external_id: 'crm-s', name: 'v4' }]);
   });
 });
