@@ -41,6 +41,7 @@ export {
   type MemoryHeadroom,
   type MemoryHeadroomOptions,
   type MemoryReading,
+  REDIS_FULL_RATIO,
 } from './memory-headroom.ts';
 export {
   createProducer,

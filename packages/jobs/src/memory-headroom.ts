@@ -1,5 +1,8 @@
 export type MemoryReading = { usedBytes: number; maxBytes: number };
 
+/** Share of `maxmemory` from which Redis counts as full: intake stops, /readyz says `full`. */
+export const REDIS_FULL_RATIO = 0.95;
+
 export type MemoryHeadroomOptions = {
   /** Reads Redis memory use (the producer's `memory()`); maxBytes 0 means no maxmemory. */
   read: () => Promise<MemoryReading>;
@@ -29,7 +32,7 @@ export type MemoryHeadroomOptions = {
  * the store itself, with the same 503.
  */
 export function createMemoryHeadroom(options: MemoryHeadroomOptions) {
-  const maxRatio = options.maxRatio ?? 0.95;
+  const maxRatio = options.maxRatio ?? REDIS_FULL_RATIO;
   const sampleEveryMs = options.sampleEveryMs ?? 1_000;
   const nearSampleEveryMs = options.nearSampleEveryMs ?? 100;
   const now = options.now ?? Date.now;

@@ -1,5 +1,5 @@
 import type { IntercomHealth, IntercomProbe } from '@relay/intercom';
-import type { Producer } from '@relay/jobs';
+import { type Producer, REDIS_FULL_RATIO } from '@relay/jobs';
 import type { Metrics } from '@relay/telemetry';
 import type { FastifyInstance } from 'fastify';
 
@@ -16,7 +16,7 @@ type ReadyStatus = 'healthy' | 'degraded' | 'unhealthy';
  * acknowledged. Readiness drops before that, while the workers drain what is stored.
  */
 const MEMORY_DEGRADED_RATIO = 0.8;
-const MEMORY_UNHEALTHY_RATIO = 0.95;
+const MEMORY_UNHEALTHY_RATIO = REDIS_FULL_RATIO; // where intake stops too
 
 /**
  * /healthz: the process is alive. /readyz: it can do its job. Without Redis, or with Redis
