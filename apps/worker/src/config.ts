@@ -1,6 +1,12 @@
 import { createEnvReader, type EnvSource, type Secret } from '@relay/config';
 import { readIntercomSettings } from '@relay/intercom';
-import { DEFAULT_PREFIX, type Lane, QueueNames } from '@relay/jobs';
+import {
+  DEFAULT_PREFIX,
+  JOB_RETENTION,
+  type JobRetention,
+  type Lane,
+  QueueNames,
+} from '@relay/jobs';
 
 export type WorkerConfig = ReturnType<typeof loadConfig>;
 
@@ -26,6 +32,11 @@ export function loadConfig(source: EnvSource = process.env) {
      * it when shorter), then what still runs is handed back to the queue for another worker.
      */
     shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', { default: 25_000, min: 0 }),
+    /**
+     * How long, and how many per queue, finished jobs are kept (BullMQ removes the rest as
+     * jobs finish); from 80 % of Redis maxmemory the `underPressure` rules apply instead.
+     */
+    retention: readRetention(env),
     // Intercom: host, token, timeout, the shared rate budget, the circuit breaker
     intercom: readIntercomSettings(env, { tokenRequired: true }),
     /** How often the reconciliation sweep runs (contacts updated in Intercom); 0 turns it off. */
@@ -67,5 +78,25 @@ export function loadConfig(source: EnvSource = process.env) {
     ...config,
     intercom: { ...config.intercom, accessToken: config.intercom.accessToken as Secret },
     lanes: config.lanes as Lane[],
+  };
+}
+
+/** JOB_KEEP_*: finished jobs kept, normally and under memory pressure (see JOB_RETENTION). */
+function readRetention(env: ReturnType<typeof createEnvReader>): JobRetention {
+  const defaults = JOB_RETENTION;
+  const rule = (name: string, fallback: { ageMs: number; count: number }) => ({
+    ageMs: env.int(`JOB_KEEP_${name}_MS`, { default: fallback.ageMs, min: 0 }),
+    count: env.int(`JOB_KEEP_${name}_COUNT`, { default: fallback.count, min: 0 }),
+  });
+  return {
+    completed: rule('COMPLETED', defaults.completed),
+    failed: rule('FAILED', defaults.failed),
+    underPressure: {
+      completed: rule('COMPLETED_UNDER_PRESSURE', defaults.underPressure.completed),
+      failedAgeMs: env.int('JOB_KEEP_FAILED_UNDER_PRESSURE_MS', {
+        default: defaults.underPressure.failedAgeMs,
+        min: 0,
+      }),
+    },
   };
 }

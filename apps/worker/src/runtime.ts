@@ -5,7 +5,9 @@ import {
   createErasureStore,
   createWorkerConnection,
   JobNames,
+  keepJobs,
   type Lane,
+  parseMemoryInfo,
   QueueNames,
 } from '@relay/jobs';
 import { createContactCache } from '@relay/sync';
@@ -15,6 +17,7 @@ import { Redis } from 'ioredis';
 import { registerBudgetGauges } from './budget-gauges.ts';
 import type { WorkerConfig } from './config.ts';
 import { createReconcileMarks } from './reconcile-marks.ts';
+import { createRetention } from './retention.ts';
 import { createJobRunner } from './run-job.ts';
 import { createRunningJobs } from './running-jobs.ts';
 import { createHttpSink, createStreamSink, noSink } from './webhooks/conversation-sink.ts';
@@ -90,6 +93,16 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   const allQueues = LANE_PRIORITY.map(
     (lane) => new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix }),
   );
+  // Kept completed jobs and dead letters give way when Redis memory runs short.
+  const retention = createRetention({
+    queues: allQueues,
+    redis: stateConnection,
+    prefix: config.queuePrefix,
+    retention: config.retention,
+    readMemory: async () => parseMemoryInfo(await stateConnection.info('memory')),
+    metrics,
+    logger,
+  });
 
   const running = createRunningJobs();
   const lanes = config.lanes.map((lane) => {
@@ -127,6 +140,9 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
         // crashes in a row (a rolling restart under load) must not fail it. A job that itself
         // kills its worker still ends in the failed set after this many tries.
         maxStalledCount: MAX_STALLED_RUNS,
+        // Retention of finished jobs is the workers' setting (JOB_KEEP_*): jobs carry none.
+        removeOnComplete: keepJobs(config.retention.completed),
+        removeOnFail: keepJobs(config.retention.failed),
         autorun: false,
       },
     );
@@ -160,6 +176,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     breaker,
     start() {
       for (const worker of workers) void worker.run();
+      retention.start();
       void scheduleReconciliation().catch((err: Error) =>
         logger.error({ err: { message: err.message } }, 'could not schedule reconciliation'),
       );
@@ -175,6 +192,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
      * close cannot do this: after a graceful `close()` has begun, `close(true)` only awaits it.
      */
     async close(graceMs = config.shutdownGraceMs): Promise<void> {
+      retention.stop();
       const handBackMs = Math.min(HAND_BACK_MS, graceMs / 4);
       const idle = await settlesWithin(
         Promise.all(workers.map((worker) => worker.close())),

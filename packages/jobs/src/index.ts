@@ -35,12 +35,20 @@ export {
   shortHash,
   webhookJobId,
 } from './job-ids.ts';
-export { DEFAULT_JOB_OPTIONS } from './job-options.ts';
+export {
+  DEFAULT_JOB_OPTIONS,
+  JOB_RETENTION,
+  type JobRetention,
+  type KeepRule,
+  keepJobs,
+} from './job-options.ts';
 export {
   createMemoryHeadroom,
   type MemoryHeadroom,
   type MemoryHeadroomOptions,
   type MemoryReading,
+  parseMemoryInfo,
+  REDIS_FILLING_RATIO,
   REDIS_FULL_RATIO,
 } from './memory-headroom.ts';
 export {

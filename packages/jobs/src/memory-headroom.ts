@@ -1,7 +1,20 @@
 export type MemoryReading = { usedBytes: number; maxBytes: number };
 
+/** `used_memory` and `maxmemory` (0: no limit) from the text of `INFO memory`. */
+export function parseMemoryInfo(info: string): MemoryReading {
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return { usedBytes: field('used_memory'), maxBytes: field('maxmemory') };
+}
+
 /** Share of `maxmemory` from which Redis counts as full: intake stops, /readyz says `full`. */
 export const REDIS_FULL_RATIO = 0.95;
+
+/**
+ * Share of `maxmemory` from which Redis counts as filling: /readyz says `degraded`, and the
+ * workers trim the completed jobs kept for retention (apps/worker/src/retention.ts), so
+ * that what fills Redis is never what is merely kept.
+ */
+export const REDIS_FILLING_RATIO = 0.8;
 
 export type MemoryHeadroomOptions = {
   /** Reads Redis memory use (the producer's `memory()`); maxBytes 0 means no maxmemory. */

@@ -23,6 +23,7 @@ describe('createMetrics', () => {
       'relay_jobs_total',
       'relay_job_duration_seconds',
       'relay_queue_jobs',
+      'relay_retention_trimmed_total',
     ]) {
       expect(text).toContain(`# TYPE ${name}`);
     }

@@ -116,6 +116,12 @@ export function createMetrics(options: {
       labelNames: ['queue'] as const,
       registers,
     }),
+    retentionTrimmed: new Counter({
+      name: 'relay_retention_trimmed_total',
+      help: 'Finished jobs removed before their retention ran out because Redis memory was high (completed from 80 % of maxmemory; failed, the dead letters, from 95 %), by queue and state.',
+      labelNames: ['queue', 'state'] as const,
+      registers,
+    }),
     queueJobs: new Gauge({
       name: 'relay_queue_jobs',
       help: 'Jobs in each queue, by state (sampled at scrape time).',

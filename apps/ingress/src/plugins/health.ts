@@ -1,5 +1,5 @@
 import type { IntercomHealth, IntercomProbe } from '@relay/intercom';
-import { type Producer, REDIS_FULL_RATIO } from '@relay/jobs';
+import { type Producer, REDIS_FILLING_RATIO, REDIS_FULL_RATIO } from '@relay/jobs';
 import type { Metrics } from '@relay/telemetry';
 import type { FastifyInstance } from 'fastify';
 
@@ -15,7 +15,7 @@ type ReadyStatus = 'healthy' | 'degraded' | 'unhealthy';
  * Redis runs with `noeviction`: when it is full every write fails, so nothing more can be
  * acknowledged. Readiness drops before that, while the workers drain what is stored.
  */
-const MEMORY_DEGRADED_RATIO = 0.8;
+const MEMORY_DEGRADED_RATIO = REDIS_FILLING_RATIO; // where retention starts to yield
 const MEMORY_UNHEALTHY_RATIO = REDIS_FULL_RATIO; // where intake stops too
 
 /**

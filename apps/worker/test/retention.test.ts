@@ -1,0 +1,310 @@
+import { Writable } from 'node:stream';
+import {
+  DEFAULT_JOB_OPTIONS,
+  type JobRetention,
+  type MemoryReading,
+  parseMemoryInfo,
+} from '@relay/jobs';
+import { createLogger, createMetrics } from '@relay/telemetry';
+import { type RedisServer, startRedisServer, waitFor } from '@relay/testkit';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRetention } from '../src/retention.ts';
+import { startWorkerHarness } from './worker-harness.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const RULES: Pick<JobRetention, 'underPressure'> = {
+  underPressure: { completed: { ageMs: 10 * MINUTE, count: 10 }, failedAgeMs: 24 * HOUR },
+};
+
+let server: RedisServer;
+let redis: Redis;
+let run = 0;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+});
+
+afterAll(async () => {
+  redis?.disconnect();
+  await server?.stop();
+});
+
+/** A queue of its own per test, with jobs in every state the rules must tell apart. */
+async function seededQueue() {
+  const prefix = `{ret${++run}}`;
+  const queue = new Queue('relay-sync', { connection: redis, prefix });
+  const now = Date.now();
+  // 30 completed: 20 of them finished an hour ago, 10 within the minute (then 20 more below).
+  await queue.addBulk(
+    Array.from({ length: 50 }, (_, i) => ({
+      name: 'ok',
+      data: { i },
+      opts: { ...DEFAULT_JOB_OPTIONS, jobId: `done-${i}` },
+    })),
+  );
+  await queue.addBulk(
+    Array.from({ length: 4 }, (_, i) => ({
+      name: 'fail',
+      data: { i },
+      opts: { ...DEFAULT_JOB_OPTIONS, attempts: 1, jobId: `dead-${i}` },
+    })),
+  );
+  const workerConnection = redis.duplicate({ maxRetriesPerRequest: null });
+  const worker = new Worker(
+    'relay-sync',
+    async (job) => {
+      if (job.name === 'fail') throw new Error('refused by Intercom');
+      return 'ok';
+    },
+    { connection: workerConnection, prefix, concurrency: 20 },
+  );
+  await waitFor(
+    () => queue.getJobCounts('completed', 'failed'),
+    (c) => c.completed === 50 && c.failed === 4,
+    15_000,
+    50,
+  );
+  await worker.close();
+  workerConnection.disconnect();
+  // Finish times made exact: done-0…19 an hour ago, done-20…49 one second apart up to now.
+  for (let i = 0; i < 50; i++) {
+    await setFinishedOn(
+      queue,
+      'completed',
+      `done-${i}`,
+      i < 20 ? now - HOUR + i : now - 50_000 + i * 1_000,
+    );
+  }
+  // Dead letters: two from two days ago, two from an hour ago.
+  for (let i = 0; i < 4; i++) {
+    await setFinishedOn(queue, 'failed', `dead-${i}`, i < 2 ? now - 48 * HOUR : now - HOUR);
+  }
+  // Work that is not finished: never touched.
+  await queue.pause();
+  await queue.addBulk([
+    ...Array.from({ length: 5 }, (_, i) => ({
+      name: 'ok',
+      data: {},
+      opts: { ...DEFAULT_JOB_OPTIONS, jobId: `wait-${i}` },
+    })),
+    ...Array.from({ length: 3 }, (_, i) => ({
+      name: 'ok',
+      data: {},
+      opts: { ...DEFAULT_JOB_OPTIONS, jobId: `later-${i}`, delay: HOUR },
+    })),
+    { name: 'ok', data: {}, opts: { ...DEFAULT_JOB_OPTIONS, jobId: 'urgent', priority: 1 } },
+  ]);
+  return { queue, prefix };
+}
+
+async function setFinishedOn(queue: Queue, state: 'completed' | 'failed', id: string, at: number) {
+  await redis.zadd(queue.keys[state] as string, at, id);
+  await redis.hset(queue.toKey(id), 'finishedOn', String(at));
+}
+
+async function ids(queue: Queue, state: 'completed' | 'failed') {
+  return (await redis.zrange(queue.keys[state] as string, '0', '-1')).sort();
+}
+
+function harness(prefix: string, queue: Queue, ratio: () => number, maxPerPass?: number) {
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    service: 'retention-test',
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(JSON.parse(String(chunk)));
+        done();
+      },
+    }),
+  });
+  const metrics = createMetrics({ service: 'retention-test', defaultMetrics: false });
+  const retention = createRetention({
+    queues: [queue],
+    redis,
+    prefix,
+    retention: RULES,
+    readMemory: async (): Promise<MemoryReading> => ({
+      usedBytes: Math.round(ratio() * 1_000),
+      maxBytes: 1_000,
+    }),
+    metrics,
+    logger,
+    ...(maxPerPass === undefined ? {} : { maxPerPass }),
+  });
+  const trimmed = async (state: string) =>
+    (await metrics.retentionTrimmed.get()).values
+      .filter((v) => v.labels.state === state)
+      .reduce((sum, v) => sum + v.value, 0);
+  return { retention, logs, trimmed };
+}
+
+const unfinished = (queue: Queue) => queue.getJobCounts('wait', 'delayed', 'prioritized');
+
+describe('retention under memory pressure', () => {
+  let queue: Queue;
+  let prefix: string;
+  beforeEach(async () => {
+    ({ queue, prefix } = await seededQueue());
+  });
+
+  it('does nothing below 80 % of maxmemory', async () => {
+    const { retention, trimmed } = harness(prefix, queue, () => 0.79);
+    expect(await retention.runOnce()).toBeUndefined();
+    expect((await ids(queue, 'completed')).length).toBe(50);
+    expect(await trimmed('completed')).toBe(0);
+    await queue.close();
+  });
+
+  it('from 80 %: keeps only the newest completed jobs within the age and count, oldest removed first; dead letters and unfinished work stay', async () => {
+    const before = await unfinished(queue);
+    const { retention, logs, trimmed } = harness(prefix, queue, () => 0.85);
+    const pass = await retention.runOnce();
+    expect(pass?.completed).toEqual({ 'relay-sync': 40 });
+    expect(pass?.failed).toEqual({});
+    // The ten newest (done-40…49) by count; done-0…19 were an hour old anyway.
+    expect(await ids(queue, 'completed')).toEqual(
+      Array.from({ length: 10 }, (_, i) => `done-${40 + i}`).sort(),
+    );
+    expect((await ids(queue, 'failed')).length).toBe(4);
+    expect(await unfinished(queue)).toEqual(before);
+    expect(before).toMatchObject({ wait: 5, delayed: 3, prioritized: 1 }); // paused queue: in wait
+    expect(await trimmed('completed')).toBe(40);
+    expect(
+      logs.find((l) => l.msg === 'redis filling: trimmed completed jobs kept for retention'),
+    ).toMatchObject({ trimmed: { 'relay-sync': 40 }, keptPerQueue: 10 });
+    await queue.close();
+  });
+
+  it('from 95 %, once no completed job is left to trim: removes dead letters older than the under-pressure age, names them in a warning', async () => {
+    const before = await unfinished(queue);
+    const { retention, logs, trimmed } = harness(prefix, queue, () => 0.96);
+    const pass = await retention.runOnce();
+    expect(pass?.failed).toEqual({ 'relay-sync': 2 });
+    expect(await ids(queue, 'failed')).toEqual(['dead-2', 'dead-3']); // from an hour ago: kept
+    expect(await unfinished(queue)).toEqual(before);
+    expect(await trimmed('failed')).toBe(2);
+    const warning = logs.find((l) => String(l.msg).startsWith('redis full: removed dead letters'));
+    expect(warning).toMatchObject({ trimmed: { 'relay-sync': 2 }, olderThanMs: 24 * HOUR });
+    expect([...((warning?.jobIds as string[] | undefined) ?? [])].sort()).toEqual([
+      'dead-0',
+      'dead-1',
+    ]);
+    await queue.close();
+  });
+
+  it('bounds a pass: completed jobs left over keep the dead letters safe until the next pass', async () => {
+    const { retention, trimmed } = harness(prefix, queue, () => 0.96, 15);
+    const first = await retention.runOnce();
+    expect(first).toMatchObject({ completed: { 'relay-sync': 15 }, failed: {}, cutShort: true });
+    expect(await trimmed('failed')).toBe(0);
+    await redis.del(`${prefix}:retention:lock`); // the next interval
+    expect(await retention.runOnce()).toMatchObject({ completed: { 'relay-sync': 15 } });
+    await redis.del(`${prefix}:retention:lock`);
+    // 10 left to go: within the bound, so this pass reaches the dead letters too.
+    expect(await retention.runOnce()).toMatchObject({
+      completed: { 'relay-sync': 10 },
+      failed: { 'relay-sync': 2 },
+      cutShort: false,
+    });
+    await queue.close();
+  });
+
+  it('runs one pass per interval for all workers together (a Redis lock)', async () => {
+    const a = harness(prefix, queue, () => 0.85);
+    const b = harness(prefix, queue, () => 0.85);
+    const [first, second] = await Promise.all([a.retention.runOnce(), b.retention.runOnce()]);
+    expect([first, second].filter(Boolean)).toHaveLength(1);
+    // The lock outlives the pass until the interval (5 s) is over.
+    expect(await b.retention.runOnce()).toBeUndefined();
+    expect(await redis.pttl(`${prefix}:retention:lock`)).toBeGreaterThan(0);
+    await queue.close();
+  });
+});
+
+describe('retention at maxmemory (Redis refusing writes)', () => {
+  it('still trims completed jobs when Redis is out of memory (the lock cannot be written, deletes still work)', async () => {
+    const full = await startRedisServer({ maxmemory: String(256 * 1024 * 1024) });
+    const client = new Redis(full.url);
+    const prefix = '{full}';
+    const queue = new Queue('relay-sync', { connection: client, prefix });
+    try {
+      await queue.addBulk(
+        Array.from({ length: 3_000 }, (_, i) => ({
+          name: 'ok',
+          data: { payload: 'x'.repeat(500) },
+          opts: { ...DEFAULT_JOB_OPTIONS, jobId: `done-${i}` },
+        })),
+      );
+      const workerConnection = client.duplicate({ maxRetriesPerRequest: null });
+      const worker = new Worker('relay-sync', async () => 'ok', {
+        connection: workerConnection,
+        prefix,
+        concurrency: 50,
+      });
+      await waitFor(
+        () => queue.getCompletedCount(),
+        (n) => n === 3_000,
+        20_000,
+        50,
+      );
+      await worker.close();
+      workerConnection.disconnect();
+      await queue.add('ok', {}, { ...DEFAULT_JOB_OPTIONS, jobId: 'waiting', delay: HOUR });
+      const read = async () => parseMemoryInfo(await client.info('memory'));
+      const used = (await read()).usedBytes;
+      await client.config('SET', 'maxmemory', String(used - 100_000)); // over the line
+      await expect(client.set('probe', '1')).rejects.toThrow(/OOM/);
+
+      const metrics = createMetrics({ service: 'retention-test', defaultMetrics: false });
+      const retention = createRetention({
+        queues: [queue],
+        redis: client,
+        prefix,
+        retention: RULES,
+        readMemory: read,
+        metrics,
+        logger: createLogger({ service: 'retention-test', level: 'silent' }),
+      });
+      const pass = await retention.runOnce();
+      // The ten newest kept, fewer when jobs finished in the same millisecond as the tenth.
+      const kept = await queue.getCompletedCount();
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThanOrEqual(10);
+      expect(pass?.completed).toEqual({ 'relay-sync': 3_000 - kept });
+      const after = await read();
+      expect(after.usedBytes).toBeLessThan(after.maxBytes);
+      expect(await queue.getJobState('waiting')).toBe('delayed');
+      expect(await client.set('probe', '1')).toBe('OK'); // room again
+    } finally {
+      await queue.close();
+      client.disconnect();
+      await full.stop();
+    }
+  });
+});
+
+describe('JOB_KEEP_* on the workers', () => {
+  it('keeps at most JOB_KEEP_COMPLETED_COUNT completed jobs per queue (BullMQ trims as jobs finish)', async () => {
+    const h = await startWorkerHarness([], { JOB_KEEP_COMPLETED_COUNT: '3' });
+    try {
+      const results = await h.producer.enqueueContactUpserts(
+        Array.from({ length: 8 }, (_, i) => ({ external_id: `keep-${i}`, name: `Keep ${i}` })),
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      await h.drained();
+      await waitFor(
+        () => h.syncQueue.getCompletedCount(),
+        (n) => n === 3,
+        10_000,
+      );
+      const [kept] = await h.syncQueue.getCompleted(0, 0);
+      expect(kept?.opts.removeOnComplete).toBeUndefined(); // the worker's rule, not the job's
+    } finally {
+      await h.close();
+    }
+  });
+});
