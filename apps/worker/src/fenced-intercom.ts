@@ -13,6 +13,11 @@ const READS = new Set<keyof IntercomClient>([
   'listCollections',
 ]);
 
+/** Whether a client method may change something at Intercom (all but the known reads). */
+export function isWrite(name: string | symbol): boolean {
+  return !READS.has(name as keyof IntercomClient);
+}
+
 /** Thrown instead of a write when the run no longer holds its job. */
 export class JobTakenOver extends Error {
   constructor(jobId: string) {
@@ -35,7 +40,7 @@ export function fenceWrites(
   return new Proxy(client, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
-      if (typeof value !== 'function' || READS.has(name as keyof IntercomClient)) return value;
+      if (typeof value !== 'function' || !isWrite(name)) return value;
       return async (...args: unknown[]) => {
         if (!(await stillHeld())) throw new JobTakenOver(jobId);
         return (value as (...a: unknown[]) => unknown).apply(target, args);

@@ -12,6 +12,12 @@ import type { ContactInput } from './schemas/contact.ts';
  * - seq: orders the pushes, so a job clears `pending` only if nothing newer arrived meanwhile.
  * - intercom_id: the CRM id → Intercom id map; an update is one call, no search.
  * - synced_hash: hash of the last payload Intercom accepted; the same payload again makes no call.
+ * - writing: set (to the run's lock value) just before a run's first write to Intercom, and
+ *   cleared only when that write's outcome is recorded (finish) or the run knows none of its
+ *   writes took effect. While it is set, a write may have reached Intercom without a record
+ *   of it here (the run was killed, cut off or put on hold after it), so intercom_id and
+ *   synced_hash may be behind Intercom: the next run looks before it writes. It has no TTL
+ *   and no BullMQ counter behind it, so no hold, deferral or lock expiry in between loses it.
  * One hash per record also makes erasure one DEL.
  */
 const STORE_PENDING = `
@@ -25,12 +31,14 @@ return seq
  * lock value. Only the run that holds the lock may finish: a run that lost it (its worker was
  * cut off from Redis past its job lock and another run took the job over; its finish arrives
  * late) writes nothing and gets -1, so it cannot put back an older hash or id over the newer
- * run's. Else 1 when the pending data was cleared, 0 when newer data arrived meanwhile.
+ * run's. The write mark goes: what the run wrote is recorded. Else 1 when the pending data was
+ * cleared, 0 when newer data arrived meanwhile.
  */
 const FINISH = `
 if redis.call('GET', KEYS[2]) ~= ARGV[4] then return -1 end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'intercom_id', ARGV[2]) end
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'synced_hash', ARGV[3]) end
+redis.call('HDEL', KEYS[1], 'writing')
 redis.call('DEL', KEYS[2])
 if redis.call('HGET', KEYS[1], 'pending_seq') == ARGV[1] then
   redis.call('HDEL', KEYS[1], 'pending', 'pending_seq')
@@ -47,8 +55,8 @@ return 0
  * same step. Only a run that still holds its job may take it: a request from a run that lost
  * its job, arriving late (its worker was cut off from Redis, then through again), would take
  * the record from the run that has the job, or hold it with nobody left to release it.
- * Returns false when it is not taken, else whether another run of this job held it, and the
- * state.
+ * Returns false when it is not taken, else whether another run of this job held it, the
+ * state, and the write mark (a write whose outcome was never recorded).
  */
 const LOCK_AND_READ = `
 local held = redis.call('GET', KEYS[2])
@@ -59,13 +67,37 @@ if held and held ~= ARGV[2] then
 end
 if ARGV[3] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[3] then return false end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
-local state = redis.call('HMGET', KEYS[1], 'pending', 'pending_seq', 'intercom_id', 'synced_hash')
-return {resumed, state[1], state[2], state[3], state[4]}
+local state = redis.call('HMGET', KEYS[1], 'pending', 'pending_seq', 'intercom_id', 'synced_hash', 'writing')
+return {resumed, state[1], state[2], state[3], state[4], state[5]}
 `;
 
 const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+`;
+
+/**
+ * KEYS: record hash, lock. ARGV: lock value. Before a run's first write to Intercom: marks the
+ * record as written without a record of the outcome yet (a mark left by an earlier run stays:
+ * its write is still unrecorded). 0, and no mark, when the lock is no longer this run's.
+ */
+const MARK_WRITE = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('HSETNX', KEYS[1], 'writing', ARGV[1])
+return 1
+`;
+
+/**
+ * KEYS: record hash, lock. ARGV: lock value, '1' to drop the run's own write mark. Releases
+ * the lock if the run still holds it; the mark goes only if this run set it and none of its
+ * writes can have taken effect (each was refused before it was sent, or answered with a 4xx).
+ */
+const RELEASE = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '1' and redis.call('HGET', KEYS[1], 'writing') == ARGV[1] then
+  redis.call('HDEL', KEYS[1], 'writing')
+end
+return redis.call('DEL', KEYS[2])
 `;
 
 /** A job's own lock in Redis (BullMQ's): a run holds its job while `key` holds `token`. */
@@ -87,6 +119,11 @@ export type SyncRun<T> = {
    * reached Intercom.
    */
   resumed: boolean;
+  /**
+   * A run (of this job or another) began writing to Intercom and its outcome was never
+   * recorded: Intercom may hold more than `intercomId` and `syncedHash` say.
+   */
+  unrecordedWrite: boolean;
 };
 
 type ContactScripts = {
@@ -109,6 +146,8 @@ type ContactScripts = {
     ttlMs: number,
   ): Promise<[number, ...(string | null)[]] | null>;
   relaySyncUnlock(lock: string, value: string): Promise<number>;
+  relaySyncMarkWrite(key: string, lock: string, value: string): Promise<number>;
+  relaySyncRelease(key: string, lock: string, value: string, dropMark: string): Promise<number>;
 };
 
 const RECENT_KEYS = 10_000;
@@ -144,6 +183,10 @@ function createSyncState<T>(
     redis.defineCommand('relaySyncLockAndRead', { numberOfKeys: 3, lua: LOCK_AND_READ });
     redis.defineCommand('relaySyncUnlock', { numberOfKeys: 1, lua: UNLOCK });
   }
+  if (!scripts.relaySyncMarkWrite) {
+    redis.defineCommand('relaySyncMarkWrite', { numberOfKeys: 2, lua: MARK_WRITE });
+    redis.defineCommand('relaySyncRelease', { numberOfKeys: 2, lua: RELEASE });
+  }
   const run = scripts as ContactScripts;
   const key = (crmId: string) => keys(crmId).key;
   // A job asks for both keys of its record several times, interleaved with other jobs:
@@ -173,13 +216,13 @@ function createSyncState<T>(
       ttlMs,
     );
     if (!fields) return undefined;
-    const [resumed, pending, pendingSeq, intercomId, syncedHash] = fields;
+    const [resumed, pending, pendingSeq, intercomId, syncedHash, writing] = fields;
     const snapshot: SyncSnapshot<T> = {};
     if (pending) snapshot.pending = JSON.parse(pending) as T;
     if (pendingSeq) snapshot.pendingSeq = pendingSeq;
     if (intercomId) snapshot.intercomId = intercomId;
     if (syncedHash) snapshot.syncedHash = syncedHash;
-    return { snapshot, resumed: resumed === 1 };
+    return { snapshot, resumed: resumed === 1, unrecordedWrite: Boolean(writing) };
   }
 
   return {
@@ -262,8 +305,22 @@ function createSyncState<T>(
     finish: (crmId: string, lock: string, seq: string, intercomId = '', syncedHash = '') =>
       run.relaySyncFinish(key(crmId), lockKey(crmId), seq, intercomId, syncedHash, lock),
 
-    /** Releases the lock if `lock` (as for finish) still holds it. */
-    unlock: (crmId: string, lock: string) => run.relaySyncUnlock(lockKey(crmId), lock),
+    /**
+     * Before the first write to Intercom of the run holding `lock` (lockRun's): marks the
+     * record so that, until finish records the outcome, every later run knows a write may
+     * have landed (see `unrecordedWrite`). False, and no mark, when the lock is no longer
+     * this run's: it must not write.
+     */
+    markWrite: async (crmId: string, lock: string): Promise<boolean> =>
+      (await run.relaySyncMarkWrite(key(crmId), lockKey(crmId), lock)) === 1,
+
+    /**
+     * Releases the lock if `lock` (as for finish) still holds it. A write mark stays, unless
+     * `noWriteTookEffect` says that none of this run's writes can have reached Intercom and
+     * the mark is this run's own.
+     */
+    unlock: (crmId: string, lock: string, { noWriteTookEffect = false } = {}) =>
+      run.relaySyncRelease(key(crmId), lockKey(crmId), lock, noWriteTookEffect ? '1' : '0'),
   };
 }
 

@@ -18,10 +18,16 @@ export async function companyUpsert(
   context: JobContext,
 ): Promise<CompanyUpsertResult> {
   return syncLatest(
-    { state: deps.companies, crmId: job.company.company_id, job: context, what: 'company' },
+    {
+      state: deps.companies,
+      crmId: job.company.company_id,
+      job: context,
+      what: 'company',
+      intercom: deps.intercom,
+    },
     (pending) => payloadHash(toCompanyWrite(pending)),
-    async (pending) => {
-      const saved = await deps.intercom.upsertCompany(toCompanyWrite(pending));
+    async (pending, _knownId, run) => {
+      const saved = await run.intercom.upsertCompany(toCompanyWrite(pending));
       return { intercomId: saved.id, action: 'upserted' as const };
     },
   );

@@ -34,19 +34,27 @@ export async function contactUpsert(
 ): Promise<ContactUpsertResult> {
   const externalId = job.contact.external_id;
   return syncLatest(
-    { state: deps.contacts, crmId: externalId, job: context, what: 'contact' },
+    {
+      state: deps.contacts,
+      crmId: externalId,
+      job: context,
+      what: 'contact',
+      intercom: deps.intercom,
+    },
     // The companies are part of what was synced, though not of the contact write itself.
     (pending) =>
       payloadHash({ body: toContactWrite(pending), companies: pending.companies ?? null }),
     async (pending, knownId, run) => {
-      const result = await write(toContactWrite(pending), knownId, deps, {
+      const marked = { ...deps, intercom: run.intercom };
+      const result = await write(toContactWrite(pending), knownId, marked, {
         startedBefore: context.startedBefore,
-        // An earlier attempt failed: a timeout, a 5xx or a garbled 2xx may hide a write that
-        // landed (a 429, a 4xx or an open circuit never counts as an attempt).
-        mayHaveWritten: run.resumed || context.attempt > 1,
+        // A write of an earlier run whose outcome was never recorded (its worker died, it was
+        // cut off, or it was put on hold after the write), or an earlier attempt that failed
+        // (a timeout, a 5xx or a garbled 2xx may hide a write that landed): look first.
+        mayHaveWritten: run.unrecordedWrite || run.resumed || context.attempt > 1,
       });
       if (pending.companies !== undefined && result.intercomId) {
-        await syncCompanies(externalId, result.intercomId, pending.companies, deps);
+        await syncCompanies(externalId, result.intercomId, pending.companies, marked);
       }
       return result;
     },

@@ -1,5 +1,7 @@
-import { AppError } from '@relay/errors';
+import { AppError, isAppError } from '@relay/errors';
+import type { IntercomClient } from '@relay/intercom';
 import type { SyncRun, SyncSnapshot, SyncState } from '@relay/jobs';
+import { isWrite, JobTakenOver } from '../fenced-intercom.ts';
 import type { JobContext } from './job-context.ts';
 
 /** Longer than any run (three calls at the longest timeout); a re-run of the same job retakes it. */
@@ -24,17 +26,79 @@ export async function lockRecord<T>(
       retryAfterMs: BUSY_RETRY_MS,
     });
   }
-  return { ...taken.snapshot, lock: taken.lock, resumed: taken.resumed };
+  return {
+    ...taken.snapshot,
+    lock: taken.lock,
+    resumed: taken.resumed,
+    unrecordedWrite: taken.unrecordedWrite,
+  };
 }
 
-/** What a record write may know about the run it is part of. */
+/** What a record write may know about the run it is part of, and the client it writes with. */
 export type RecordRun = {
   /**
    * A run of this job before held the record and never finished (its worker died or was
    * cut off): its write may have reached Intercom, so look before writing again.
    */
   resumed: boolean;
+  /**
+   * A run (this job's or another's) began a write to Intercom whose outcome was never
+   * recorded: it may have landed, whatever the known id and last synced data say, so look
+   * before writing again. Unlike `resumed` and BullMQ's counters, this survives the runs in
+   * between that were put on hold, deferred or cut short before they wrote anything.
+   */
+  unrecordedWrite: boolean;
+  /** The client to write with: it marks the record before the run's first write. */
+  intercom: IntercomClient;
 };
+
+/**
+ * The client for one run of a record's sync: before the run's first write (any method but the
+ * reads) the record is marked (markWrite), so a write that reaches Intercom is never without
+ * a trace in Redis, even when the run dies before it can record the outcome. It also tells
+ * whether any of the run's writes can have taken effect, so that a run put on hold before it
+ * wrote anything can drop its own mark and spare the next run a look.
+ */
+function markingWrites(client: IntercomClient, mark: () => Promise<void>) {
+  let marked = false;
+  let tookEffect = false;
+  const marking = new Proxy(client, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof value !== 'function' || !isWrite(name)) return value;
+      return async (...args: unknown[]) => {
+        if (!marked) {
+          await mark();
+          marked = true;
+        }
+        try {
+          const result = await (value as (...a: unknown[]) => unknown).apply(target, args);
+          tookEffect = true;
+          return result;
+        } catch (error) {
+          if (!cannotHaveTakenEffect(error)) tookEffect = true;
+          throw error;
+        }
+      };
+    },
+  });
+  return { client: marking, anyWriteMayHaveTakenEffect: () => tookEffect };
+}
+
+/**
+ * A write that certainly changed nothing at Intercom: it was never sent (the run lost its job,
+ * the circuit is open, the rate budget or the token gate held it back), or Intercom refused it
+ * with a 4xx (a 408 excepted: it may have been applied). A timeout, a 5xx, a dropped connection
+ * or a garbled 2xx may hide a write that landed.
+ */
+function cannotHaveTakenEffect(error: unknown): boolean {
+  if (error instanceof JobTakenOver) return true;
+  if (!isAppError(error)) return false;
+  if (error.status !== undefined)
+    return error.status >= 400 && error.status < 500 && error.status !== 408;
+  const source = (error.details as { source?: unknown } | undefined)?.source;
+  return error.code === 'INTERCOM_CIRCUIT_OPEN' || source === 'budget' || source === 'token_gate';
+}
 
 /** What a sync job reports: the Intercom id, and what it did. */
 export type SyncOutcome<Action extends string> = {
@@ -45,9 +109,11 @@ export type SyncOutcome<Action extends string> = {
 
 /**
  * The frame every record sync shares: take the record's lock and its latest pending data;
- * nothing pending, or the same data (by `hashOf`) as last synced, makes no call; otherwise
- * `write` brings Intercom to it, and the id and hash are stored and the pending data cleared
- * (unless newer data arrived meanwhile). The lock is released either way.
+ * nothing pending, or the same data (by `hashOf`) as last synced, makes no call (unless a
+ * write's outcome went unrecorded: Intercom may then hold other data); otherwise `write`
+ * brings Intercom to it, through a client that marks the record before the first write, and
+ * the id and hash are stored and the pending data cleared (unless newer data arrived
+ * meanwhile). The lock is released either way.
  */
 export async function syncLatest<T, Action extends string>(
   record: {
@@ -55,6 +121,7 @@ export async function syncLatest<T, Action extends string>(
     crmId: string;
     job: Pick<JobContext, 'jobId' | 'lock'>;
     what: 'contact' | 'company';
+    intercom: IntercomClient;
   },
   hashOf: (pending: T) => string,
   write: (
@@ -64,26 +131,35 @@ export async function syncLatest<T, Action extends string>(
   ) => Promise<{ intercomId: string | null; action: Action }>,
 ): Promise<SyncOutcome<Action>> {
   const { state, crmId, job, what } = record;
-  const { pending, pendingSeq, intercomId, syncedHash, lock, resumed } = await lockRecord(
-    state,
-    crmId,
-    job,
-    what,
-  );
+  const { pending, pendingSeq, intercomId, syncedHash, lock, resumed, unrecordedWrite } =
+    await lockRecord(state, crmId, job, what);
   if (!pending || !pendingSeq) {
     await state.unlock(crmId, lock);
     return { intercomId: intercomId ?? null, action: 'none' };
   }
   const hash = hashOf(pending);
-  if (intercomId && syncedHash === hash) {
+  if (intercomId && syncedHash === hash && !unrecordedWrite) {
     await state.finish(crmId, lock, pendingSeq);
     return { intercomId, action: 'unchanged' };
   }
+  const writes = markingWrites(record.intercom, async () => {
+    if (!(await state.markWrite(crmId, lock))) {
+      // The record is no longer this run's (its lock expired or another run took it over):
+      // whoever has it now writes; this run makes no write it could not account for.
+      throw new AppError('RECORD_BUSY', `this run of the ${what}'s job lost its record`, {
+        retryAfterMs: BUSY_RETRY_MS,
+      });
+    }
+  });
   let result: { intercomId: string | null; action: Action };
   try {
-    result = await write(pending, intercomId, { resumed });
+    result = await write(pending, intercomId, {
+      resumed,
+      unrecordedWrite,
+      intercom: writes.client,
+    });
   } catch (error) {
-    await state.unlock(crmId, lock);
+    await state.unlock(crmId, lock, { noWriteTookEffect: !writes.anyWriteMayHaveTakenEffect() });
     throw error;
   }
   if ((await state.finish(crmId, lock, pendingSeq, result.intercomId ?? '', hash)) === -1) {
