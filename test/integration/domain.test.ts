@@ -1,10 +1,10 @@
 import {
   E2E_CRM_TOKEN as CRM_TOKEN,
+  crmApi,
   type RelayWithSimulator,
   type SimulatorProcess,
   type Stack,
   startRelayWithSimulator,
-  waitFor,
 } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -21,27 +21,10 @@ afterAll(async () => {
   await relay?.stop();
 });
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.ingressUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${CRM_TOKEN}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: answers of several shapes, checked by the tests
-  return { status: response.status, body: (await response.json()) as any };
-}
-
+const api = (method: string, path: string, body?: unknown) =>
+  crmApi(stack.ingressUrl, CRM_TOKEN).call(method, path, body);
 /** Waits until the job an answer named is done, through GET /v1/jobs/:jobId. */
-async function done(jobId: string) {
-  return waitFor(
-    async () => (await api('GET', `/v1/jobs/${jobId}`)).body as { state: string; result?: unknown },
-    (status) => status.state === 'completed' || status.state === 'failed',
-    20_000,
-  );
-}
+const done = (jobId: string) => crmApi(stack.ingressUrl, CRM_TOKEN).done(jobId);
 
 describe('the sync domain over HTTP: ingress → queue → worker process → simulator', () => {
   it('syncs companies, a contact attached to them, and its events; reads it back', async () => {

@@ -1,8 +1,9 @@
 import { createRateBudget } from '@relay/intercom';
-import { createContactState } from '@relay/jobs';
+import { createContactState, readRedisMemory } from '@relay/jobs';
 import { hasRedisServerBinary, startRedisCluster, type TestRedisCluster } from '@relay/testkit';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { masterAway } from './cluster-nodes.ts';
 
 // A cluster needs redis-server and redis-cli here (REDIS_URL alone is one server).
 const canRunCluster = hasRedisServerBinary();
@@ -74,5 +75,21 @@ describe.skipIf(!canRunCluster)('on a 3-node Redis Cluster', () => {
       intercomId: 'ic-1',
       syncedHash: 'hash-1',
     });
+  });
+
+  it('reads memory from the fullest master, whichever node holds the queues', async () => {
+    const client = connect();
+    const node = await masterAway(client, '{relay}');
+    const used = Number(/^used_memory:(\d+)/m.exec(await node.info('memory'))?.[1]);
+    const maxBytes = Math.ceil(used * 2);
+    await node.config('SET', 'maxmemory', String(maxBytes));
+    try {
+      for (let i = 0; i < 10; i += 1) {
+        // INFO without a key reaches one node at random; every reading must be this one's.
+        expect((await readRedisMemory(client)).maxBytes).toBe(maxBytes);
+      }
+    } finally {
+      await node.config('SET', 'maxmemory', '0');
+    }
   });
 });

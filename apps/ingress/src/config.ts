@@ -1,4 +1,4 @@
-import { createEnvReader, type EnvSource, type Secret } from '@relay/config';
+import { createEnvReader, type EnvSource, readRedisSettings, type Secret } from '@relay/config';
 import { readIntercomSettings } from '@relay/intercom';
 import { DEFAULT_PREFIX } from '@relay/jobs';
 
@@ -12,12 +12,11 @@ export function loadConfig(source: EnvSource = process.env) {
     host: env.string('HOST', { default: '0.0.0.0' }),
     port: env.int('PORT', { default: 3000, min: 0, max: 65_535 }),
     // Queues
-    redisUrl: env.url('REDIS_URL', {
-      default: 'redis://127.0.0.1:6379',
-      protocols: ['redis:', 'rediss:'],
-    }),
-    /** BullMQ key prefix; the braces keep every key on one Redis Cluster shard. */
-    queuePrefix: env.string('QUEUE_PREFIX', { default: DEFAULT_PREFIX }),
+    /**
+     * REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster's seeds), and QUEUE_PREFIX, the
+     * BullMQ key prefix: its braces keep every key on one Redis Cluster shard.
+     */
+    ...readRedisSettings(env, { defaultPrefix: DEFAULT_PREFIX }),
     // Callers
     /**
      * Intercom's app client secret: webhooks are signed with it (HMAC-SHA1). During a rotation

@@ -1,5 +1,6 @@
 import { createIntercomAccess, createIntercomProbe, createStatusPagePoller } from '@relay/intercom';
 import {
+  connectRedis,
   createContactState,
   createProducer,
   createProducerConnection,
@@ -9,7 +10,6 @@ import {
 } from '@relay/jobs';
 import { createContactCache, createDataAttributeCatalog } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
-import { Redis } from 'ioredis';
 import { buildApps } from './app.ts';
 import { crmTokens, loadConfig, webhookSecrets } from './config.ts';
 import { createRequestLimiter } from './lib/request-limiter.ts';
@@ -23,7 +23,7 @@ const READ_MAX_WAIT_MS = 1_000;
 const config = loadConfig();
 const logger = createLogger({ service: 'ingress', level: config.logLevel });
 const metrics = createMetrics({ service: 'ingress', statusPage: config.intercomStatusUrl !== '' });
-const connection = createProducerConnection(config.redisUrl);
+const connection = createProducerConnection(config.redis);
 connection.on('error', (err) =>
   logger.warn({ err: { message: err.message } }, 'redis connection error'),
 );
@@ -62,7 +62,7 @@ const attributeCatalog = createDataAttributeCatalog({
   intercom: intercomReader,
 });
 // Its own connection: a subscriber hears of copies put or dropped by other processes.
-const cacheSubscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+const cacheSubscriber = connectRedis(config.redis, { maxRetriesPerRequest: null });
 cacheSubscriber.on('error', () => {});
 const contactCache = createContactCache({
   subscriber: cacheSubscriber,

@@ -1,4 +1,4 @@
-import { createEnvReader, type EnvSource, type Secret } from '@relay/config';
+import { createEnvReader, type EnvSource, readRedisSettings, type Secret } from '@relay/config';
 import { readIntercomSettings } from '@relay/intercom';
 import {
   DEFAULT_PREFIX,
@@ -15,11 +15,11 @@ export function loadConfig(source: EnvSource = process.env) {
   const env = createEnvReader(source);
   const config = {
     // Queues
-    redisUrl: env.url('REDIS_URL', {
-      default: 'redis://127.0.0.1:6379',
-      protocols: ['redis:', 'rediss:'],
-    }),
-    queuePrefix: env.string('QUEUE_PREFIX', { default: DEFAULT_PREFIX }),
+    /**
+     * REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster's seeds), and QUEUE_PREFIX, the
+     * BullMQ key prefix: its braces keep every key on one Redis Cluster shard.
+     */
+    ...readRedisSettings(env, { defaultPrefix: DEFAULT_PREFIX }),
     /** Jobs one process runs at once, per queue. Intercom calls are I/O: 10–50 is typical. */
     concurrency: env.int('WORKER_CONCURRENCY', { default: 10, min: 1, max: 1_000 }),
     /**

@@ -1,5 +1,6 @@
 import { createIntercomAccess } from '@relay/intercom';
 import {
+  connectRedis,
   createCompanyState,
   createContactState,
   createErasureStore,
@@ -7,13 +8,12 @@ import {
   JobNames,
   keepJobs,
   type Lane,
-  parseMemoryInfo,
   QueueNames,
+  readRedisMemory,
 } from '@relay/jobs';
 import { createContactCache } from '@relay/sync';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { registerBudgetGauges } from './budget-gauges.ts';
 import type { WorkerConfig } from './config.ts';
 import { createReconcileMarks } from './reconcile-marks.ts';
@@ -48,13 +48,13 @@ const HAND_BACK_MS = 1_000;
  * cluster's rate budget. `close` drains within the grace period.
  */
 export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDeps) {
-  const connection = createWorkerConnection(config.redisUrl);
+  const connection = createWorkerConnection(config.redis);
   // Budget and contact state use their own connection: the worker's blocks on job fetches.
   // Auto-pipelining: the commands of many concurrent jobs leave in one write per tick.
   // A command answered later than a third of the job lock fails: a run that renewed its lock
   // before a write (run-job.ts) must send the write while the lock still holds, not after a
   // rate-budget read that waited out a network cut, when another run may have the job.
-  const stateConnection = new Redis(config.redisUrl, {
+  const stateConnection = connectRedis(config.redis, {
     maxRetriesPerRequest: 2,
     enableAutoPipelining: true,
     commandTimeout: Math.ceil(config.jobLockMs / 3),
@@ -99,7 +99,8 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     redis: stateConnection,
     prefix: config.queuePrefix,
     retention: config.retention,
-    readMemory: async () => parseMemoryInfo(await stateConnection.info('memory')),
+    // On a cluster, the fullest master's: any master at maxmemory refuses the writes it holds.
+    readMemory: () => readRedisMemory(stateConnection),
     metrics,
     logger,
   });

@@ -1,7 +1,15 @@
 /**
  * @relay/config — helpers for each app's config.ts: typed environment parsing that reports
- * every problem in one message, and secrets read from NAME or NAME_FILE (re-read on change).
+ * every problem in one message, secrets read from NAME or NAME_FILE (re-read on change), and
+ * where Redis is (one server or a cluster).
  * Not here: any app's configuration schema (each app owns its own config.ts).
  */
 export { createEnvReader, type EnvReader, type EnvSource } from './env-reader.ts';
+export {
+  clusterHashTag,
+  type RedisNode,
+  type RedisSettings,
+  type RedisTarget,
+  readRedisSettings,
+} from './redis-target.ts';
 export { fileSecret, type Secret, staticSecret } from './secret.ts';

@@ -1,11 +1,11 @@
 import { AppError, ErrorCodes, isAppError, isErrorCode } from '@relay/errors';
 import { type Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { parseFailedReason } from './producer.ts';
 import { type Lane, QueueNames } from './queues.ts';
 
 export type QueueAdminOptions = {
-  connection: Redis;
+  connection: RedisClient;
   /** BullMQ key prefix, as the producer and workers use it. */
   prefix: string;
 };

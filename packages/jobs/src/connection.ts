@@ -1,4 +1,10 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisTarget } from '@relay/config';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+
+/** A connection to the relay's Redis: one server, or a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
+
+const reconnect = (times: number) => Math.min(times * 200, 2_000);
 
 /**
  * For producers (the ingress): no offline queue and one retry, so a Redis outage fails the
@@ -6,23 +12,58 @@ import { Redis, type RedisOptions } from 'ioredis';
  * not stored. Auto-pipelining sends the commands of concurrent requests in one write: a
  * socket write costs more CPU here than most of what a request does.
  */
-export function createProducerConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+export function createProducerConnection(url: string, options?: RedisOptions): Redis;
+export function createProducerConnection(target: RedisTarget, options?: RedisOptions): RedisClient;
+export function createProducerConnection(
+  target: string | RedisTarget,
+  options: RedisOptions = {},
+): RedisClient {
+  return connectRedis(target, {
     enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    retryStrategy: reconnect,
     ...options,
   });
 }
 
 /** For workers: BullMQ requires maxRetriesPerRequest null so blocking commands survive reconnects. */
-export function createWorkerConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: null,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
-    ...options,
+export function createWorkerConnection(url: string, options?: RedisOptions): Redis;
+export function createWorkerConnection(target: RedisTarget, options?: RedisOptions): RedisClient;
+export function createWorkerConnection(
+  target: string | RedisTarget,
+  options: RedisOptions = {},
+): RedisClient {
+  return connectRedis(target, { maxRetriesPerRequest: null, retryStrategy: reconnect, ...options });
+}
+
+/**
+ * A connection with these options to one server (a URL, or a single-mode target) or to a
+ * cluster. On a cluster the options that concern the whole client (offline queue,
+ * auto-pipelining, reconnecting) apply to the cluster and the rest to each node's
+ * connection; the ready check waits for `cluster_state:ok`.
+ */
+export function connectRedis(
+  target: string | RedisTarget,
+  options: RedisOptions = {},
+): RedisClient {
+  if (typeof target === 'string') return new Redis(target, options);
+  if (target.mode === 'single') return new Redis(target.url, options);
+  const { enableAutoPipelining, enableOfflineQueue, retryStrategy, lazyConnect, ...perNode } =
+    options;
+  return new Cluster(target.nodes, {
+    enableReadyCheck: true,
+    ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
+    ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    ...(lazyConnect === undefined ? {} : { lazyConnect }),
+    ...(retryStrategy ? { clusterRetryStrategy: (times: number) => retryStrategy(times) } : {}),
+    redisOptions: {
+      ...perNode,
+      ...(target.username === undefined ? {} : { username: target.username }),
+      ...(target.password === undefined ? {} : { password: target.password }),
+      ...(target.tls ? { tls: {} } : {}),
+    },
   });
 }
 
@@ -30,7 +71,7 @@ export function createWorkerConnection(url: string, options: RedisOptions = {}):
  * Resolves true once the connection is ready, false after `timeoutMs`. Without an offline
  * queue, commands sent before 'ready' fail at once, so a producer waits here at start-up.
  */
-export function waitUntilReady(connection: Redis, timeoutMs = 5_000): Promise<boolean> {
+export function waitUntilReady(connection: RedisClient, timeoutMs = 5_000): Promise<boolean> {
   if (connection.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => {

@@ -19,7 +19,13 @@ export {
   type QueueAdmin,
   type QueueAdminOptions,
 } from './admin.ts';
-export { createProducerConnection, createWorkerConnection, waitUntilReady } from './connection.ts';
+export {
+  connectRedis,
+  createProducerConnection,
+  createWorkerConnection,
+  type RedisClient,
+  waitUntilReady,
+} from './connection.ts';
 export { createErasureStore, type ErasureAudit, type ErasureStore } from './erasure.ts';
 export {
   articleCreateJobId,
@@ -67,6 +73,7 @@ export {
   type QueueName,
   QueueNames,
 } from './queues.ts';
+export { readRedisMemory } from './redis-memory.ts';
 export { type ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 export {
   CompanyBatch,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { createErasureStore } from './erasure.ts';
 import {
   articleCreateJobId,
@@ -16,7 +16,9 @@ import {
   webhookJobId,
 } from './job-ids.ts';
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
+import type { MemoryReading } from './memory-headroom.ts';
 import { type JobName, JobNames, type Lane, QueueNames } from './queues.ts';
+import { readRedisMemory } from './redis-memory.ts';
 import type { ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 import type { CompanyInput, CompanyUpsertJob } from './schemas/company.ts';
 import type {
@@ -34,7 +36,7 @@ import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.t
 import { createCompanyState, createContactState, type SyncState } from './sync-state.ts';
 
 export type ProducerOptions = {
-  connection: Redis;
+  connection: RedisClient;
   /** BullMQ key prefix; keep the braces for Redis Cluster. @defaultValue '{relay}' */
   prefix: string;
   /**
@@ -352,17 +354,16 @@ export function createProducer(options: ProducerOptions) {
       >;
     },
 
-    /** Redis memory use (INFO memory); maxBytes 0 when Redis has no maxmemory. */
-    async memory(): Promise<{ usedBytes: number; maxBytes: number }> {
-      let info: string;
+    /**
+     * Redis memory use (INFO memory; on a cluster the fullest master's); maxBytes 0 when Redis
+     * has no maxmemory.
+     */
+    async memory(): Promise<MemoryReading> {
       try {
-        info = await withDeadline(options.connection.info('memory'));
+        return await withDeadline(readRedisMemory(options.connection));
       } catch (cause) {
         throw queueUnavailable(cause);
       }
-      const field = (name: string) =>
-        Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-      return { usedBytes: field('used_memory'), maxBytes: field('maxmemory') };
     },
 
     async close(): Promise<void> {

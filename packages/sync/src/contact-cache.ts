@@ -30,7 +30,7 @@ export type ContactCacheOptions = {
    * evict this process's copy at once (an erased contact must not be served from memory).
    * Without it, the in-process layer is off.
    */
-  subscriber?: Redis | undefined;
+  subscriber?: Redis | Cluster | undefined;
   now?: () => number;
 };
 

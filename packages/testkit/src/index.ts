@@ -4,6 +4,7 @@
  * Not here: mocks. Tests use the real Redis, BullMQ, SDK and simulator.
  */
 export { exited, stopChild, trackChild } from './child-process.ts';
+export { type CrmAnswer, crmApi, type JobStatusAnswer } from './crm-api.ts';
 export { freePort } from './free-port.ts';
 export { type NodeProcess, type NodeProcessOptions, startNodeProcess } from './node-process.ts';
 export { startTestRedis, type TestRedis } from './redis.ts';
@@ -17,7 +18,9 @@ export {
 export {
   E2E_CRM_TOKEN,
   E2E_WEBHOOK_SECRET,
+  type RelayOptions,
   type RelayWithSimulator,
+  startRelayOnCluster,
   startRelayWithSimulator,
 } from './relay-with-simulator.ts';
 export { REPO_ROOT } from './repo-root.ts';
@@ -30,4 +33,4 @@ export {
   type TcpProxyOptions,
 } from './tcp-proxy.ts';
 export { waitFor } from './wait-for.ts';
-export { notificationFixture, signWebhook } from './webhooks.ts';
+export { deliverWebhook, notificationFixture, signWebhook } from './webhooks.ts';

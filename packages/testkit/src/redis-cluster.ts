@@ -7,6 +7,8 @@ const run = promisify(execFile);
 
 export type TestRedisCluster = {
   readonly nodes: { host: string; port: number }[];
+  /** The nodes as REDIS_CLUSTER_NODES takes them: `127.0.0.1:port,…`. */
+  readonly seeds: string;
   /** An ioredis Cluster client (disconnect it yourself). */
   connect(): Cluster;
   stop(): Promise<void>;
@@ -36,6 +38,7 @@ export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> 
   const nodes = servers.map((server) => ({ host: '127.0.0.1', port: server.port }));
   return {
     nodes,
+    seeds: nodes.map((node) => `${node.host}:${node.port}`).join(','),
     connect: () => new Cluster(nodes),
     async stop() {
       await Promise.all(servers.map((server) => server.stop()));

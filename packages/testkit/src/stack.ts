@@ -4,7 +4,10 @@ import { type NodeProcess, startNodeProcess } from './node-process.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
 export type StackOptions = {
-  redisUrl: string;
+  /** One Redis (REDIS_URL); or give `redisClusterNodes`. */
+  redisUrl?: string;
+  /** A Redis Cluster's seeds, `host:port,…` (REDIS_CLUSTER_NODES), instead of `redisUrl`. */
+  redisClusterNodes?: string;
   intercomUrl: string;
   intercomToken: string;
   webhookSecret: string;
@@ -30,8 +33,13 @@ export type Stack = {
  * each ready once its /healthz answers.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
+  if ((options.redisUrl === undefined) === (options.redisClusterNodes === undefined)) {
+    throw new Error('startStack: give redisUrl or redisClusterNodes');
+  }
   const env: Record<string, string> = {
-    REDIS_URL: options.redisUrl,
+    // Both set, always: an empty one is unset, and hides a REDIS_URL the tests run with.
+    REDIS_URL: options.redisUrl ?? '',
+    REDIS_CLUSTER_NODES: options.redisClusterNodes ?? '',
     QUEUE_PREFIX: options.queuePrefix ?? '{relay}',
     INTERCOM_API_BASE_URL: options.intercomUrl,
     INTERCOM_ACCESS_TOKEN: options.intercomToken,

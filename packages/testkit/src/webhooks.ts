@@ -28,3 +28,18 @@ export function notificationFixture(options: { topic?: string; id?: string; item
     },
   };
 }
+
+/** POSTs a notification to the ingress as Intercom does: signed, JSON. */
+export async function deliverWebhook(
+  ingressUrl: string,
+  notification: unknown,
+  secret: string,
+): Promise<{ status: number; body: { status?: string; jobId?: string } }> {
+  const body = JSON.stringify(notification);
+  const response = await fetch(`${ingressUrl}/webhooks/intercom`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature': signWebhook(body, secret) },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as { status?: string } };
+}
