@@ -124,12 +124,9 @@ describe.skipIf(!canRunCluster)('the slice on a 3-master Redis Cluster', () => {
 
     const creates = await callsTo('POST', /^\/contacts$/, 'external_id');
     expect(creates.sort()).toEqual(contacts.map((contact) => contact.external_id).sort());
-    // No write with other data than pushed. A contact with companies may be written once
-    // more with the same data (on one Redis too, not a cluster matter): its run, held for a
-    // budget permit between the create and the attach, writes it again when it resumes.
-    const updated = await callsTo('PUT', /^\/contacts\//, 'email');
-    const withCompanies = contacts.filter((contact) => contact.companies).map((c) => c.email);
-    expect(updated.filter((email) => !withCompanies.includes(email))).toEqual([]);
+    // No contact written twice: a run held for a budget permit between the create and the
+    // company attach looks (GET) before it writes again.
+    expect(await callsTo('PUT', /^\/contacts\//, 'email')).toEqual([]);
     expect((await callsTo('POST', /^\/companies$/, 'company_id')).sort()).toEqual([
       'cl-acme',
       'cl-globex',
