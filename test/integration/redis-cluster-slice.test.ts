@@ -174,6 +174,10 @@ describe.skipIf(!canRunCluster)('the slice on a 3-master Redis Cluster', () => {
       30_000,
     );
     expect(settled.sent).toBeGreaterThanOrEqual(CONTACTS);
+    console.info(
+      `cluster slice: ${settled.sent} webhooks from the simulator and 1 delivered twice: ` +
+        `${settled.counts.completed} webhook jobs completed, ${settled.counts.failed} failed`,
+    );
     expect(settled.counts).toMatchObject({ completed: settled.sent + 1, failed: 0 });
   });
 
