@@ -2,6 +2,7 @@ import { E2E_CRM_TOKEN, type RedisServer, startRedisServer, waitFor } from '@rel
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIntakeLoad } from './intake-load.ts';
+import { redisMemory } from './redis-memory.ts';
 import { type RelayOnRedis, startRelayOnRedis } from './relay-on-redis.ts';
 
 // 5 % of it (the room left to the workers) is several times what intake adds between two samples.
@@ -10,10 +11,14 @@ const MAXMEMORY_BYTES = 64 * 1024 * 1024;
 let redis: RedisServer;
 let relay: RelayOnRedis;
 let admin: Redis;
+let memory: ReturnType<typeof redisMemory>['memory'];
+let oomRefusals: ReturnType<typeof redisMemory>['oomRefusals'];
+let fillTo: ReturnType<typeof redisMemory>['fillTo'];
 
 beforeAll(async () => {
   redis = await startRedisServer({ maxmemory: String(MAXMEMORY_BYTES) });
   admin = new Redis(redis.url);
+  ({ memory, oomRefusals, fillTo } = redisMemory(admin));
   relay = await startRelayOnRedis({
     redisUrl: redis.url,
     workers: 2,
@@ -26,26 +31,6 @@ afterAll(async () => {
   await relay?.stop();
   await redis?.stop();
 });
-
-async function memory() {
-  const info = await admin.info('memory');
-  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1]);
-  return { used: field('used_memory'), max: field('maxmemory') };
-}
-
-/** Writes Redis refused for want of memory (INFO errorstats counts each OOM answer). */
-async function oomRefusals(): Promise<number> {
-  const info = await admin.info('errorstats');
-  return Number(/^errorstat_OOM:count=(\d+)/m.exec(info)?.[1] ?? 0);
-}
-
-/** Someone else's data fills Redis to `ratio`, so the relay's own intake crosses the line fast. */
-async function fillTo(ratio: number) {
-  const chunk = 'x'.repeat(256 * 1024);
-  for (let i = 0; (await memory()).used < ratio * MAXMEMORY_BYTES; i++) {
-    await admin.set(`filler:${i}`, chunk);
-  }
-}
 
 describe('Redis full (maxmemory, noeviction)', () => {
   it('refuses intake with 503 and Retry-After before Redis refuses a write; workers drain; reads work; nothing acknowledged is lost', async () => {
