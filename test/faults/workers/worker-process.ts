@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, type NodeProcess, REPO_ROOT, startNodeProcess } from '@relay/testkit';
 
@@ -10,23 +11,39 @@ export type WorkerProcess = {
   metrics(): Promise<string>;
 };
 
-/** Starts a worker process; ready once its /healthz answers. */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+/**
+ * With RELAY_FAULT_LOG=<file>, every worker's output lines go to that file, each prefixed by
+ * the worker's metrics port (one per process), to see afterwards what a killed run did.
+ */
+const LOG_FILE = process.env.RELAY_FAULT_LOG;
+
+/**
+ * Starts a worker process; ready once its /healthz answers (within `readyTimeoutMs`: start-up
+ * takes seconds of CPU, longer on a shared machine while other workers are busy).
+ */
+export async function startWorkerProcess(
+  env: Record<string, string>,
+  { readyTimeoutMs = 20_000 } = {},
+): Promise<WorkerProcess> {
   const metricsPort = String(await freePort());
-  const process = await startNodeProcess<string>({
+  const child = await startNodeProcess<string>({
     script: join(REPO_ROOT, 'apps/worker/src/main.ts'),
     env: {
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: LOG_FILE ? 'debug' : 'warn', // debug: each completed job, by id
       RECONCILE_EVERY_MS: '0', // its sweep's calls would blur the counts the tests check
       ...env,
       METRICS_PORT: metricsPort,
     },
     readyUrl: `http://127.0.0.1:${metricsPort}/healthz`,
+    timeoutMs: readyTimeoutMs,
+    ...(LOG_FILE && {
+      onLine: (line: string) => appendFileSync(LOG_FILE, `${metricsPort} ${line}\n`),
+    }),
   });
-  const url = process.ready;
+  const url = child.ready;
   return {
-    process,
+    process: child,
     url,
     metrics: async () => (await fetch(`${url}/metrics`)).text(),
   };
