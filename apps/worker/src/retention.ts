@@ -45,6 +45,8 @@ export type RetentionOptions = {
   redis: Redis | Cluster;
   prefix: string;
   retention: Pick<JobRetention, 'underPressure'>;
+  /** Queues whose dead letters are never trimmed (the erasure lane: a legal duty left undone). */
+  keepFailedIn?: readonly string[];
   /** Redis memory use; maxBytes 0 means no maxmemory (then nothing is ever trimmed here). */
   readMemory: () => Promise<MemoryReading>;
   metrics: Metrics;
@@ -76,7 +78,8 @@ export type RetentionPass = {
  *   the under-pressure age or beyond its count per queue, oldest first;
  * - from REDIS_FULL_RATIO (95 %, intake refused), only once no queue has a completed job left
  *   to trim: removes dead letters older than the under-pressure failed age, oldest first,
- *   with a warning that names them, since an operator may still have wanted them.
+ *   with a warning that names them, since an operator may still have wanted them; never
+ *   those of `keepFailedIn` (the erasure lane).
  * Waiting, active, delayed and prioritized jobs are never touched. One worker at a time runs
  * a pass (a short Redis lock, kept for the interval); a pass removes at most `maxPerPass`
  * jobs per queue and state, in batches of 1,000 (each one Lua script).
@@ -176,6 +179,7 @@ export function createRetention(options: RetentionOptions) {
     }
     const ids: string[] = [];
     for (const queue of options.queues) {
+      if (options.keepFailedIn?.includes(queue.name)) continue;
       const { removed, more } = await clean(queue, 'failed', now() - rules.failedAgeMs, maxPerPass);
       result.cutShort ||= more;
       if (removed.length === 0) continue;

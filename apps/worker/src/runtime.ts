@@ -99,6 +99,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     redis: stateConnection,
     prefix: config.queuePrefix,
     retention: config.retention,
+    keepFailedIn: [QueueNames.erasure],
     // On a cluster, the fullest master's: any master at maxmemory refuses the writes it holds.
     readMemory: () => readRedisMemory(stateConnection),
     metrics,

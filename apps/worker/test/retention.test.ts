@@ -110,7 +110,13 @@ async function ids(queue: Queue, state: 'completed' | 'failed') {
   return (await redis.zrange(queue.keys[state] as string, '0', '-1')).sort();
 }
 
-function harness(prefix: string, queue: Queue, ratio: () => number, maxPerPass?: number) {
+function harness(
+  prefix: string,
+  queue: Queue,
+  ratio: () => number,
+  maxPerPass?: number,
+  keepFailedIn?: string[],
+) {
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger({
     service: 'retention-test',
@@ -134,6 +140,7 @@ function harness(prefix: string, queue: Queue, ratio: () => number, maxPerPass?:
     metrics,
     logger,
     ...(maxPerPass === undefined ? {} : { maxPerPass }),
+    ...(keepFailedIn === undefined ? {} : { keepFailedIn }),
   });
   const trimmed = async (state: string) =>
     (await metrics.retentionTrimmed.get()).values
@@ -193,6 +200,17 @@ describe('retention under memory pressure', () => {
       'dead-0',
       'dead-1',
     ]);
+    await queue.close();
+  });
+
+  it('never trims the dead letters of a queue kept whole (the erasure lane)', async () => {
+    const { retention, trimmed } = harness(prefix, queue, () => 0.96, undefined, ['relay-sync']);
+    expect(await retention.runOnce()).toMatchObject({
+      completed: { 'relay-sync': 40 },
+      failed: {},
+    });
+    expect((await ids(queue, 'failed')).length).toBe(4);
+    expect(await trimmed('failed')).toBe(0);
     await queue.close();
   });
 
@@ -288,8 +306,11 @@ describe('retention at maxmemory (Redis refusing writes)', () => {
 });
 
 describe('JOB_KEEP_* on the workers', () => {
-  it('keeps at most JOB_KEEP_COMPLETED_COUNT completed jobs per queue (BullMQ trims as jobs finish)', async () => {
-    const h = await startWorkerHarness([], { JOB_KEEP_COMPLETED_COUNT: '3' });
+  it('keeps at most JOB_KEEP_COMPLETED_COUNT completed and JOB_KEEP_FAILED_COUNT failed jobs per queue (BullMQ trims as jobs finish)', async () => {
+    const h = await startWorkerHarness([], {
+      JOB_KEEP_COMPLETED_COUNT: '3',
+      JOB_KEEP_FAILED_COUNT: '2',
+    });
     try {
       const results = await h.producer.enqueueContactUpserts(
         Array.from({ length: 8 }, (_, i) => ({ external_id: `keep-${i}`, name: `Keep ${i}` })),
@@ -303,6 +324,16 @@ describe('JOB_KEEP_* on the workers', () => {
       );
       const [kept] = await h.syncQueue.getCompleted(0, 0);
       expect(kept?.opts.removeOnComplete).toBeUndefined(); // the worker's rule, not the job's
+      // Dead letters likewise (jobs no processor knows fail at once).
+      await h.syncQueue.addBulk(
+        Array.from({ length: 5 }, (_, i) => ({
+          name: 'retention.unknown',
+          data: {},
+          opts: { ...DEFAULT_JOB_OPTIONS, jobId: `dead-${i}` },
+        })),
+      );
+      await h.drained();
+      expect(await h.syncQueue.getFailedCount()).toBe(2);
     } finally {
       await h.close();
     }
