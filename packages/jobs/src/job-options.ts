@@ -28,7 +28,8 @@ export type KeepRule = { ageMs: number; count: number };
  * - underPressure: from REDIS_FILLING_RATIO (80 %) of maxmemory the workers trim completed
  *   jobs down to the last 10 minutes and 1,000 per queue (still past Intercom's redelivery);
  *   from REDIS_FULL_RATIO (95 %), once no completed job is left to trim, dead letters older
- *   than 24 h go too, each pass logged and counted. Waiting, active and delayed jobs: never.
+ *   than 24 h go too (not the erasure lane's), each pass logged and counted. Waiting, active
+ *   and delayed jobs: never.
  */
 export const JOB_RETENTION = {
   completed: { ageMs: 24 * HOUR_MS, count: 200_000 },
