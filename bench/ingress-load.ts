@@ -6,12 +6,13 @@
  * Targets: throughput ≥ 1.0× the bare route, ack P99 ≤ 25 ms.
  *
  *   node bench/ingress-load.ts [seconds per round, default 10] [rounds, default 3]
- * BENCH_PROF=DIR writes a CPU profile of each ingress run there.
+ * BENCH_PROF=DIR writes a CPU profile of each ingress run there (and of the baseline in DIR/bare).
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort, REPO_ROOT, startNodeProcess, startRedisServer } from '@relay/testkit';
 import autocannon from 'autocannon';
+import { processCpuSeconds, redisCpuSeconds } from './lib/cpu.ts';
 import { machineLine } from './lib/machine.ts';
 import { median, startBenchProcess } from './lib/stack.ts';
 
@@ -53,7 +54,15 @@ function notification(): string {
   });
 }
 
-async function load(url: string) {
+type RoundResult = {
+  rps: number;
+  p99: number;
+  bad: number;
+  /** CPU µs per answered request: the server process, Redis, and autocannon (this process). */
+  cpu: { server: number; redis: number; client: number };
+};
+
+async function load(url: string, serverPid: number | undefined): Promise<RoundResult> {
   const run = (seconds: number) =>
     autocannon({
       url,
@@ -76,11 +85,24 @@ async function load(url: string) {
       ],
     });
   await run(2); // warm-up: JIT, sockets, Lua scripts
+  const before = {
+    server: processCpuSeconds(serverPid),
+    redis: await redisCpuSeconds(redis.url),
+    client: process.cpuUsage(),
+  };
   const result = await run(SECONDS);
+  const answered = Math.max(1, result.requests.total);
+  const perRequest = (seconds: number) => Math.round((seconds * 1e6) / answered);
+  const client = process.cpuUsage(before.client);
   return {
     rps: result.requests.average,
     p99: result.latency.p99,
     bad: result.non2xx + result.errors + result.timeouts,
+    cpu: {
+      server: perRequest(processCpuSeconds(serverPid) - before.server),
+      redis: perRequest((await redisCpuSeconds(redis.url)) - before.redis),
+      client: perRequest((client.user + client.system) / 1e6),
+    },
   };
 }
 
@@ -106,7 +128,7 @@ async function relayRound(round: number) {
     onLine: () => {},
   });
   try {
-    return await load(`http://127.0.0.1:${port}`);
+    return await load(`http://127.0.0.1:${port}`, ingress.child.pid);
   } finally {
     await ingress.stop();
   }
@@ -118,23 +140,40 @@ async function bareRound(round: number) {
     REDIS_URL: redis.url,
     PREFIX: `{bare-r${round}}`,
     PORT: String(port),
+    ...(process.env.BENCH_PROF
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}/bare` }
+      : {}),
   });
   try {
-    return await load(`http://127.0.0.1:${port}`);
+    return await load(`http://127.0.0.1:${port}`, bare.child.pid);
   } finally {
     await bare.stop();
   }
 }
 
+function cpuLine(result: RoundResult | undefined): string {
+  const cpu = result?.cpu;
+  return `CPU µs/request: server ${cpu?.server}, redis ${cpu?.redis}, autocannon ${cpu?.client}`;
+}
+
+/** Median CPU µs per request of each process over the rounds. */
+function medianCpu(results: RoundResult[]): RoundResult['cpu'] {
+  return {
+    server: median(results.map((r) => r.cpu.server)),
+    redis: median(results.map((r) => r.cpu.redis)),
+    client: median(results.map((r) => r.cpu.client)),
+  };
+}
+
 try {
-  const relay: { rps: number; p99: number; bad: number }[] = [];
-  const bare: { rps: number; p99: number; bad: number }[] = [];
+  const relay: RoundResult[] = [];
+  const bare: RoundResult[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     bare.push(await bareRound(round));
     relay.push(await relayRound(round));
     const [b, r] = [bare.at(-1), relay.at(-1)];
     console.log(
-      `round ${round + 1}: bare ${b?.rps.toFixed(0)} req/s (P99 ${b?.p99} ms), ingress ${r?.rps.toFixed(0)} req/s (P99 ${r?.p99} ms, ${r?.bad} not 2xx)`,
+      `round ${round + 1}: bare ${b?.rps.toFixed(0)} req/s (P99 ${b?.p99} ms, ${cpuLine(b)}), ingress ${r?.rps.toFixed(0)} req/s (P99 ${r?.p99} ms, ${r?.bad} not 2xx, ${cpuLine(r)})`,
     );
   }
   const ratio = median(relay.map((r) => r.rps)) / median(bare.map((b) => b.rps));
@@ -148,6 +187,10 @@ try {
   );
   console.log(
     `ingress (signature, validation, duplicate check, metrics, logs): ${median(relay.map((r) => r.rps)).toFixed(0)} req/s (median), P99 ${p99} ms, ${relay.reduce((sum, r) => sum + r.bad, 0)} not 2xx`,
+  );
+  const [bareCpu, relayCpu] = [medianCpu(bare), medianCpu(relay)];
+  console.log(
+    `CPU µs per request (median): baseline server ${bareCpu.server} + redis ${bareCpu.redis}; ingress server ${relayCpu.server} + redis ${relayCpu.redis} (autocannon ${bareCpu.client} / ${relayCpu.client})`,
   );
   console.log(
     `ratio ingress ÷ baseline: ${ratio.toFixed(2)} (target ≥ 1.0) ${ratio >= 1 ? 'MET' : 'NOT MET'}; ack P99 ${p99} ms (target ≤ 25 ms) ${p99 <= 25 ? 'MET' : 'NOT MET'}`,

@@ -5,6 +5,7 @@ import type { ContactCache, DataAttributeCatalog } from '@relay/sync';
 import { type Logger, type Metrics, statusClass } from '@relay/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { parseJsonBody } from './lib/json-body.ts';
+import { LazyChildLogger } from './lib/lazy-child-logger.ts';
 import type { RequestLimiter } from './lib/request-limiter.ts';
 import { bearerAuth } from './plugins/crm-auth.ts';
 import { crmRateLimit } from './plugins/crm-rate-limit.ts';
@@ -151,6 +152,8 @@ function createServer(logger: Logger, options: AppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (parent, bindings, childOptions) =>
+      new LazyChildLogger(parent as Logger, bindings, childOptions),
     // Node's own server timeouts close slow clients (slowloris on headers or body). Fastify
     // copies its top-level requestTimeout (default 0: none) onto the server after creating
     // it, over the http option's value, so both must be set (test/security/slow-clients).

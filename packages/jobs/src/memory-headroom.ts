@@ -68,11 +68,23 @@ export function createMemoryHeadroom(options: MemoryHeadroomOptions) {
     return reading;
   };
 
+  const isFresh = (): boolean => {
+    if (!sample) return false;
+    const every = sample.ratio >= maxRatio - 0.1 ? nearSampleEveryMs : sampleEveryMs;
+    return now() - sample.at < every;
+  };
+
   return {
     async hasRoom(): Promise<boolean> {
-      const every = sample && sample.ratio >= maxRatio - 0.1 ? nearSampleEveryMs : sampleEveryMs;
-      if (!sample || now() - sample.at >= every) await refresh();
+      if (!isFresh()) await refresh();
       return (sample?.ratio ?? 0) < maxRatio;
+    },
+    /**
+     * The answer hasRoom() would give without waiting, or undefined when the last sample is
+     * stale and Redis must be asked (hot paths then fall back to hasRoom()).
+     */
+    roomIfFresh(): boolean | undefined {
+      return isFresh() ? (sample?.ratio ?? 0) < maxRatio : undefined;
     },
     /** The last sampled share of maxmemory in use (0 before the first read or without a limit). */
     usedRatio: (): number => sample?.ratio ?? 0,

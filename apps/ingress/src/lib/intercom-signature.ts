@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hmacSha1 } from './hmac-sha1.ts';
 
 const HEADER_FORMAT = /^sha1=([0-9a-f]{40})$/;
 
@@ -19,8 +20,22 @@ export function isValidIntercomSignature(
   for (const secret of secrets) {
     // Anyone can sign with an empty key: an empty secret admits nobody.
     if (secret === '') continue;
-    const expected = createHmac('sha1', secret).update(rawBody).digest();
+    const expected = signerFor(secret)(rawBody);
     valid = timingSafeEqual(given, expected) || valid;
   }
   return valid;
+}
+
+/** Secrets change only on rotation; a few are kept, with their padded key blocks. */
+const signers = new Map<string, (data: Buffer) => Buffer>();
+const MAX_SIGNERS = 8;
+
+function signerFor(secret: string): (data: Buffer) => Buffer {
+  let signer = signers.get(secret);
+  if (!signer) {
+    if (signers.size >= MAX_SIGNERS) signers.clear();
+    signer = hmacSha1(secret);
+    signers.set(secret, signer);
+  }
+  return signer;
 }

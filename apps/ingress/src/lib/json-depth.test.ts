@@ -22,3 +22,11 @@ describe('nestedDeeperThan', () => {
     expect(nestedDeeperThan(deep, 64)).toBe(true);
   });
 });
+
+describe('nestedDeeperThan limits', () => {
+  it('refuses a limit its own recursion could not reach safely', () => {
+    expect(() => nestedDeeperThan({}, 1_001)).toThrow(RangeError);
+    expect(nestedDeeperThan(nested(500), 1_000)).toBe(false); // two levels per step
+    expect(nestedDeeperThan(nested(501), 1_000)).toBe(true);
+  });
+});
