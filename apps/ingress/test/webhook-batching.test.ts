@@ -1,5 +1,11 @@
 import type { WebhookNotification } from '@relay/jobs';
-import { createProducer, createProducerConnection, QueueNames, waitUntilReady } from '@relay/jobs';
+import {
+  createProducer,
+  createProducerConnection,
+  createWriteCoalescing,
+  QueueNames,
+  waitUntilReady,
+} from '@relay/jobs';
 import {
   createTcpProxy,
   notificationFixture,
@@ -91,5 +97,48 @@ describe('webhooks stored together', () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('write coalescing', () => {
+  /** Socket writes from here on: Node calls _write or _writev once per write it makes. */
+  function countWrites(connection: Redis) {
+    const stream = connection.stream as unknown as Record<string, (...args: unknown[]) => void>;
+    const counter = { writes: 0 };
+    for (const method of ['_write', '_writev'] as const) {
+      const original = stream[method];
+      if (!original) continue;
+      stream[method] = function (this: unknown, ...args: unknown[]) {
+        counter.writes += 1;
+        return original.apply(this, args);
+      };
+    }
+    return counter;
+  }
+
+  it('sends the commands of one turn in one socket write, and only while held', async () => {
+    const connection = await connect(redis.url);
+    const key = (i: number) => `${redis.prefix}coalesce:${i}`;
+    const holdWrites = createWriteCoalescing(connection);
+
+    const held = countWrites(connection);
+    holdWrites();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => connection.set(key(i), i)));
+    expect(held.writes).toBe(1);
+
+    held.writes = 0;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => connection.get(key(i))));
+    expect(held.writes).toBe(50);
+  });
+
+  it('stores a CRM batch of 200 contacts in a few writes, not one or two per item', async () => {
+    const connection = await connect(redis.url);
+    const producer = createProducer({ connection, prefix: `${redis.prefix}crm` });
+    const counter = countWrites(connection);
+    const items = Array.from({ length: 200 }, (_, i) => ({ external_id: `crm-${i}` }));
+    const results = await producer.enqueueContactUpserts(items);
+    expect(results.every((r) => r.ok)).toBe(true);
+    // One write for the pending data, one for the adds (a turn may split them further).
+    expect(counter.writes).toBeLessThanOrEqual(10);
   });
 });

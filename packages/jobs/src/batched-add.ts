@@ -1,6 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { RedisClient } from './connection.ts';
+import { createWriteCoalescing } from './write-coalescing.ts';
 
 export type BatchedAddOptions = {
   queue: Queue;
@@ -22,15 +22,15 @@ type Pending = {
 };
 
 /**
- * Stores the jobs asked for within one turn of the event loop with one socket write: the
- * webhooks that arrived together are parsed in the same poll phase, and their commands
- * (EXISTS for each id, then BullMQ's add) are held in the corked socket and written at once,
- * instead of a write, and a Redis read event, per request — the largest cost of ingest
- * under load. (Not an ioredis pipeline: building one copies every script BullMQ defines on
- * the connection, about 0.2 ms each.) Each caller resolves once Redis has stored its job.
+ * Stores the jobs asked for within one turn of the event loop together: the webhooks that
+ * arrived together are parsed in the same poll phase, and their commands (EXISTS for each
+ * id, then BullMQ's add) go out in one socket write (write-coalescing.ts), under one
+ * timeout, with an exact duplicate answer even for two copies in the same turn. Each caller
+ * resolves once Redis has stored its job.
  */
 export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
   const { connection, queue } = options;
+  const holdWrites = createWriteCoalescing(connection);
   let pending: Pending[] = [];
   let scheduled = false;
 
@@ -38,10 +38,7 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
     scheduled = false;
     const batch = pending;
     pending = [];
-    // On a cluster the commands go to several nodes' sockets; there they are written one by one.
-    const stream =
-      connection instanceof Redis && connection.status === 'ready' ? connection.stream : undefined;
-    stream?.cork();
+    holdWrites();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -68,8 +65,6 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
       firstOf.set(entry.jobId, both);
       return both.then(([count]) => entry.resolve({ duplicate: count === 1 }), entry.reject);
     });
-    // BullMQ writes its add a few microtasks later; the next turn sends everything at once.
-    if (stream) setImmediate(() => stream.uncork());
     void Promise.allSettled(stored).then(() => clearTimeout(timer));
   }
 

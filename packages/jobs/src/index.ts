@@ -119,3 +119,4 @@ export {
   syncKeyHash,
 } from './sync-state.ts';
 export { compileValidator, type ValidationResult } from './validate.ts';
+export { createWriteCoalescing } from './write-coalescing.ts';

@@ -36,6 +36,7 @@ import type { ConversationActionJob } from './schemas/conversation.ts';
 import type { EventInput, EventTrackJob } from './schemas/event.ts';
 import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.ts';
 import { createCompanyState, createContactState, type SyncState } from './sync-state.ts';
+import { createWriteCoalescing } from './write-coalescing.ts';
 
 export type ProducerOptions = {
   connection: RedisClient;
@@ -75,6 +76,7 @@ export function createProducer(options: ProducerOptions) {
   const companyState = createCompanyState(options.connection, options.prefix);
   const erasures = createErasureStore(options.connection, options.prefix);
   const withDeadline = <T>(work: Promise<T>) => deadline(work, storeTimeoutMs);
+  const holdWrites = createWriteCoalescing(options.connection);
   // Webhooks arrive in bursts from one sender and each needs only its own add: stored
   // together, a round trip per event-loop turn rather than per request (batched-add.ts).
   const addWebhook = createBatchedAdd({
@@ -99,10 +101,10 @@ export function createProducer(options: ProducerOptions) {
    * deduplication (keepLastIfActive) keeps at most one waiting and one running job per
    * record, so a burst of updates to one record coalesces into one call with the latest data,
    * and a record's jobs never run side by side. The answer's jobId is the job that will carry
-   * the change. Items are stored concurrently (ioredis pipelines them) and each gets its own
-   * outcome: a batch can be half stored and only per-item answers are honest.
+   * the change. Items are stored together (one write for their data, one for their adds) and
+   * each gets its own outcome: a batch can be half stored and only per-item answers are honest.
    */
-  function enqueueRecords<T>(
+  async function enqueueRecords<T>(
     items: readonly T[],
     lane: Lane,
     kind: {
@@ -114,11 +116,20 @@ export function createProducer(options: ProducerOptions) {
       dataOf: (item: T) => unknown;
     },
   ): Promise<EnqueueItemResult[]> {
+    // Every item's data first, then every add: each step's commands leave in one write.
+    holdWrites();
+    const stored = await Promise.allSettled(
+      items.map((item) => withDeadline(kind.state.storePending(item))),
+    );
+    holdWrites();
     return Promise.all(
-      items.map(async (item): Promise<EnqueueItemResult> => {
+      items.map(async (item, i): Promise<EnqueueItemResult> => {
+        const store = stored[i];
+        if (store?.status !== 'fulfilled') {
+          return { ok: false, error: queueUnavailable(store?.reason) };
+        }
         const crmId = kind.crmIdOf(item);
         try {
-          await withDeadline(kind.state.storePending(item));
           const job = await withDeadline(
             queue(lane).add(kind.jobName, kind.dataOf(item), {
               ...DEFAULT_JOB_OPTIONS,
@@ -239,6 +250,7 @@ export function createProducer(options: ProducerOptions) {
           const jobId = eventJobId(event);
           const data: EventTrackJob = { event, receivedAt };
           try {
+            holdWrites();
             await withDeadline(
               queue('sync').add(JobNames.eventTrack, data, { ...DEFAULT_JOB_OPTIONS, jobId }),
             );
