@@ -71,8 +71,18 @@ describe('webhooks stored together', () => {
       producer.enqueueWebhook(twice),
     ]);
     expect(answers.map((a) => a.duplicate)).toEqual([false, false, true, true]);
+
+    // Stored and new ids mixed in one turn: each answer is its own id's.
+    const mixed = await Promise.all([
+      producer.enqueueWebhook(notification()),
+      producer.enqueueWebhook(first),
+      producer.enqueueWebhook(notification()),
+      producer.enqueueWebhook(other),
+      producer.enqueueWebhook(notification()),
+    ]);
+    expect(mixed.map((a) => a.duplicate)).toEqual([false, true, false, true, false]);
     const queue = new Queue(QueueNames.webhook, { connection, prefix });
-    expect(await queue.getWaitingCount()).toBe(3);
+    expect(await queue.getWaitingCount()).toBe(6);
     await queue.close();
   });
 

@@ -31,6 +31,7 @@ type Pending = {
 export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
   const { connection, queue } = options;
   const holdWrites = createWriteCoalescing(connection);
+  const existsEach = defineExistsEach(connection);
   let pending: Pending[] = [];
   let scheduled = false;
 
@@ -46,26 +47,34 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
         options.timeoutMs,
       );
     });
-    // Two deliveries of one notification in one turn: both EXISTS would be sent before
-    // either add, and both would be told "new". The later ones wait for the first instead.
-    const firstOf = new Map<string, Promise<unknown>>();
-    const stored = batch.map((entry) => {
-      const first = firstOf.get(entry.jobId);
-      if (first) {
-        return first.then(() => entry.resolve({ duplicate: true }), entry.reject);
-      }
-      // Sent before the add on the same connection, so it sees the store as it was before
-      // (an add of an existing id stores nothing: BullMQ keeps the first job with an id).
-      const exists = connection.exists(queue.toKey(entry.jobId));
+    // Two deliveries of one notification in one turn would both be found absent before
+    // either add, and both be told "new": the repeats wait for the first and are duplicates.
+    const seen = new Set<string>();
+    const firsts: Pending[] = [];
+    const repeats: Pending[] = [];
+    for (const entry of batch) {
+      (seen.has(entry.jobId) ? repeats : firsts).push(entry);
+      seen.add(entry.jobId);
+    }
+    // One command looks up every id of the turn. Sent before the adds on the same connection,
+    // it sees the store as it was before them (an add of an existing id stores nothing:
+    // BullMQ keeps the first job with an id). The ids share the prefix's hash tag: one slot.
+    const found = existsEach(firsts.map((entry) => queue.toKey(entry.jobId)));
+    const storeOf = new Map<string, Promise<unknown>>();
+    const settled = firsts.map((entry, i) => {
       const added = queue.add(options.jobName, entry.data, {
         ...options.jobOptions,
         jobId: entry.jobId,
       });
-      const both = Promise.race([Promise.all([exists, added]), timeout]);
-      firstOf.set(entry.jobId, both);
-      return both.then(([count]) => entry.resolve({ duplicate: count === 1 }), entry.reject);
+      const stored = Promise.race([Promise.all([found, added]), timeout]);
+      storeOf.set(entry.jobId, stored);
+      return stored.then(([flags]) => entry.resolve({ duplicate: flags[i] === 1 }), entry.reject);
     });
-    void Promise.allSettled(stored).then(() => clearTimeout(timer));
+    for (const entry of repeats) {
+      const first = storeOf.get(entry.jobId) as Promise<unknown>;
+      settled.push(first.then(() => entry.resolve({ duplicate: true }), entry.reject));
+    }
+    void Promise.allSettled(settled).then(() => clearTimeout(timer));
   }
 
   return (jobId, data) =>
@@ -76,4 +85,19 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
         setImmediate(flush);
       }
     });
+}
+
+/** EXISTS of each key given, as a list of 0/1 (EXISTS with several keys only counts them). */
+const EXISTS_EACH = `
+local found = {}
+for i = 1, #KEYS do found[i] = redis.call('EXISTS', KEYS[i]) end
+return found`;
+
+type ExistsEachClient = { relayExistsEach(count: number, ...keys: string[]): Promise<number[]> };
+
+function defineExistsEach(connection: RedisClient): (keys: string[]) => Promise<number[]> {
+  const client = connection as unknown as Partial<ExistsEachClient>;
+  if (!client.relayExistsEach) connection.defineCommand('relayExistsEach', { lua: EXISTS_EACH });
+  const run = connection as unknown as ExistsEachClient;
+  return (keys) => run.relayExistsEach(keys.length, ...keys);
 }
