@@ -36,6 +36,21 @@ async function connect(url: string) {
   return connection;
 }
 
+/** Socket writes from here on: Node calls _write or _writev once per write it makes. */
+function countWrites(connection: Redis) {
+  const stream = connection.stream as unknown as Record<string, (...args: unknown[]) => void>;
+  const counter = { writes: 0 };
+  for (const method of ['_write', '_writev'] as const) {
+    const original = stream[method];
+    if (!original) continue;
+    stream[method] = function (this: unknown, ...args: unknown[]) {
+      counter.writes += 1;
+      return original.apply(this, args);
+    };
+  }
+  return counter;
+}
+
 const notification = (id?: string) => notificationFixture({ id }) as WebhookNotification;
 
 describe('webhooks stored together', () => {
@@ -43,12 +58,15 @@ describe('webhooks stored together', () => {
     const connection = await connect(redis.url);
     const prefix = `${redis.prefix}burst`;
     const producer = createProducer({ connection, prefix });
+    await producer.enqueueWebhook(notification()); // the queue's first use waits for Redis
     const burst = Array.from({ length: 300 }, () => notification());
+    const counter = countWrites(connection);
     const answers = await Promise.all(burst.map((n) => producer.enqueueWebhook(n)));
+    expect(counter.writes).toBe(1); // the lookup and the 300 adds
     expect(answers.map((a) => a.duplicate)).toEqual(burst.map(() => false));
     expect(new Set(answers.map((a) => a.jobId)).size).toBe(300);
     const queue = new Queue(QueueNames.webhook, { connection, prefix });
-    expect(await queue.getWaitingCount()).toBe(300);
+    expect(await queue.getWaitingCount()).toBe(301);
     const job = await queue.getJob(answers[7]?.jobId as string);
     expect(job?.data.notification.id).toBe(burst[7]?.id);
     await queue.close();
@@ -111,21 +129,6 @@ describe('webhooks stored together', () => {
 });
 
 describe('write coalescing', () => {
-  /** Socket writes from here on: Node calls _write or _writev once per write it makes. */
-  function countWrites(connection: Redis) {
-    const stream = connection.stream as unknown as Record<string, (...args: unknown[]) => void>;
-    const counter = { writes: 0 };
-    for (const method of ['_write', '_writev'] as const) {
-      const original = stream[method];
-      if (!original) continue;
-      stream[method] = function (this: unknown, ...args: unknown[]) {
-        counter.writes += 1;
-        return original.apply(this, args);
-      };
-    }
-    return counter;
-  }
-
   it('sends the commands of one turn in one socket write, and only while held', async () => {
     const connection = await connect(redis.url);
     const key = (i: number) => `${redis.prefix}coalesce:${i}`;

@@ -39,6 +39,8 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
     scheduled = false;
     const batch = pending;
     pending = [];
+    // Already held, but for a turn in which other commands held the socket first: their
+    // immediate, queued before this one, has released it.
     holdWrites();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -83,6 +85,10 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
+        // Corked now, uncorked by an immediate queued after flush's: in the same check phase,
+        // once flush's microtasks (BullMQ's add writes a few hops in) have run. Corking in
+        // flush itself would hold the writes until the next turn of the loop.
+        holdWrites();
       }
     });
 }
