@@ -135,14 +135,20 @@ export function createRetention(options: RetentionOptions) {
   /** The completed jobs of one queue beyond the rule: older than its age, or past its count. */
   async function trimCompleted(queue: Queue, rule: KeepRule) {
     let cutoff = now() - rule.ageMs;
-    // The newest job past the count (ranked newest first), and every one finished before it.
-    const beyond = await options.redis.zrevrange(
+    // The newest job past the count (ranked newest first), and every one finished before it;
+    // clean() goes by finish time, so when the last job within the count finished in the same
+    // millisecond, the cut moves just before both: a few kept too many, never one too few.
+    const edge = await options.redis.zrevrange(
       queue.keys.completed as string,
-      rule.count,
+      Math.max(rule.count - 1, 0),
       rule.count,
       'WITHSCORES',
     );
-    if (beyond[1] !== undefined) cutoff = Math.max(cutoff, Number(beyond[1]));
+    const [lastKept, firstBeyond] = rule.count === 0 ? [undefined, edge[1]] : [edge[1], edge[3]];
+    if (firstBeyond !== undefined) {
+      const beyond = Number(firstBeyond);
+      cutoff = Math.max(cutoff, Number(lastKept) === beyond ? beyond - 1 : beyond);
+    }
     return clean(queue, 'completed', cutoff, maxPerPass);
   }
 

@@ -186,6 +186,20 @@ describe('retention under memory pressure', () => {
     await queue.close();
   });
 
+  it('never trims a job within the count when the last one kept and the first beyond finished in the same millisecond', async () => {
+    // done-40 is the tenth newest (the count), done-39 the eleventh: give them one finish time.
+    const score = Number(await redis.zscore(queue.keys.completed as string, 'done-40'));
+    await setFinishedOn(queue, 'completed', 'done-39', score);
+    const { retention } = harness(prefix, queue, () => 0.85);
+    await retention.runOnce();
+    const kept = await ids(queue, 'completed');
+    for (let i = 40; i < 50; i += 1) expect(kept).toContain(`done-${i}`);
+    expect(kept).toEqual(
+      [...Array.from({ length: 10 }, (_, i) => `done-${40 + i}`), 'done-39'].sort(),
+    );
+    await queue.close();
+  });
+
   it('from 95 %, once no completed job is left to trim: removes dead letters older than the under-pressure age, names them in a warning', async () => {
     const before = await unfinished(queue);
     const { retention, logs, trimmed } = harness(prefix, queue, () => 0.96);
@@ -288,10 +302,11 @@ describe('retention at maxmemory (Redis refusing writes)', () => {
         logger: createLogger({ service: 'retention-test', level: 'silent' }),
       });
       const pass = await retention.runOnce();
-      // The ten newest kept, fewer when jobs finished in the same millisecond as the tenth.
+      // The ten newest kept, a few more when jobs finished in the same millisecond as the
+      // tenth (50 finish side by side here): never fewer than the rule keeps.
       const kept = await queue.getCompletedCount();
-      expect(kept).toBeGreaterThan(0);
-      expect(kept).toBeLessThanOrEqual(10);
+      expect(kept).toBeGreaterThanOrEqual(10);
+      expect(kept).toBeLessThan(100);
       expect(pass?.completed).toEqual({ 'relay-sync': 3_000 - kept });
       const after = await read();
       expect(after.usedBytes).toBeLessThan(after.maxBytes);
