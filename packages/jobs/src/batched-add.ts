@@ -1,5 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { RedisClient } from './connection.ts';
+import { timeoutAfter } from './deadline.ts';
 import { createWriteCoalescing } from './write-coalescing.ts';
 
 export type BatchedAddOptions = {
@@ -23,8 +24,8 @@ type Pending = {
 
 /**
  * Stores the jobs asked for within one turn of the event loop together: the webhooks that
- * arrived together are parsed in the same poll phase, and their commands (EXISTS for each
- * id, then BullMQ's add) go out in one socket write (write-coalescing.ts), under one
+ * arrived together are parsed in the same poll phase, and their commands (one lookup of
+ * every id, then BullMQ's adds) go out in one socket write (write-coalescing.ts), under one
  * timeout, with an exact duplicate answer even for two copies in the same turn. Each caller
  * resolves once Redis has stored its job.
  */
@@ -42,13 +43,7 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
     // Already held, but for a turn in which other commands held the socket first: their
     // immediate, queued before this one, has released it.
     holdWrites();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis did not answer within ${options.timeoutMs} ms`)),
-        options.timeoutMs,
-      );
-    });
+    const { timeout, clear } = timeoutAfter(options.timeoutMs);
     // Two deliveries of one notification in one turn would both be found absent before
     // either add, and both be told "new": the repeats wait for the first and are duplicates.
     const seen = new Set<string>();
@@ -76,7 +71,7 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
       const first = storeOf.get(entry.jobId) as Promise<unknown>;
       settled.push(first.then(() => entry.resolve({ duplicate: true }), entry.reject));
     }
-    void Promise.allSettled(settled).then(() => clearTimeout(timer));
+    void Promise.allSettled(settled).then(clear);
   }
 
   return (jobId, data) =>

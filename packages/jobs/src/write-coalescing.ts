@@ -11,15 +11,18 @@ import type { RedisClient } from './connection.ts';
  * On a cluster the commands go to several nodes' sockets and are written one by one.
  */
 export function createWriteCoalescing(connection: RedisClient): () => void {
-  let held = false;
   return () => {
-    if (held || !(connection instanceof Redis) || connection.status !== 'ready') return;
+    if (!(connection instanceof Redis) || connection.status !== 'ready') return;
     const stream = connection.stream;
-    held = true;
+    // Per socket, not per caller: the producer and its webhook batches share one connection.
+    if (held.has(stream)) return;
+    held.add(stream);
     stream.cork();
     setImmediate(() => {
-      held = false;
+      held.delete(stream);
       stream.uncork();
     });
   };
 }
+
+const held = new WeakSet<object>();
