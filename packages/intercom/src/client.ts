@@ -87,6 +87,21 @@ export type DataEvent = {
   metadata?: Record<string, string | number | boolean> | undefined;
 };
 
+/** One search filter: a field compared with a value (dates in Unix seconds, compared by day). */
+export type SearchFilter = {
+  field: string;
+  operator: '=' | '!=' | 'IN' | 'NIN' | '<' | '>' | '~' | '!~' | '^' | '$';
+  value: string | number | boolean | null | (string | number)[];
+};
+
+/**
+ * Intercom's search query: a filter, or an AND/OR group of filters and groups, e.g.
+ * `role = user AND (email ~ "@acme.com" OR plan = "enterprise")`. Intercom refuses nesting
+ * deeper than 2 levels or more than 15 filters per group with a 400. Our own type because
+ * the SDK's cannot mix a filter and a group in one group, which Intercom allows.
+ */
+export type SearchQuery = SearchFilter | { operator: 'AND' | 'OR'; value: SearchQuery[] };
+
 /** The fields of an Intercom contact the relay reads. */
 export type IntercomContact = {
   id: string;
@@ -249,14 +264,14 @@ export function createIntercomClient(options: IntercomClientOptions) {
      * permit. Search lags writes by minutes; fine for reconciliation, not for deciding to create.
      */
     async *searchContacts(
-      query: Intercom.SearchRequest['query'],
+      query: SearchQuery,
       perPage = 150,
     ): AsyncGenerator<IntercomContact & Record<string, unknown>> {
       let startingAfter: string | undefined;
       do {
         const page = await call(() =>
           sdk.contacts.search({
-            query,
+            query: query as Intercom.SearchRequest['query'],
             pagination: {
               per_page: perPage,
               ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
@@ -339,14 +354,14 @@ export function createIntercomClient(options: IntercomClientOptions) {
 
     /** Conversations matching a search query, page by page, as an async iterator. */
     async *searchConversations(
-      query: Intercom.SearchRequest['query'],
+      query: SearchQuery,
       perPage = 150,
     ): AsyncGenerator<Record<string, unknown> & { id: string }> {
       let startingAfter: string | undefined;
       do {
         const page = await call(() =>
           sdk.conversations.search({
-            query,
+            query: query as Intercom.SearchRequest['query'],
             pagination: {
               per_page: perPage,
               ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),

@@ -35,6 +35,8 @@ export {
   type IntercomClient,
   type IntercomClientOptions,
   type IntercomContact,
+  type SearchFilter,
+  type SearchQuery,
 } from './client.ts';
 export { endpointTemplate } from './endpoint-template.ts';
 export { createIntercomProbe, type IntercomHealth, type IntercomProbe } from './health-probe.ts';
