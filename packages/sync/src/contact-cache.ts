@@ -22,6 +22,12 @@ export type ContactCacheOptions = {
   freshMs?: number;
   /** How long a copy is kept to serve stale while Intercom fails. @defaultValue 86400000 */
   keepMs?: number;
+  /**
+   * How long a contact Intercom no longer has (deleted, erased, merged away) is remembered,
+   * so no late copy of it is cached again: Intercom redelivers a notification within hours,
+   * and a dead-lettered webhook job can be replayed for 7 days. @defaultValue 604800000
+   */
+  goneMs?: number;
   /** The in-process layer: entries and how long they are trusted. */
   localEntries?: number;
   localTtlMs?: number;
@@ -45,16 +51,39 @@ const OUTAGE_CODES = new Set([
 ]);
 
 /**
+ * KEYS: the copy, the contact's gone mark. ARGV: the copy, keep ms. Stores the copy unless
+ * Intercom no longer has that contact: one step, so a copy read or notified before an
+ * erasure and stored after it cannot bring the erased data back.
+ */
+const PUT_UNLESS_GONE = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+type CacheScripts = {
+  relayCachePutUnlessGone(
+    key: string,
+    gone: string,
+    entry: string,
+    keepMs: number,
+  ): Promise<number>;
+};
+
+/**
  * Contacts as Intercom last described them, read through: an in-process LRU (short TTL, and
  * evicted at once through Redis pub/sub when any process puts or drops a copy) over Redis
  * (`<prefix>:cache:contact:<sha256(external_id)>`, kept a day). A fresh copy is served as is; an old one is refreshed
  * from Intercom, and served with `stale: true` when Intercom fails. Webhooks write copies
- * (`put`); deletions and erasures remove them (`drop`).
+ * (`put`); deletions and erasures remove them (`drop`), and with the contact's Intercom id
+ * mark it gone: a late copy of it (a redelivered notification, a webhook job that waited
+ * behind the erasure, a read or a lagging search that saw it just before) is refused.
  */
 export function createContactCache(options: ContactCacheOptions) {
   const now = options.now ?? Date.now;
   const freshMs = options.freshMs ?? 300_000;
   const keepMs = options.keepMs ?? 86_400_000;
+  const goneMs = options.goneMs ?? 604_800_000;
   const localTtlMs = options.localTtlMs ?? 30_000;
   const localEntries = options.localEntries ?? 10_000;
   // The in-process layer, keyed by the external_id's hash (what invalidations carry).
@@ -63,6 +92,16 @@ export function createContactCache(options: ContactCacheOptions) {
   const channel = `${options.prefix}:cache:contact:invalidate`;
   const hashOf = (externalId: string) => createHash('sha256').update(externalId).digest('hex');
   const key = (hash: string) => `${options.prefix}:cache:contact:${hash}`;
+  const goneKey = (intercomId: string) =>
+    `${options.prefix}:cache:contact-gone:${hashOf(intercomId)}`;
+  const scripts = options.redis as unknown as Partial<CacheScripts>;
+  if (!scripts.relayCachePutUnlessGone) {
+    options.redis.defineCommand('relayCachePutUnlessGone', {
+      numberOfKeys: 2,
+      lua: PUT_UNLESS_GONE,
+    });
+  }
+  const run = scripts as CacheScripts;
 
   if (options.subscriber) {
     void options.subscriber.subscribe(channel).catch(() => {});
@@ -94,10 +133,17 @@ export function createContactCache(options: ContactCacheOptions) {
     await options.redis.publish(channel, hash);
   }
 
-  async function store(externalId: string, contact: Entry['contact']): Promise<Entry> {
+  /** Undefined, and nothing stored, when Intercom no longer has that contact. */
+  async function store(externalId: string, contact: Entry['contact']): Promise<Entry | undefined> {
     const hash = hashOf(externalId);
     const entry = { contact, cachedAt: now() };
-    await options.redis.set(key(hash), JSON.stringify(entry), 'PX', keepMs);
+    const stored = await run.relayCachePutUnlessGone(
+      key(hash),
+      goneKey(contact.id),
+      JSON.stringify(entry),
+      keepMs,
+    );
+    if (stored !== 1) return undefined;
     await invalidate(hash);
     remember(hash, entry);
     return entry;
@@ -141,19 +187,28 @@ export function createContactCache(options: ContactCacheOptions) {
           await this.drop(externalId);
           return undefined;
         }
-        return view(await store(externalId, contact as Entry['contact']), false);
+        const stored = await store(externalId, contact as Entry['contact']);
+        return stored ? view(stored, false) : undefined; // erased while it was being read
       } catch (error) {
         if (cached && isAppError(error) && OUTAGE_CODES.has(error.code)) return view(cached, true);
         throw error;
       }
     },
 
-    /** A copy from elsewhere (a webhook's item): newer than whatever is held. */
-    async put(externalId: string, contact: Entry['contact']): Promise<void> {
-      await store(externalId, contact);
+    /**
+     * A copy from elsewhere (a webhook's item): newer than whatever is held. False, and
+     * nothing stored, when Intercom no longer has that contact (see `drop`).
+     */
+    async put(externalId: string, contact: Entry['contact']): Promise<boolean> {
+      return (await store(externalId, contact)) !== undefined;
     },
 
-    async drop(externalId: string): Promise<void> {
+    /**
+     * Removes the copy. With `goneId`, the Intercom id of a contact Intercom no longer has
+     * (deleted, erased, merged away), no copy of that contact is stored again for `goneMs`.
+     */
+    async drop(externalId: string, goneId?: string): Promise<void> {
+      if (goneId) await options.redis.set(goneKey(goneId), '1', 'PX', goneMs);
       const hash = hashOf(externalId);
       local.delete(hash);
       await options.redis.del(key(hash));

@@ -13,8 +13,9 @@ export type ContactEraseResult = Pick<
  * GDPR erasure of one contact. Holding the contact's lock (no job of the contact runs
  * meanwhile): find its Intercom id (the id map, else a search by external_id), delete it at
  * Intercom (a 404 counts as done), remove every job that carries its data in any lane with
- * its deduplication keys and stored follow-ups, purge its sync state (pending data, id map,
- * hash, lock) and its cached copy, and append the audit record. Each step is safe to repeat, so a retry finishes
+ * its deduplication keys and stored follow-ups, drop its cached copy (marking the contact
+ * gone, so no late copy is cached again), purge its sync state (pending data, id map, hash,
+ * lock), and append the audit record. Each step is safe to repeat, so a retry finishes
  * what a failed attempt started.
  */
 export async function contactErase(
@@ -27,8 +28,11 @@ export async function contactErase(
   const intercomId = await contactIdOf(externalId, deps, state.intercomId);
   const deleted = intercomId ? await deps.intercom.deleteContact(intercomId) : { found: false };
   const jobsRemoved = await deps.erasure.removeContactJobs(externalId, deps.allQueues);
+  // The copy goes and the contact is marked gone before its state is purged: a webhook job
+  // of the contact that runs meanwhile or later (the erasure lane overtakes the webhook
+  // lane; Intercom redelivers) can then neither cache its data nor keep a mapping to it.
+  await deps.contactCache.drop(externalId, intercomId);
   await deps.contacts.purge(externalId);
-  await deps.contactCache.drop(externalId);
   const result: ContactEraseResult = {
     outcome: deleted.found ? 'deleted' : 'not_found',
     jobsRemoved,

@@ -39,8 +39,9 @@ export async function contactMerge(
       result = { intercomId: merged.id, action: 'merged' };
     }
     await deps.contacts.rememberId(userExternalId, result.intercomId);
+    // The lead is gone from Intercom: a late notification of it must not cache it again.
+    await deps.contactCache.drop(leadExternalId, leadId);
     await deps.contacts.forgetId(leadExternalId);
-    await deps.contactCache.drop(leadExternalId);
     await deps.contactCache.drop(userExternalId);
     return result;
   } finally {
