@@ -42,6 +42,16 @@ export function loadConfig(source: EnvSource = process.env) {
     // Intercom (optional here): for /readyz and the read-through GET /v1/contacts/:externalId,
     // through the same rate budget as the workers
     intercom: readIntercomSettings(env, { tokenRequired: false }),
+    /**
+     * How long a cached contact is served by GET /v1/contacts/:externalId without asking
+     * Intercom. Longer spares the rate budget and serves older data; 0 reads through every
+     * time. At most the day a copy is kept (the stale copy served during an outage).
+     */
+    contactCacheFreshMs: env.int('CONTACT_CACHE_FRESH_MS', {
+      default: 300_000,
+      min: 0,
+      max: 86_400_000,
+    }),
     // Operations
     /** Intercom's public status page (Statuspage.io JSON), polled into a metric; '' turns it off. */
     intercomStatusUrl: env.string('INTERCOM_STATUS_URL', {

@@ -70,6 +70,7 @@ const contactCache = createContactCache({
   prefix: config.queuePrefix,
   intercom: intercomReader,
   contacts: createContactState(connection, config.queuePrefix),
+  freshMs: config.contactCacheFreshMs,
 });
 
 const statusPage = config.intercomStatusUrl

@@ -1,5 +1,6 @@
 import { createErasureStore } from '@relay/jobs';
 import { createContactCache } from '@relay/sync';
+import { dumpKeys } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkerHarness } from './worker-harness.ts';
@@ -19,23 +20,6 @@ const PERSON = {
   phone: '+15550100',
   custom_attributes: { favourite_ship: 'USS Hopper' },
 };
-
-/** Every key under the prefix with everything it holds, as text. */
-async function dumpKeys(client: Redis, prefix: string): Promise<Map<string, string>> {
-  const dump = new Map<string, string>();
-  for (const key of await client.keys(`${prefix}*`)) {
-    const type = await client.type(key);
-    let value: unknown;
-    if (type === 'string') value = await client.get(key);
-    else if (type === 'hash') value = await client.hgetall(key);
-    else if (type === 'list') value = await client.lrange(key, 0, -1);
-    else if (type === 'set') value = await client.smembers(key);
-    else if (type === 'zset') value = await client.zrange(key, '0', '-1');
-    else if (type === 'stream') value = await client.xrange(key, '-', '+');
-    dump.set(key, `${key} ${JSON.stringify(value)}`);
-  }
-  return dump;
-}
 
 async function erase(externalId: string) {
   const h = harness as NonNullable<typeof harness>;

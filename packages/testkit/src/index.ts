@@ -9,6 +9,7 @@ export { freePort } from './free-port.ts';
 export { type NodeProcess, type NodeProcessOptions, startNodeProcess } from './node-process.ts';
 export { startTestRedis, type TestRedis } from './redis.ts';
 export { startRedisCluster, type TestRedisCluster } from './redis-cluster.ts';
+export { dumpKeys } from './redis-dump.ts';
 export {
   hasRedisServerBinary,
   type RedisServer,
