@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '@relay/errors';
 import { compileValidator, type Producer, WebhookNotification } from '@relay/jobs';
 import type { Metrics } from '@relay/telemetry';
@@ -63,7 +64,7 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
       );
     }
 
-    const parsed = parseJsonBody(raw.toString('utf8'));
+    const parsed = withPingId(parseJsonBody(raw.toString('utf8')), raw);
     if (nestedDeeperThan(parsed, MAX_NESTING)) {
       deps.metrics.webhooks.inc({ topic: 'unknown', outcome: 'malformed' });
       throw new AppError('PAYLOAD_INVALID', `the body nests deeper than ${MAX_NESTING} levels`);
@@ -91,4 +92,18 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
       throw error;
     }
   });
+}
+
+/**
+ * Intercom's `ping` (sent when the endpoint is saved, and by "Send test request") carries
+ * `"id": null`; it was refused with 400 as a notification without an id. It takes the hash
+ * of its signed body as its id instead: stored and acknowledged like any notification, and
+ * the same delivery sent again is a duplicate.
+ */
+function withPingId(parsed: unknown, raw: Buffer): unknown {
+  if (typeof parsed !== 'object' || parsed === null) return parsed;
+  const notification = parsed as Record<string, unknown>;
+  if (notification.topic !== 'ping' || notification.id != null) return parsed;
+  const hash = createHash('sha256').update(raw).digest('hex').slice(0, 32);
+  return { ...notification, id: `ping_${hash}` };
 }

@@ -1,0 +1,68 @@
+import { type crmApi, type JobStatusAnswer, type SimulatorProcess, waitFor } from '@relay/testkit';
+
+/**
+ * What a full-stack test looks at besides the relay's answers: the simulator's journal of
+ * API calls, its webhook deliveries and the relay's jobs for them, and Prometheus samples.
+ */
+export type JournalEntry = {
+  seq: number;
+  method: string;
+  /** As requested, query string included. */
+  path: string;
+  /** The route pattern matched, e.g. `/contacts/:contact_id`. */
+  route: string | null;
+  body: unknown;
+};
+
+export type WebhookJob = JobStatusAnswer & { topic: string; notificationId: string };
+
+type Delivery = { notificationId: string; topic: string; ok: boolean };
+
+export function createSimProbes(sim: SimulatorProcess, crm: ReturnType<typeof crmApi>) {
+  async function journal(since = 0): Promise<JournalEntry[]> {
+    const answer = await sim.control<{ entries: JournalEntry[] }>('GET', `journal?since=${since}`);
+    return answer.entries;
+  }
+  const deliveries = async () =>
+    (await sim.control<{ deliveries: Delivery[] }>('GET', 'webhooks')).deliveries;
+
+  return {
+    /** The simulator's API calls after `since` (a journal seq from `journalMark`). */
+    journal,
+    journalMark: async () => (await journal()).at(-1)?.seq ?? 0,
+    /** How many webhook deliveries the simulator has made (for `webhookJobsSince`). */
+    deliveryMark: async () => (await deliveries()).length,
+    /**
+     * Waits until the simulator has delivered a `topic` notification after `mark`, then until
+     * the relay's job for every notification delivered since is done; returns those jobs.
+     */
+    async webhookJobsSince(mark: number, topic: string): Promise<WebhookJob[]> {
+      const sent = await waitFor(
+        deliveries,
+        (list) => list.slice(mark).some((entry) => entry.ok && entry.topic === topic),
+        15_000,
+      );
+      const jobs: WebhookJob[] = [];
+      for (const { notificationId, topic: sentTopic, ok } of sent.slice(mark)) {
+        if (!ok) continue;
+        const status = await crm.done(`webhook-${notificationId}`);
+        jobs.push({ ...status, topic: sentTopic, notificationId });
+      }
+      return jobs;
+    },
+  };
+}
+
+/** One sample from a process's /metrics (the first whose labels include `labels`), 0 if absent. */
+export async function metricSample(
+  baseUrl: string,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  const line = text
+    .split('\n')
+    .find((row) => row.startsWith(`${name}{`) && wanted.every((label) => row.includes(label)));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
