@@ -1,6 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { RedisClient } from './connection.ts';
-import { timeoutAfter } from './deadline.ts';
 import { createWriteCoalescing } from './write-coalescing.ts';
 
 export type BatchedAddOptions = {
@@ -43,35 +42,65 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
     // Already held, but for a turn in which other commands held the socket first: their
     // immediate, queued before this one, has released it.
     holdWrites();
-    const { timeout, clear } = timeoutAfter(options.timeoutMs);
     // Two deliveries of one notification in one turn would both be found absent before
-    // either add, and both be told "new": the repeats wait for the first and are duplicates.
-    const seen = new Set<string>();
-    const firsts: Pending[] = [];
-    const repeats: Pending[] = [];
+    // either add, and both be told "new": a repeat waits for the first and is a duplicate.
+    const firsts = new Map<string, Stored>();
     for (const entry of batch) {
-      (seen.has(entry.jobId) ? repeats : firsts).push(entry);
-      seen.add(entry.jobId);
+      const first = firsts.get(entry.jobId);
+      if (first) first.repeats.push(entry);
+      else firsts.set(entry.jobId, { entry, index: firsts.size, repeats: [] });
     }
     // One command looks up every id of the turn. Sent before the adds on the same connection,
     // it sees the store as it was before them (an add of an existing id stores nothing:
     // BullMQ keeps the first job with an id). The ids share the prefix's hash tag: one slot.
-    const found = existsEach(firsts.map((entry) => queue.toKey(entry.jobId)));
-    const storeOf = new Map<string, Promise<unknown>>();
-    const settled = firsts.map((entry, i) => {
-      const added = queue.add(options.jobName, entry.data, {
-        ...options.jobOptions,
-        jobId: entry.jobId,
-      });
-      const stored = Promise.race([Promise.all([found, added]), timeout]);
-      storeOf.set(entry.jobId, stored);
-      return stored.then(([flags]) => entry.resolve({ duplicate: flags[i] === 1 }), entry.reject);
-    });
-    for (const entry of repeats) {
-      const first = storeOf.get(entry.jobId) as Promise<unknown>;
-      settled.push(first.then(() => entry.resolve({ duplicate: true }), entry.reject));
+    const keys: string[] = [];
+    for (const jobId of firsts.keys()) keys.push(queue.toKey(jobId));
+    let found: number[] | undefined;
+    let left = firsts.size;
+    // One timer for the turn; a reject after a resolve is ignored by the promise.
+    const timer = setTimeout(() => {
+      const error = new Error(`Redis did not answer within ${options.timeoutMs} ms`);
+      for (const entry of batch) entry.reject(error);
+    }, options.timeoutMs);
+    const settled = (): void => {
+      left -= 1;
+      if (left === 0) clearTimeout(timer);
+    };
+    const fail = (stored: Stored, error: unknown): void => {
+      stored.entry.reject(error);
+      for (const repeat of stored.repeats) repeat.reject(error);
+      settled();
+    };
+    const answer = (stored: Stored, flags: number[]): void => {
+      stored.entry.resolve({ duplicate: flags[stored.index] === 1 });
+      for (const repeat of stored.repeats) repeat.resolve({ duplicate: true });
+      settled();
+    };
+    const lookup = existsEach(keys);
+    lookup.then(
+      (flags) => {
+        found = flags;
+      },
+      (error: unknown) => {
+        for (const entry of batch) entry.reject(error);
+      },
+    );
+    for (const stored of firsts.values()) {
+      queue
+        .add(options.jobName, stored.entry.data, {
+          ...options.jobOptions,
+          jobId: stored.entry.jobId,
+        })
+        .then(
+          () => {
+            // The lookup's answer came first (Redis answers a connection in order), so this
+            // is the usual path; otherwise wait for it (a failed lookup rejected every entry).
+            if (found !== undefined) answer(stored, found);
+            else lookup.then((flags) => answer(stored, flags), settled);
+          },
+          (error: unknown) => fail(stored, error),
+        );
     }
-    void Promise.allSettled(settled).then(clear);
   }
 
   return (jobId, data) =>
@@ -87,6 +116,8 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
       }
     });
 }
+
+type Stored = { entry: Pending; index: number; repeats: Pending[] };
 
 /** EXISTS of each key given, as a list of 0/1 (EXISTS with several keys only counts them). */
 const EXISTS_EACH = `
