@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '@relay/errors';
-import type { Logger, Metrics } from '@relay/telemetry';
+import { type Logger, type Metrics, seriesByLabels } from '@relay/telemetry';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { fenceWrites, JobTakenOver } from './fenced-intercom.ts';
 import {
@@ -57,16 +57,8 @@ const UNAUTHORIZED_PAUSE_MS = 60_000;
  */
 export function createJobRunner(deps: JobRunnerDeps) {
   // Labelled series resolved once per queue and outcome (per job, it shows in the CPU profile).
-  const counters = new Map<string, { inc(): void }>();
-  const count = (queue: string, outcome: string) => {
-    const key = `${queue} ${outcome}`;
-    let counter = counters.get(key);
-    if (!counter) {
-      counter = deps.metrics.jobs.labels({ queue, outcome });
-      counters.set(key, counter);
-    }
-    counter.inc();
-  };
+  const jobs = seriesByLabels((queue, outcome) => deps.metrics.jobs.labels({ queue, outcome }));
+  const count = (queue: string, outcome: string) => jobs(queue, outcome).inc();
   const durations = new Map<string, { startTimer(): () => void }>();
   const timer = (queue: string) => {
     let histogram = durations.get(queue);

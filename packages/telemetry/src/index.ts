@@ -13,3 +13,4 @@ export {
   sumBy,
   sumSamples,
 } from './prom-text.ts';
+export { seriesByLabels } from './series-cache.ts';

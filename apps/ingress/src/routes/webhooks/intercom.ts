@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@relay/errors';
 import { compileValidator, type Producer, WebhookNotification } from '@relay/jobs';
-import type { Metrics } from '@relay/telemetry';
+import { type Metrics, seriesByLabels } from '@relay/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { isValidIntercomSignature } from '../../lib/intercom-signature.ts';
-import { parseJsonBody } from '../../lib/json-body.ts';
-import { nestedDeeperThan } from '../../lib/json-depth.ts';
+import { PROTOTYPE_KEY, parseJson } from '../../lib/json-body.ts';
+import { jsonHazard } from '../../lib/json-depth.ts';
 import { sendError } from '../../plugins/error-handler.ts';
 import { topicLabel } from './topics.ts';
 
@@ -42,6 +42,11 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
     (_request, body, done) => done(null, body),
   );
 
+  const outcomes = seriesByLabels((topic, outcome) =>
+    deps.metrics.webhooks.labels({ topic, outcome }),
+  );
+  const count = (topic: string, outcome: string) => outcomes(topic, outcome).inc();
+
   app.head('/webhooks/intercom', async (_request, reply) => reply.code(200).send());
 
   app.post('/webhooks/intercom', async (request, reply) => {
@@ -57,21 +62,25 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
         deps.secrets(),
       )
     ) {
-      deps.metrics.webhooks.inc({ topic: 'unknown', outcome: 'signature_invalid' });
+      count('unknown', 'signature_invalid');
       throw new AppError(
         'WEBHOOK_SIGNATURE_INVALID',
         signature ? 'X-Hub-Signature does not match the body' : 'X-Hub-Signature is missing',
       );
     }
 
-    const parsed = withPingId(parseJsonBody(raw.toString('utf8')), raw);
-    if (nestedDeeperThan(parsed, MAX_NESTING)) {
-      deps.metrics.webhooks.inc({ topic: 'unknown', outcome: 'malformed' });
-      throw new AppError('PAYLOAD_INVALID', `the body nests deeper than ${MAX_NESTING} levels`);
+    const parsed = withPingId(parseJson(raw.toString('utf8')), raw);
+    const hazard = jsonHazard(parsed, MAX_NESTING);
+    if (hazard !== undefined) {
+      count('unknown', 'malformed');
+      throw new AppError(
+        'PAYLOAD_INVALID',
+        hazard === 'too_deep' ? `the body nests deeper than ${MAX_NESTING} levels` : PROTOTYPE_KEY,
+      );
     }
     const result = validateNotification(parsed);
     if (!result.ok) {
-      deps.metrics.webhooks.inc({ topic: 'unknown', outcome: 'malformed' });
+      count('unknown', 'malformed');
       throw new AppError('PAYLOAD_INVALID', `notification${result.message}`, {
         details: { path: result.path },
       });
@@ -79,7 +88,7 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
     const topic = topicLabel(result.value.topic);
     try {
       const { duplicate, jobId } = await deps.producer.enqueueWebhook(result.value);
-      deps.metrics.webhooks.inc({ topic, outcome: duplicate ? 'duplicate' : 'accepted' });
+      count(topic, duplicate ? 'duplicate' : 'accepted');
       // Debug: a line per delivery costs as much CPU as storing it; relay_webhooks_total counts them.
       request.log.debug(
         { jobId, topic, duplicate },
@@ -87,7 +96,7 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
       );
       return reply.code(200).send({ status: duplicate ? 'duplicate' : 'accepted', jobId });
     } catch (error) {
-      deps.metrics.webhooks.inc({ topic, outcome: 'unavailable' });
+      count(topic, 'unavailable');
       if (error instanceof AppError) return sendError(reply, error);
       throw error;
     }
