@@ -14,16 +14,31 @@ const MAY_HOLD_PROTOTYPE_KEY = /proto|constructor|\\u/;
  * the two was wrong: Fastify answers "not valid JSON" for both.
  */
 export function parseJsonBody(text: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new AppError('PAYLOAD_INVALID', INVALID_JSON, { cause });
-  }
+  const value = parseJson(text);
   if (MAY_HOLD_PROTOTYPE_KEY.test(text) && hasPrototypeKey(value)) {
     throw new AppError('PAYLOAD_INVALID', PROTOTYPE_KEY);
   }
   return value;
+}
+
+/** JSON.parse, with a syntax error answered as PAYLOAD_INVALID. No check of the keys. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new AppError('PAYLOAD_INVALID', INVALID_JSON, { cause });
+  }
+}
+
+/** `__proto__`, or `constructor` holding a `prototype`: keys that pollute once merged or spread. */
+export function isPrototypeKey(key: string, child: unknown): boolean {
+  if (key === '__proto__') return true;
+  return (
+    key === 'constructor' &&
+    typeof child === 'object' &&
+    child !== null &&
+    Object.hasOwn(child, 'prototype')
+  );
 }
 
 /** Iterative: a body nested 100,000 deep must not overflow the stack here. */
@@ -33,14 +48,7 @@ function hasPrototypeKey(root: unknown): boolean {
     const value = stack.pop();
     if (typeof value !== 'object' || value === null) continue;
     for (const [key, child] of Object.entries(value)) {
-      if (key === '__proto__') return true;
-      if (
-        key === 'constructor' &&
-        typeof child === 'object' &&
-        child !== null &&
-        Object.hasOwn(child, 'prototype')
-      )
-        return true;
+      if (isPrototypeKey(key, child)) return true;
       stack.push(child);
     }
   }
