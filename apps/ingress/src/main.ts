@@ -1,3 +1,4 @@
+import './v8-tuning.ts';
 import { createIntercomAccess, createIntercomProbe, createStatusPagePoller } from '@relay/intercom';
 import {
   connectRedis,
