@@ -101,6 +101,10 @@ export function createRetention(options: RetentionOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let nothingLeftLogged = false;
+  // A pass cut short by its bound left completed jobs beyond the rule; its freeing may have
+  // brought Redis under 80 % already. This worker finishes the trim in the next intervals
+  // anyway, so "from 80 % completed jobs go down to the rule" holds whatever the pass bound.
+  let unfinished = false;
 
   /** Takes the cluster-wide lock; a Redis refusing writes (OOM) runs the pass without it. */
   async function lock(): Promise<string | false | 'unlocked'> {
@@ -217,7 +221,7 @@ export function createRetention(options: RetentionOptions) {
 
   /** One look at memory and, from 80 %, one pass if no other worker has run one this interval. */
   async function runOnce(): Promise<RetentionPass | undefined> {
-    if (await filling.hasRoom()) {
+    if ((await filling.hasRoom()) && !unfinished) {
       nothingLeftLogged = false;
       return undefined;
     }
@@ -225,7 +229,9 @@ export function createRetention(options: RetentionOptions) {
     if (token === false) return undefined;
     const startedAt = now();
     try {
-      return await pass(filling.usedRatio());
+      const result = await pass(filling.usedRatio());
+      unfinished = result.cutShort;
+      return result;
     } finally {
       if (token !== 'unlocked') await unlock(token, startedAt).catch(() => {});
     }

@@ -245,6 +245,22 @@ describe('retention under memory pressure', () => {
     await queue.close();
   });
 
+  it('finishes a trim it had to cut short, even once Redis is back under 80 %', async () => {
+    let ratio = 0.85;
+    const { retention } = harness(prefix, queue, () => ratio, 15);
+    expect(await retention.runOnce()).toMatchObject({ cutShort: true });
+    ratio = 0.5; // the first pass freed enough
+    for (const removed of [15, 10]) {
+      await redis.del(`${prefix}:retention:lock`); // the next interval
+      expect(await retention.runOnce()).toMatchObject({ completed: { 'relay-sync': removed } });
+    }
+    await redis.del(`${prefix}:retention:lock`);
+    expect(await retention.runOnce()).toBeUndefined(); // done: below 80 % nothing more to do
+    expect(await queue.getCompletedCount()).toBe(RULES.underPressure.completed.count);
+    expect(await ids(queue, 'failed')).toHaveLength(4); // dead letters only go at 95 %
+    await queue.close();
+  });
+
   it('runs one pass per interval for all workers together (a Redis lock)', async () => {
     const a = harness(prefix, queue, () => 0.85);
     const b = harness(prefix, queue, () => 0.85);
