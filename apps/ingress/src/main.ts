@@ -1,4 +1,4 @@
-import './v8-tuning.ts';
+import '@relay/config/v8-tuning';
 import { createIntercomAccess, createIntercomProbe, createStatusPagePoller } from '@relay/intercom';
 import {
   connectRedis,

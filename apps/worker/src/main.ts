@@ -1,3 +1,4 @@
+import '@relay/config/v8-tuning';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { loadConfig } from './config.ts';
 import { startMetricsServer } from './metrics-server.ts';

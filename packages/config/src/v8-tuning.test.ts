@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const TUNING = fileURLToPath(new URL('../src/v8-tuning.ts', import.meta.url));
+const TUNING = fileURLToPath(new URL('./v8-tuning.ts', import.meta.url));
 
 /**
  * A workload whose one allocation site V8 pretenures: its objects outlive young-generation
@@ -28,16 +28,19 @@ function pretenuringDecisions(env: Record<string, string>): number {
   return run.stdout.split('\n').filter((line) => line.includes('=> tenure')).length;
 }
 
-describe('v8-tuning (imported first by the ingress)', () => {
+describe('v8-tuning (imported first by the ingress and the workers)', () => {
   it('stops V8 from pretenuring an allocation site, which it does without it', () => {
     expect(pretenuringDecisions({})).toBeGreaterThan(0);
     expect(pretenuringDecisions({ TUNING })).toBe(0);
   });
 });
 
-describe('the ingress entry point', () => {
-  it('imports the tuning before anything else', () => {
-    const main = readFileSync(new URL('../src/main.ts', import.meta.url), 'utf8');
-    expect(main.split('\n')[0]).toBe("import './v8-tuning.ts';");
-  });
+describe('the entry points', () => {
+  it.each(['apps/ingress/src/main.ts', 'apps/worker/src/main.ts'])(
+    '%s imports the tuning before anything else',
+    (entry) => {
+      const main = readFileSync(new URL(`../../../${entry}`, import.meta.url), 'utf8');
+      expect(main.split('\n')[0]).toBe("import '@relay/config/v8-tuning';");
+    },
+  );
 });
