@@ -242,31 +242,32 @@ describe('events through the stack', () => {
   });
 });
 
+/** A contact made in Intercom (the simulator) who opens a conversation there. */
+async function openConversation(externalId: string, body: string): Promise<{ id: string }> {
+  const contact = await relay.sim.api<{ id: string }>('POST', '/contacts', {
+    role: 'user',
+    external_id: externalId,
+  });
+  return relay.sim.control<{ id: string }>('POST', 'conversations', {
+    contact_id: contact.id,
+    body,
+  });
+}
+
 describe('conversations and articles through the stack', () => {
   it('posts a note once per Idempotency-Key, as a note part', async () => {
-    const contact = await relay.sim.api<{ id: string }>('POST', '/contacts', {
-      role: 'user',
-      external_id: 'crm-noted',
-    });
-    const conversation = await relay.sim.control<{ id: string }>('POST', 'conversations', {
-      contact_id: contact.id,
-      body: 'My parcel is late.',
-    });
+    const conversation = await openConversation('crm-noted', 'My parcel is late.');
     const { admins } = await relay.sim.api<{ admins: { id: string }[] }>('GET', '/admins');
     const adminId = admins[0]?.id ?? '';
-    const note = () =>
-      fetch(`${relay.stack.ingressUrl}/v1/conversations/${conversation.id}/note`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${CRM_TOKEN}`,
-          'content-type': 'application/json',
-          'idempotency-key': 'parcel-late-note',
-        },
-        body: JSON.stringify({ admin_id: adminId, body: 'Courier says Tuesday.' }),
-      }).then(async (response) => ({
-        status: response.status,
-        ...((await response.json()) as { jobId: string }),
-      }));
+    const note = async () => {
+      const answer = await crm.call(
+        'POST',
+        `/v1/conversations/${conversation.id}/note`,
+        { admin_id: adminId, body: 'Courier says Tuesday.' },
+        { 'idempotency-key': 'parcel-late-note' },
+      );
+      return { status: answer.status, jobId: answer.body.jobId as string };
+    };
     const [first, second] = [await note(), await note()];
     expect(first.status).toBe(202);
     expect(second.jobId).toBe(first.jobId);
@@ -472,14 +473,7 @@ describe('webhook topics without a domain handler', () => {
 
 describe('the HTTP conversation sink through the stack', () => {
   it('POSTs a conversation webhook to the CRM, signed; a 500 is retried until it arrives', async () => {
-    const contact = await relay.sim.api<{ id: string }>('POST', '/contacts', {
-      role: 'user',
-      external_id: 'crm-sink',
-    });
-    const conversation = await relay.sim.control<{ id: string }>('POST', 'conversations', {
-      contact_id: contact.id,
-      body: 'Hello?',
-    });
+    const conversation = await openConversation('crm-sink', 'Hello?');
     sink.failNext((notification) => notification.topic === 'conversation.user.replied');
     const mark = await probes.deliveryMark();
     await relay.sim.control('POST', `conversations/${conversation.id}/reply`, {

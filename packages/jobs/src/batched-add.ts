@@ -1,5 +1,6 @@
 import { Job, type JobsOptions, type Queue } from 'bullmq';
 import type { RedisClient } from './connection.ts';
+import { redisTimeout } from './deadline.ts';
 import { createWriteCoalescing } from './write-coalescing.ts';
 
 export type BatchedAddOptions = {
@@ -59,7 +60,7 @@ export function createBatchedAdd(options: BatchedAddOptions): BatchedAdd {
     let left = firsts.size;
     // One timer for the turn; a reject after a resolve is ignored by the promise.
     const timer = setTimeout(() => {
-      const error = new Error(`Redis did not answer within ${options.timeoutMs} ms`);
+      const error = redisTimeout(options.timeoutMs);
       for (const entry of batch) entry.reject(error);
     }, options.timeoutMs);
     const settled = (): void => {

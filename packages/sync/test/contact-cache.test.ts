@@ -32,14 +32,15 @@ beforeEach(async () => {
   await sim.control('DELETE', 'faults');
 });
 
-function cache(prefix: string, withIntercom = true) {
+function cache(prefix: string, options: { withIntercom?: boolean; goneMs?: number } = {}) {
   const intercom = createIntercomClient({ baseUrl: sim.url, token: () => sim.token });
   return createContactCache({
     redis: connection,
     prefix,
-    intercom: withIntercom ? intercom : undefined,
+    intercom: options.withIntercom === false ? undefined : intercom,
     contacts: createContactState(connection, prefix),
     freshMs: 60_000,
+    ...(options.goneMs === undefined ? {} : { goneMs: options.goneMs }),
     localTtlMs: 0,
     now: () => time,
   });
@@ -135,7 +136,7 @@ describe('the contact cache', () => {
   });
 
   it('takes copies from webhooks and forgets dropped ones', async () => {
-    const contacts = cache(`${redis.prefix}d`, false);
+    const contacts = cache(`${redis.prefix}d`, { withIntercom: false });
     await contacts.put('crm-hook', {
       id: 'id-hook',
       external_id: 'crm-hook',
@@ -147,5 +148,41 @@ describe('the contact cache', () => {
     });
     await contacts.drop('crm-hook');
     await expect(contacts.get('crm-hook')).rejects.toMatchObject({ code: 'INTERCOM_UNAVAILABLE' });
+  });
+});
+
+describe('a contact Intercom no longer has (dropped with its id)', () => {
+  it('refuses a late copy of it from a webhook, and takes a new contact with its external_id', async () => {
+    const contacts = cache(`${redis.prefix}g`, { goneMs: 10_000 });
+    const late = { id: 'id-gone', external_id: 'crm-gone', email: 'gone@example.com' };
+    expect(await contacts.put('crm-gone', late)).toBe(true);
+    await contacts.drop('crm-gone', 'id-gone');
+    expect(await contacts.put('crm-gone', late)).toBe(false);
+    expect(await connection.keys(`${redis.prefix}g:cache:contact:*`)).toEqual([]);
+    // The same external_id on a new contact (the CRM pushed it again) is cached.
+    expect(await contacts.put('crm-gone', { ...late, id: 'id-new' })).toBe(true);
+    expect((await contacts.get('crm-gone'))?.contact.id).toBe('id-new');
+  });
+
+  it('takes copies of it again once goneMs has passed', async () => {
+    const contacts = cache(`${redis.prefix}f`, { goneMs: 200 });
+    const late = { id: 'id-brief', external_id: 'crm-brief' };
+    await contacts.drop('crm-brief', 'id-brief');
+    expect(await contacts.put('crm-brief', late)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await contacts.put('crm-brief', late)).toBe(true);
+  });
+
+  it('does not cache a read that saw the contact just before it was erased', async () => {
+    const contacts = cache(`${redis.prefix}r`, { goneMs: 10_000 });
+    const created = await createInSim({
+      role: 'user',
+      external_id: 'crm-read-race',
+      email: 'race@example.com',
+    });
+    // The erasure marks it gone while the read's answer from Intercom is on its way.
+    await contacts.drop('crm-read-race', created.id);
+    expect(await contacts.get('crm-read-race')).toBeUndefined();
+    expect(await connection.keys(`${redis.prefix}r:cache:contact:*`)).toEqual([]);
   });
 });

@@ -10,12 +10,18 @@ export type JobStatusAnswer = { state: string; attempts?: number; result?: unkno
 
 /** The ingress's CRM API as a test calls it: JSON in and out, with a CRM bearer token. */
 export function crmApi(ingressUrl: string, token: string) {
-  async function call(method: string, path: string, body?: unknown): Promise<CrmAnswer> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<CrmAnswer> {
     const response = await fetch(`${ingressUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? null : JSON.stringify(body),
     });

@@ -96,7 +96,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: Conversatio
           { field: 'admin_assignee_id', operator: '=', value: Number(adminId) },
           { field: 'state', operator: '=', value: state },
         ],
-      } as never)) {
+      })) {
         conversations.push({
           id: conversation.id,
           state: conversation.state,
