@@ -16,6 +16,51 @@ async function jobResult(jobId: string | undefined) {
   return { state: await job?.getState(), value: job?.returnvalue, attempts: job?.attemptsMade };
 }
 
+const BUDGET_OF_TEN_PER_2S = {
+  INTERCOM_RATE_LIMIT_PER_10S: '10',
+  INTERCOM_RATE_LIMIT_WINDOW_MS: '2000',
+  INTERCOM_RATE_LIMIT_HEADROOM_PERCENT: '0',
+};
+
+/** A contact made in Intercom only; the journal starts after it. */
+async function madeInIntercomOnly(externalId: string) {
+  const sim = (harness as NonNullable<typeof harness>).sim;
+  const contact = await sim.api<Contact>('POST', '/contacts', {
+    external_id: externalId,
+    name: 'Before',
+  });
+  await sim.control('DELETE', 'journal');
+  return contact;
+}
+
+async function pushName(externalId: string, name: string) {
+  const [result] = await (harness as NonNullable<typeof harness>).producer.enqueueContactUpserts([
+    { external_id: externalId, name },
+  ]);
+  return result?.ok ? result.jobId : undefined;
+}
+
+/** Waits for the first tenth of a budget window, so the test's steps all fall in one. */
+async function nearWindowStart(windowMs: number) {
+  const into = Date.now() % windowMs;
+  if (into > windowMs / 10) await new Promise((resolve) => setTimeout(resolve, windowMs - into));
+}
+
+/** The job was held at least once, and made Intercom's 409 and one update: nothing else. */
+async function expectTwoCalls(jobId: string | undefined, intercomId: string) {
+  const { syncQueue, sim } = harness as NonNullable<typeof harness>;
+  const job = await syncQueue.getJob(jobId ?? '');
+  expect(job?.attemptsStarted).toBeGreaterThan(1);
+  expect(job?.returnvalue).toEqual({ intercomId, action: 'updated' });
+  const journal = await sim.control<{
+    entries: { method: string; path: string; status: number }[];
+  }>('GET', 'journal');
+  expect(journal.entries.map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
+    'POST /contacts 409',
+    `PUT /contacts/${intercomId} 200`,
+  ]);
+}
+
 describe('contact.upsert makes as few calls as the result needs', () => {
   it('takes the id from a 409 when the contact exists only in Intercom, then updates it', async () => {
     harness = await startWorkerHarness();
@@ -34,6 +79,32 @@ describe('contact.upsert makes as few calls as the result needs', () => {
     });
     expect((await harness.simCalls()) - before).toBe(2); // create → 409, update
     expect(await harness.simContacts()).toMatchObject([{ id: existing.id, name: 'After' }]);
+  });
+
+  it('makes the same two calls when the rate budget holds the job before its create', async () => {
+    // The window's budget is spent when the job starts: it waits for the next window, runs
+    // again and meets the 409. Nothing was written before, so no look (BullMQ's start count
+    // once made it look: three calls, and a flaky count at a window's end).
+    harness = await startWorkerHarness([], BUDGET_OF_TEN_PER_2S);
+    const existing = await madeInIntercomOnly('crm-held-first');
+    await nearWindowStart(2_000);
+    while ((await harness.runtime.budget.acquire('erasure')).granted) {} // spend the window
+    const jobId = await pushName('crm-held-first', 'After');
+    await harness.drained();
+    await expectTwoCalls(jobId, existing.id);
+  });
+
+  it('makes the same two calls when the rate budget holds the job between them', async () => {
+    // One call per window: the 409 spends it, so the update waits for the next window and
+    // the job runs again. That run knows the id and that nothing was written: no look.
+    harness = await startWorkerHarness([], {
+      ...BUDGET_OF_TEN_PER_2S,
+      INTERCOM_RATE_LIMIT_PER_10S: '1',
+    });
+    const existing = await madeInIntercomOnly('crm-held-between');
+    const jobId = await pushName('crm-held-between', 'After');
+    await harness.drained();
+    await expectTwoCalls(jobId, existing.id);
   });
 
   it('unarchives an archived contact before updating it', async () => {

@@ -1,6 +1,6 @@
 import { startTestRedis, type TestRedis } from '@relay/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRateBudget, type RateBudgetOptions } from '../src/budget/rate-budget.ts';
 
 /**
@@ -216,6 +216,37 @@ describe('lanes inside one budget', () => {
     const release = Math.floor(Date.now() / HOUR) * HOUR + HOUR * 0.9 - Date.now();
     expect(denied.granted).toBe(false);
     if (!denied.granted) expect(Math.abs(denied.waitMs - release)).toBeLessThan(1_000);
+  });
+
+  it('wakes a lane for the released reserve before the window’s guard, however late its stagger', async () => {
+    // A stagger past the window's last tenth (a short simulated window) once woke the lane in
+    // the guard at every window's end, where nothing is granted: it never got a permit.
+    const target = budget({ limitPerWindow: 100, reserveFraction: 0.05, staggerMs: HOUR / 10 });
+    expect(await take(target, 'bulk', 100)).toBe(95);
+    const denied = await target.acquire('bulk');
+    const released = windowEnd(HOUR) - HOUR / 10 - Date.now();
+    const guard = windowEnd(HOUR) - 100 - Date.now();
+    expect(denied.granted).toBe(false);
+    if (!denied.granted) {
+      expect(denied.waitMs).toBeGreaterThan(released);
+      expect(denied.waitMs).toBeLessThan(guard - 60_000); // far from the guard, timers run late
+    }
+  });
+
+  it('hands a permit just taken from Redis to its caller, however late the caller looks', async () => {
+    // Permits granted in a window's last moments came back valid for a few ms; after the
+    // round trip the pool had lapsed, and the permit was spent with no call made. Here every
+    // look at the clock is an hour on, so the pool lapses before anyone takes from it.
+    const target = budget({ limitPerWindow: 10, permitBlock: 1 });
+    const realNow = Date.now.bind(Date);
+    let looks = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + HOUR * ++looks);
+    try {
+      expect(await target.acquire('urgent')).toEqual({ granted: true });
+    } finally {
+      clock.mockRestore();
+    }
+    expect((await target.state()).used).toBe(1);
   });
 
   it('wakes the less urgent lanes a little later after a denial', async () => {

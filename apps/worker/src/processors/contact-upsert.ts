@@ -22,9 +22,9 @@ const ARCHIVED_CONFLICT = /archived contact/i;
  *   may have applied its write (a timeout, a 5xx, a garbled answer), a look first, and no
  *   update if the contact already holds the data;
  * - otherwise create directly (search lags writes by minutes, so search-then-create races);
- *   on 409 take the id from the message, unarchive if archived, and update; when the job ran
- *   before (its create may have reached Intercom before its worker died) and the contact
- *   already holds the data, no update: the effect is applied once.
+ *   on 409 take the id from the message, unarchive if archived, and update; when a run before
+ *   may have written (its create may have reached Intercom before its worker died) and the
+ *   contact already holds the data, no update: the effect is applied once.
  * One job per contact runs at a time (lock), across lanes and processes.
  */
 export async function contactUpsert(
@@ -47,7 +47,6 @@ export async function contactUpsert(
     async (pending, knownId, run) => {
       const marked = { ...deps, intercom: run.intercom };
       const result = await write(toContactWrite(pending), knownId, marked, {
-        startedBefore: context.startedBefore,
         // A write of an earlier run whose outcome was never recorded (its worker died, it was
         // cut off, or it was put on hold after the write), or an earlier attempt that failed
         // (a timeout, a 5xx or a garbled 2xx may hide a write that landed): look first.
@@ -65,7 +64,7 @@ async function write(
   body: ContactWrite & { external_id: string },
   knownId: string | undefined,
   deps: ProcessorDeps,
-  { startedBefore, mayHaveWritten }: { startedBefore: boolean; mayHaveWritten: boolean },
+  { mayHaveWritten }: { mayHaveWritten: boolean },
 ): Promise<Written> {
   const { external_id: externalId, ...changes } = body; // external_id never changes
   if (knownId) {
@@ -97,12 +96,13 @@ async function write(
     if (ARCHIVED_CONFLICT.test(error instanceof Error ? error.message : '')) {
       await deps.intercom.unarchiveContact(existingId);
     } else if (
-      (startedBefore || mayHaveWritten) &&
+      mayHaveWritten &&
       contactHolds(await deps.intercom.getContact(existingId), changes)
     ) {
-      // A 409 for a job that ran before (BullMQ's start count, or our record lock taken over
-      // from a run that never finished) is most likely its own create: look before writing.
-      // BullMQ's count alone missed some runs restarted after a SIGKILL.
+      // A 409 after a run whose write may have landed is most likely that run's create: look
+      // before writing. Not BullMQ's start count: it missed some runs restarted after a
+      // SIGKILL, and counts runs held back before any call (a budget wait at a window's end),
+      // which made the 409 race cost a look it did not need.
       return { intercomId: existingId, action: 'unchanged' };
     }
     const updated = await deps.intercom.updateContact(existingId, changes);

@@ -105,8 +105,12 @@ local free = allowed - reserve - used
 if free < 1 then
   redis.call('HINCRBY', app, 'demand:' .. rank, 1)
   if allowed - used >= 1 then
-    -- Only the reserve is left: ask again when it is released.
-    return {0, window * windowMs + math.floor(windowMs * 0.9) - now + rank * staggerMs, used}
+    -- Only the reserve is left: ask again when it is released. The lane's stagger stays in the
+    -- first half of the time left before the guard: in a short window it fell in the guard,
+    -- where nothing is granted, at every window's end.
+    local releaseAt = window * windowMs + math.floor(windowMs * 0.9)
+    local open = (window + 1) * windowMs - guardMs - releaseAt
+    return {0, releaseAt + math.min(rank * staggerMs, math.floor(open / 2)) - now, used}
   end
   return {0, untilNextWindow, used}
 end

@@ -111,9 +111,15 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
     return { granted: true };
   }
 
-  function takeFromPool(lane: string): boolean {
+  /**
+   * A permit from the lane's pool. `fresh`: the caller waited for the refill that just filled
+   * it, whose permits the script granted with its own guard: they are its to use even when the
+   * pool's margin has run out meanwhile. Turning them away spent them for no call (a refill in
+   * a window's last 100 ms or so came back with a few ms of validity, gone after the round trip).
+   */
+  function takeFromPool(lane: string, fresh = false): boolean {
     const pool = pools.get(lane);
-    if (!pool || pool.count < 1 || Date.now() >= pool.validUntil) return false;
+    if (!pool || pool.count < 1 || (!fresh && Date.now() >= pool.validUntil)) return false;
     pool.count -= 1;
     return true;
   }
@@ -124,8 +130,9 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
 
     async acquire(lane) {
       rankOf(lane);
+      let fresh = false;
       for (;;) {
-        if (takeFromPool(lane)) return { granted: true };
+        if (takeFromPool(lane, fresh)) return { granted: true };
         let pending = refills.get(lane);
         if (!pending) {
           pending = refill(lane).finally(() => refills.delete(lane));
@@ -133,6 +140,7 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
         }
         const outcome = await pending;
         if (!outcome.granted) return outcome;
+        fresh = true;
       }
     },
 
