@@ -2,11 +2,12 @@
  * Ingress load: signed Intercom webhooks through the real ingress (signature check, schema
  * validation, duplicate check, metrics, logs at info) vs. a bare Fastify route that only
  * does `queue.add`, same machine, each on an empty Redis of its own; autocannon at 50
- * connections, each request a new notification with its own signature. Rounds are pairs in
- * alternating order; the ratio is the median of the pairs' ratios.
+ * connections, each request a new notification with its own signature. In each round both
+ * servers run, and take turns under load in 2 s slices; the ratio is the median of the
+ * rounds' ratios.
  * Targets: throughput ≥ 1.0× the bare route, ack P99 ≤ 25 ms.
  *
- *   node bench/ingress-load.ts [seconds per round, default 10] [rounds, default 5]
+ *   node bench/ingress-load.ts [measured seconds per side and round, default 10] [rounds, default 5]
  * BENCH_PROF=DIR writes a CPU profile of each ingress run there (and of the baseline in DIR/bare).
  */
 import { createHmac, randomUUID } from 'node:crypto';
@@ -27,6 +28,8 @@ const SECONDS = Number(process.argv[2] ?? 10);
 const ROUNDS = Number(process.argv[3] ?? 5);
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 8;
+/** Each side's measured time in a round is cut into this many slices, taken in turns. */
+const SLICES = 5;
 const SECRET = 'bench-client-secret';
 
 /** A realistic notification (contact.user.created, about 1 KB), new id each time. */
@@ -62,122 +65,186 @@ function notification(): string {
 
 type RoundResult = {
   rps: number;
+  /** The median of the round's slices' P99s, and the worst of them. */
   p99: number;
+  p99Worst: number;
   bad: number;
   /** CPU µs per answered request: the server process, Redis, and autocannon (this process). */
   cpu: { server: number; redis: number; client: number };
 };
 
-async function load(
-  url: string,
-  serverPid: number | undefined,
-  redis: RedisServer,
-): Promise<RoundResult> {
-  const run = (seconds: number) =>
-    autocannon({
-      url,
-      connections: CONNECTIONS,
-      duration: seconds,
-      requests: [
-        {
-          method: 'POST',
-          path: '/webhooks/intercom',
-          setupRequest: (request) => {
-            const body = notification();
-            const signature = `sha1=${createHmac('sha1', SECRET).update(body).digest('hex')}`;
-            return {
-              ...request,
-              body,
-              headers: { 'content-type': 'application/json', 'x-hub-signature': signature },
-            };
-          },
+/** A server under test on its own empty Redis. */
+type Side = { url: string; pid: number | undefined; redis: RedisServer; stop(): Promise<void> };
+
+/** What one side's slices of a round add up to. */
+type Tally = {
+  requests: number;
+  seconds: number;
+  bad: number;
+  p99s: number[];
+  cpu: { server: number; redis: number; client: number };
+};
+
+function fire(url: string, seconds: number) {
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/webhooks/intercom',
+        setupRequest: (request) => {
+          const body = notification();
+          const signature = `sha1=${createHmac('sha1', SECRET).update(body).digest('hex')}`;
+          return {
+            ...request,
+            body,
+            headers: { 'content-type': 'application/json', 'x-hub-signature': signature },
+          };
         },
-      ],
-    });
-  // Warm-up: sockets, Lua scripts, and the JIT, which compiles much more of the ingress than of
-  // the bare route: after 2 s it still spent 13 % of its CPU compiling (perf), none at 10 s.
-  await run(WARMUP_SECONDS);
+      },
+    ],
+  });
+}
+
+/** One measured slice of load on one side, added to its tally. */
+async function slice(side: Side, seconds: number, tally: Tally): Promise<void> {
   const before = {
-    server: processCpuSeconds(serverPid),
-    redis: await redisCpuSeconds(redis.url),
+    server: processCpuSeconds(side.pid),
+    redis: await redisCpuSeconds(side.redis.url),
     client: process.cpuUsage(),
   };
-  const result = await run(SECONDS);
-  const answered = Math.max(1, result.requests.total);
-  const perRequest = (seconds: number) => Math.round((seconds * 1e6) / answered);
+  const result = await fire(side.url, seconds);
   const client = process.cpuUsage(before.client);
+  tally.requests += result.requests.total;
+  tally.seconds += result.duration;
+  tally.bad += result.non2xx + result.errors + result.timeouts;
+  tally.p99s.push(result.latency.p99);
+  tally.cpu.server += processCpuSeconds(side.pid) - before.server;
+  tally.cpu.redis += (await redisCpuSeconds(side.redis.url)) - before.redis;
+  tally.cpu.client += (client.user + client.system) / 1e6;
+}
+
+function resultOf(tally: Tally): RoundResult {
+  const answered = Math.max(1, tally.requests);
+  const perRequest = (seconds: number) => Math.round((seconds * 1e6) / answered);
   return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    bad: result.non2xx + result.errors + result.timeouts,
+    rps: tally.requests / tally.seconds,
+    p99: median(tally.p99s),
+    p99Worst: Math.max(...tally.p99s),
+    bad: tally.bad,
     cpu: {
-      server: perRequest(processCpuSeconds(serverPid) - before.server),
-      redis: perRequest((await redisCpuSeconds(redis.url)) - before.redis),
-      client: perRequest((client.user + client.system) / 1e6),
+      server: perRequest(tally.cpu.server),
+      redis: perRequest(tally.cpu.redis),
+      client: perRequest(tally.cpu.client),
     },
   };
 }
 
+const emptyTally = (): Tally => ({
+  requests: 0,
+  seconds: 0,
+  bad: 0,
+  p99s: [],
+  cpu: { server: 0, redis: 0, client: 0 },
+});
+
 /**
- * Each side of each round gets a Redis of its own, empty: in one Redis kept for the whole run,
- * the jobs of earlier rounds piled up and an AOF rewrite (Redis CPU per request 57 → 94 µs)
- * landed on whichever side was running at the time.
+ * A round: both servers run side by side, each on an empty Redis of its own, and take turns
+ * under load in short slices (the order alternating), so that the machine's drift over
+ * seconds falls on both alike; back-to-back 10 s runs gave pairs from 0.67 to 1.28 on a busy
+ * host. In one Redis kept for the whole run the jobs of earlier rounds piled up and an AOF
+ * rewrite landed on whichever side was running.
  */
-async function withRedis<T>(measure: (redis: RedisServer) => Promise<T>): Promise<T> {
+async function measureRound(round: number): Promise<{ bare: RoundResult; relay: RoundResult }> {
+  const sides: Side[] = [];
+  try {
+    const bare = await startBareSide(round);
+    sides.push(bare);
+    const relay = await startRelaySide(round);
+    sides.push(relay);
+    // Warm-up: sockets, Lua scripts, and the JIT, which compiles much more of the ingress than
+    // of the bare route: after 2 s it still spent 13 % of its CPU compiling (perf), none at 10 s.
+    await fire(bare.url, WARMUP_SECONDS);
+    await fire(relay.url, WARMUP_SECONDS);
+    const tallies = { bare: emptyTally(), relay: emptyTally() };
+    for (let i = 0; i < SLICES; i += 1) {
+      const order =
+        (round + i) % 2 === 0 ? (['bare', 'relay'] as const) : (['relay', 'bare'] as const);
+      for (const name of order) {
+        await slice(name === 'bare' ? bare : relay, SECONDS / SLICES, tallies[name]);
+      }
+    }
+    return { bare: resultOf(tallies.bare), relay: resultOf(tallies.relay) };
+  } finally {
+    for (const side of sides) await side.stop();
+  }
+}
+
+async function startRelaySide(round: number): Promise<Side> {
   const redis = await startRedisServer();
+  const port = await freePort();
   try {
-    return await measure(redis);
-  } finally {
+    const ingress = await startNodeProcess<string>({
+      script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),
+      env: {
+        REDIS_URL: redis.url,
+        QUEUE_PREFIX: `{ingress-r${round}}`,
+        INTERCOM_CLIENT_SECRET: SECRET,
+        CRM_API_TOKENS: 'bench-crm-token',
+        INTERCOM_STATUS_URL: '',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        ...(process.env.BENCH_PROF
+          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` }
+          : {}),
+      },
+      readyUrl: `http://127.0.0.1:${port}/healthz`,
+      // The ingress logs each webhook at info, as in production; the lines are not needed here.
+      onLine: () => {},
+    });
+    return sideOf(`http://127.0.0.1:${port}`, ingress, redis);
+  } catch (error) {
     await redis.stop();
+    throw error;
   }
 }
 
-const relayRound = (round: number) => withRedis((redis) => relayRoundOn(redis, round));
-const bareRound = (round: number) => withRedis((redis) => bareRoundOn(redis, round));
-
-async function relayRoundOn(redis: RedisServer, round: number) {
+async function startBareSide(round: number): Promise<Side> {
+  const redis = await startRedisServer();
   const port = await freePort();
-  const ingress = await startNodeProcess<string>({
-    script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),
-    env: {
+  try {
+    const bare = await startBenchProcess('baseline/bare-ingest.ts', {
       REDIS_URL: redis.url,
-      QUEUE_PREFIX: `{ingress-r${round}}`,
-      INTERCOM_CLIENT_SECRET: SECRET,
-      CRM_API_TOKENS: 'bench-crm-token',
-      INTERCOM_STATUS_URL: '',
-      HOST: '127.0.0.1',
+      PREFIX: `{bare-r${round}}`,
       PORT: String(port),
-      LOG_LEVEL: 'info',
       ...(process.env.BENCH_PROF
-        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` }
+        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}/bare` }
         : {}),
-    },
-    readyUrl: `http://127.0.0.1:${port}/healthz`,
-    // The ingress logs each webhook at info, as in production; the lines are not needed here.
-    onLine: () => {},
-  });
-  try {
-    return await load(`http://127.0.0.1:${port}`, ingress.child.pid, redis);
-  } finally {
-    await ingress.stop();
+    });
+    return sideOf(`http://127.0.0.1:${port}`, bare, redis);
+  } catch (error) {
+    await redis.stop();
+    throw error;
   }
 }
 
-async function bareRoundOn(redis: RedisServer, round: number) {
-  const port = await freePort();
-  const bare = await startBenchProcess('baseline/bare-ingest.ts', {
-    REDIS_URL: redis.url,
-    PREFIX: `{bare-r${round}}`,
-    PORT: String(port),
-    ...(process.env.BENCH_PROF
-      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}/bare` }
-      : {}),
-  });
-  try {
-    return await load(`http://127.0.0.1:${port}`, bare.child.pid, redis);
-  } finally {
-    await bare.stop();
-  }
+function sideOf(
+  url: string,
+  server: { child: { pid?: number | undefined }; stop(): Promise<unknown> },
+  redis: RedisServer,
+): Side {
+  return {
+    url,
+    pid: server.child.pid,
+    redis,
+    async stop() {
+      await server.stop();
+      await redis.stop();
+    },
+  };
 }
 
 function cpuLine(result: RoundResult | undefined): string {
@@ -198,26 +265,19 @@ const relay: RoundResult[] = [];
 const bare: RoundResult[] = [];
 const pairRatios: number[] = [];
 for (let round = 0; round < ROUNDS; round += 1) {
-  // Each round is a pair measured back to back, in alternating order: this machine's speed
-  // drifts by a third over minutes (autocannon's own CPU per request moves with it), so a
-  // pair's ratio is steadier than a ratio of medians taken minutes apart.
-  if (round % 2 === 0) {
-    bare.push(await bareRound(round));
-    relay.push(await relayRound(round));
-  } else {
-    relay.push(await relayRound(round));
-    bare.push(await bareRound(round));
-  }
+  const measured = await measureRound(round);
+  bare.push(measured.bare);
+  relay.push(measured.relay);
   const [b, r] = [bare.at(-1), relay.at(-1)];
   pairRatios.push((r?.rps ?? 0) / (b?.rps ?? 1));
   console.log(
-    `round ${round + 1}: ratio ${pairRatios.at(-1)?.toFixed(2)}; bare ${b?.rps.toFixed(0)} req/s (P99 ${b?.p99} ms, ${cpuLine(b)}), ingress ${r?.rps.toFixed(0)} req/s (P99 ${r?.p99} ms, ${r?.bad} not 2xx, ${cpuLine(r)})`,
+    `round ${round + 1}: ratio ${pairRatios.at(-1)?.toFixed(2)}; bare ${b?.rps.toFixed(0)} req/s (P99 ${b?.p99} ms, worst slice ${b?.p99Worst}, ${cpuLine(b)}), ingress ${r?.rps.toFixed(0)} req/s (P99 ${r?.p99} ms, worst slice ${r?.p99Worst}, ${r?.bad} not 2xx, ${cpuLine(r)})`,
   );
 }
 const ratio = median(pairRatios);
 const p99 = median(relay.map((r) => r.p99));
 console.log(
-  `\ningress load — signed webhooks, ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} rounds`,
+  `\ningress load — signed webhooks, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per side in ${SLICES} slices taken in turns`,
 );
 console.log(`machine: ${machineLine()}`);
 console.log(
