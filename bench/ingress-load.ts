@@ -182,14 +182,43 @@ async function measureRound(round: number): Promise<{ bare: RoundResult; relay: 
   }
 }
 
-async function startRelaySide(round: number): Promise<Side> {
+type Server = { child: { pid?: number | undefined }; stop(): Promise<unknown> };
+
+/** A server started on an empty Redis of its own; the Redis stops with it, or when it fails. */
+async function startSide(
+  start: (redisUrl: string, port: number) => Promise<Server>,
+): Promise<Side> {
   const redis = await startRedisServer();
-  const port = await freePort();
   try {
-    const ingress = await startNodeProcess<string>({
+    const port = await freePort();
+    const server = await start(redis.url, port);
+    return {
+      url: `http://127.0.0.1:${port}`,
+      pid: server.child.pid,
+      redis,
+      async stop() {
+        await server.stop();
+        await redis.stop();
+      },
+    };
+  } catch (error) {
+    await redis.stop();
+    throw error;
+  }
+}
+
+/** BENCH_PROF=DIR: a CPU profile of each server run, written under DIR/`sub`. */
+const profiled = (sub: string): Record<string, string> =>
+  process.env.BENCH_PROF
+    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(process.env.BENCH_PROF, sub)}` }
+    : {};
+
+const startRelaySide = (round: number) =>
+  startSide((redisUrl, port) =>
+    startNodeProcess<string>({
       script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),
       env: {
-        REDIS_URL: redis.url,
+        REDIS_URL: redisUrl,
         QUEUE_PREFIX: `{ingress-r${round}}`,
         INTERCOM_CLIENT_SECRET: SECRET,
         CRM_API_TOKENS: 'bench-crm-token',
@@ -197,55 +226,23 @@ async function startRelaySide(round: number): Promise<Side> {
         HOST: '127.0.0.1',
         PORT: String(port),
         LOG_LEVEL: 'info',
-        ...(process.env.BENCH_PROF
-          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}` }
-          : {}),
+        ...profiled('.'),
       },
       readyUrl: `http://127.0.0.1:${port}/healthz`,
       // The ingress logs each webhook at info, as in production; the lines are not needed here.
       onLine: () => {},
-    });
-    return sideOf(`http://127.0.0.1:${port}`, ingress, redis);
-  } catch (error) {
-    await redis.stop();
-    throw error;
-  }
-}
+    }),
+  );
 
-async function startBareSide(round: number): Promise<Side> {
-  const redis = await startRedisServer();
-  const port = await freePort();
-  try {
-    const bare = await startBenchProcess('baseline/bare-ingest.ts', {
-      REDIS_URL: redis.url,
+const startBareSide = (round: number) =>
+  startSide((redisUrl, port) =>
+    startBenchProcess('baseline/bare-ingest.ts', {
+      REDIS_URL: redisUrl,
       PREFIX: `{bare-r${round}}`,
       PORT: String(port),
-      ...(process.env.BENCH_PROF
-        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROF}/bare` }
-        : {}),
-    });
-    return sideOf(`http://127.0.0.1:${port}`, bare, redis);
-  } catch (error) {
-    await redis.stop();
-    throw error;
-  }
-}
-
-function sideOf(
-  url: string,
-  server: { child: { pid?: number | undefined }; stop(): Promise<unknown> },
-  redis: RedisServer,
-): Side {
-  return {
-    url,
-    pid: server.child.pid,
-    redis,
-    async stop() {
-      await server.stop();
-      await redis.stop();
-    },
-  };
-}
+      ...profiled('bare'),
+    }),
+  );
 
 function cpuLine(result: RoundResult | undefined): string {
   const cpu = result?.cpu;

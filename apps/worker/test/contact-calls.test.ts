@@ -16,6 +16,9 @@ async function jobResult(jobId: string | undefined) {
   return { state: await job?.getState(), value: job?.returnvalue, attempts: job?.attemptsMade };
 }
 
+/** The harness of the running test. */
+const current = () => harness as NonNullable<typeof harness>;
+
 const BUDGET_OF_TEN_PER_2S = {
   INTERCOM_RATE_LIMIT_PER_10S: '10',
   INTERCOM_RATE_LIMIT_WINDOW_MS: '2000',
@@ -24,7 +27,7 @@ const BUDGET_OF_TEN_PER_2S = {
 
 /** A contact made in Intercom only; the journal starts after it. */
 async function madeInIntercomOnly(externalId: string) {
-  const sim = (harness as NonNullable<typeof harness>).sim;
+  const { sim } = current();
   const contact = await sim.api<Contact>('POST', '/contacts', {
     external_id: externalId,
     name: 'Before',
@@ -34,7 +37,7 @@ async function madeInIntercomOnly(externalId: string) {
 }
 
 async function pushName(externalId: string, name: string) {
-  const [result] = await (harness as NonNullable<typeof harness>).producer.enqueueContactUpserts([
+  const [result] = await current().producer.enqueueContactUpserts([
     { external_id: externalId, name },
   ]);
   return result?.ok ? result.jobId : undefined;
@@ -48,7 +51,7 @@ async function nearWindowStart(windowMs: number) {
 
 /** The job was held at least once, and made Intercom's 409 and one update: nothing else. */
 async function expectTwoCalls(jobId: string | undefined, intercomId: string) {
-  const { syncQueue, sim } = harness as NonNullable<typeof harness>;
+  const { syncQueue, sim } = current();
   const job = await syncQueue.getJob(jobId ?? '');
   expect(job?.attemptsStarted).toBeGreaterThan(1);
   expect(job?.returnvalue).toEqual({ intercomId, action: 'updated' });
