@@ -52,3 +52,14 @@ export async function redisCommandStats(
     redis.disconnect();
   }
 }
+
+/** The process id of a Redis server (INFO server). */
+export async function redisPid(url: string): Promise<number> {
+  const redis = new Redis(url);
+  try {
+    const info = await redis.info('server');
+    return Number(/process_id:(\d+)/.exec(info)?.[1]);
+  } finally {
+    redis.disconnect();
+  }
+}
