@@ -199,7 +199,7 @@ async function measureRound(round: number): Promise<Map<Placement, SideResults>>
     }
     return results;
   } finally {
-    if (PLACEMENTS.includes('isolated')) place('shared', []);
+    place('shared', []);
     for (const side of sides) await side.stop();
   }
 }
@@ -212,6 +212,7 @@ async function startSide(
 ): Promise<Side> {
   const redis = await startRedisServer();
   try {
+    const redisProcess = await redisPid(redis.url);
     const port = await freePort();
     const server = await start(redis.url, port);
     const pid = server.child.pid;
@@ -219,7 +220,7 @@ async function startSide(
       url: `http://127.0.0.1:${port}`,
       pid,
       redis,
-      pids: [...(pid === undefined ? [] : [pid]), await redisPid(redis.url)],
+      pids: [...(pid === undefined ? [] : [pid]), redisProcess],
       async stop() {
         await server.stop();
         await redis.stop();
