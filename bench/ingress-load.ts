@@ -83,8 +83,7 @@ type Side = {
   url: string;
   pid: number | undefined;
   redis: RedisServer;
-  /** The server's and its Redis's process ids, for pinning. */
-  pids: number[];
+  redisPid: number;
   stop(): Promise<void>;
 };
 
@@ -186,7 +185,7 @@ async function measureRound(round: number): Promise<Map<Placement, SideResults>>
     const results = new Map<Placement, SideResults>();
     const placements = round % 2 === 0 ? PLACEMENTS : [...PLACEMENTS].reverse();
     for (const placement of placements) {
-      place(placement, [...bare.pids, ...relay.pids]);
+      place(placement, systemPids(bare, relay));
       const tallies = { bare: emptyTally(), relay: emptyTally() };
       for (let i = 0; i < SLICES; i += 1) {
         const order =
@@ -204,6 +203,11 @@ async function measureRound(round: number): Promise<Map<Placement, SideResults>>
   }
 }
 
+/** The servers' and their Redis's process ids, for pinning. */
+function systemPids(...sides: Side[]): number[] {
+  return sides.flatMap((side) => [side.redisPid, ...(side.pid === undefined ? [] : [side.pid])]);
+}
+
 type Server = { child: { pid?: number | undefined }; stop(): Promise<unknown> };
 
 /** A server started on an empty Redis of its own; the Redis stops with it, or when it fails. */
@@ -215,12 +219,11 @@ async function startSide(
     const redisProcess = await redisPid(redis.url);
     const port = await freePort();
     const server = await start(redis.url, port);
-    const pid = server.child.pid;
     return {
       url: `http://127.0.0.1:${port}`,
-      pid,
+      pid: server.child.pid,
       redis,
-      pids: [...(pid === undefined ? [] : [pid]), redisProcess],
+      redisPid: redisProcess,
       async stop() {
         await server.stop();
         await redis.stop();

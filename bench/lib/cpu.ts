@@ -14,52 +14,49 @@ export function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds a Redis server has used so far (INFO cpu). */
-export async function redisCpuSeconds(url: string): Promise<number> {
+/** Runs `use` on a connection of its own to the Redis at `url`, closed afterwards. */
+async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis(url);
   try {
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** CPU seconds a Redis server has used so far (INFO cpu). */
+export function redisCpuSeconds(url: string): Promise<number> {
+  return withRedis(url, async (redis) => {
     const info = await redis.info('cpu');
     const value = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
     return value('used_cpu_user') + value('used_cpu_sys');
-  } finally {
-    redis.disconnect();
-  }
+  });
 }
 
 /** Starts counting Redis commands afresh (CONFIG RESETSTAT). */
-export async function resetRedisCommandStats(url: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
+export function resetRedisCommandStats(url: string): Promise<void> {
+  return withRedis(url, async (redis) => {
     await redis.config('RESETSTAT');
-  } finally {
-    redis.disconnect();
-  }
+  });
 }
 
 /** Per command since the last reset: calls and µs spent in Redis (INFO commandstats). */
-export async function redisCommandStats(
+export function redisCommandStats(
   url: string,
 ): Promise<{ command: string; calls: number; usec: number }[]> {
-  const redis = new Redis(url);
-  try {
+  return withRedis(url, async (redis) => {
     const info = await redis.info('commandstats');
     return [...info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)].map((match) => ({
       command: match[1] ?? '',
       calls: Number(match[2]),
       usec: Number(match[3]),
     }));
-  } finally {
-    redis.disconnect();
-  }
+  });
 }
 
 /** The process id of a Redis server (INFO server). */
-export async function redisPid(url: string): Promise<number> {
-  const redis = new Redis(url);
-  try {
-    const info = await redis.info('server');
-    return Number(/process_id:(\d+)/.exec(info)?.[1]);
-  } finally {
-    redis.disconnect();
-  }
+export function redisPid(url: string): Promise<number> {
+  return withRedis(url, async (redis) =>
+    Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]),
+  );
 }

@@ -43,7 +43,7 @@ export function canIsolate(): boolean {
  * placement says. Every thread: V8's and libuv's helper threads, Redis's background threads.
  */
 export function place(placement: Placement, systemPids: readonly number[]): void {
-  if (!ORIGINAL || !canIsolate()) return;
+  if (!ORIGINAL || SYSTEM_CORE === undefined || LOAD_CORE === undefined) return;
   const isolated = placement === 'isolated';
   for (const pid of systemPids) pinThreads(pid, isolated ? String(SYSTEM_CORE) : ORIGINAL);
   pinThreads(process.pid, isolated ? String(LOAD_CORE) : ORIGINAL);
