@@ -59,6 +59,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
   // Labelled series resolved once per queue and outcome (per job, it shows in the CPU profile).
   const jobs = seriesByLabels((queue, outcome) => deps.metrics.jobs.labels({ queue, outcome }));
   const count = (queue: string, outcome: string) => jobs(queue, outcome).inc();
+  const failures = seriesByLabels((queue, code) =>
+    deps.metrics.jobFailures.labels({ queue, code }),
+  );
   const durations = new Map<string, { startTimer(): () => void }>();
   const timer = (queue: string) => {
     let histogram = durations.get(queue);
@@ -149,6 +152,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       }
       if (!error.retryable) {
         count(queue, 'failed');
+        failures(queue, error.code).inc();
         log().warn(
           { code: error.code, requestId: error.requestId, status: error.status },
           'failed job',
@@ -157,6 +161,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       count(queue, lastAttempt ? 'failed' : 'retried');
+      if (lastAttempt) failures(queue, error.code).inc();
       log().warn(
         { code: error.code, requestId: error.requestId, err: error },
         lastAttempt ? 'failed job' : 'will retry job',

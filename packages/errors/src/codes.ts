@@ -37,6 +37,11 @@ export const ErrorCodes = {
   INTERCOM_CONTACT_MISSING: { httpStatus: 404, retryable: true },
   /** 400/404/409/422 that retrying cannot fix. */
   INTERCOM_REJECTED: { httpStatus: 422, retryable: false },
+  /**
+   * Intercom matched a CRM record to a contact that carries another record's external_id
+   * (Intercom also matches by email): nothing is written to it; a human resolves it in the CRM.
+   */
+  CONTACT_IDENTITY_CONFLICT: { httpStatus: 409, retryable: false },
   /** 401/403: the token is wrong, revoked or lacks scope; a human must act. */
   INTERCOM_UNAUTHORIZED: { httpStatus: 502, retryable: false },
   // Jobs.

@@ -111,6 +111,7 @@ export {
   type ContactState,
   createCompanyState,
   createContactState,
+  type IntercomMatch,
   type JobLock,
   payloadHash,
   type SyncRun,

@@ -11,6 +11,9 @@ import type { ContactInput } from './schemas/contact.ts';
  *   call with the latest data.
  * - seq: orders the pushes, so a job clears `pending` only if nothing newer arrived meanwhile.
  * - intercom_id: the CRM id → Intercom id map; an update is one call, no search.
+ * - match: the contact an Intercom 409 named for a contact's create (JSON: id, archived), kept
+ *   until the run has looked at whose it is (Intercom also matches by email: it may be another
+ *   record's). A run put on hold before it could look resumes with the look, not another create.
  * - synced_hash: hash of the last payload Intercom accepted; the same payload again makes no call.
  * - writing: set (to the run's lock value) just before a run's first write to Intercom, and
  *   cleared only when that write's outcome is recorded (finish) or the run knows none of its
@@ -67,8 +70,8 @@ if held and held ~= ARGV[2] then
 end
 if ARGV[3] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[3] then return false end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
-local state = redis.call('HMGET', KEYS[1], 'pending', 'pending_seq', 'intercom_id', 'synced_hash', 'writing')
-return {resumed, state[1], state[2], state[3], state[4], state[5]}
+local state = redis.call('HMGET', KEYS[1], 'pending', 'pending_seq', 'intercom_id', 'synced_hash', 'writing', 'match')
+return {resumed, state[1], state[2], state[3], state[4], state[5], state[6]}
 `;
 
 const UNLOCK = `
@@ -108,7 +111,12 @@ export type SyncSnapshot<T> = {
   pendingSeq?: string;
   intercomId?: string;
   syncedHash?: string;
+  /** The contact an Intercom 409 named, not yet known to be this record's (see `match`). */
+  match?: IntercomMatch;
 };
+
+/** The contact an Intercom 409 said already holds a create's details. */
+export type IntercomMatch = { id: string; archived: boolean };
 
 /** A run's hold on a record: its state, and the lock value that finish and unlock take. */
 export type SyncRun<T> = {
@@ -216,12 +224,13 @@ function createSyncState<T>(
       ttlMs,
     );
     if (!fields) return undefined;
-    const [resumed, pending, pendingSeq, intercomId, syncedHash, writing] = fields;
+    const [resumed, pending, pendingSeq, intercomId, syncedHash, writing, match] = fields;
     const snapshot: SyncSnapshot<T> = {};
     if (pending) snapshot.pending = JSON.parse(pending) as T;
     if (pendingSeq) snapshot.pendingSeq = pendingSeq;
     if (intercomId) snapshot.intercomId = intercomId;
     if (syncedHash) snapshot.syncedHash = syncedHash;
+    if (match) snapshot.match = JSON.parse(match) as IntercomMatch;
     return { snapshot, resumed: resumed === 1, unrecordedWrite: Boolean(writing) };
   }
 
@@ -282,7 +291,21 @@ function createSyncState<T>(
 
     /** Remembers the Intercom id as soon as it is known, so a retry goes straight to update. */
     rememberId: async (crmId: string, intercomId: string) => {
-      await redis.hset(key(crmId), 'intercom_id', intercomId);
+      await redis
+        .multi()
+        .hset(key(crmId), 'intercom_id', intercomId)
+        .hdel(key(crmId), 'match')
+        .exec();
+    },
+
+    /** Remembers the contact a 409 named until the run has looked at whose it is. */
+    rememberMatch: async (crmId: string, match: IntercomMatch) => {
+      await redis.hset(key(crmId), 'match', JSON.stringify(match));
+    },
+
+    /** The matched contact is another record's, or gone: the next push starts afresh. */
+    forgetMatch: async (crmId: string) => {
+      await redis.hdel(key(crmId), 'match');
     },
 
     /** Erasure: the record's state and lock, gone (its id map, hash and pending data). */
@@ -293,7 +316,7 @@ function createSyncState<T>(
 
     /** The record is gone at Intercom: forget its id and what was synced. */
     forgetId: async (crmId: string) => {
-      await redis.hdel(key(crmId), 'intercom_id', 'synced_hash');
+      await redis.hdel(key(crmId), 'intercom_id', 'synced_hash', 'match');
     },
 
     /**

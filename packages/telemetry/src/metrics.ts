@@ -75,6 +75,12 @@ export function createMetrics(options: {
       labelNames: ['queue', 'outcome'] as const,
       registers,
     }),
+    jobFailures: new Counter({
+      name: 'relay_job_failures_total',
+      help: 'Jobs failed for good (dead letters), by queue and error code (the catalog in @relay/errors).',
+      labelNames: ['queue', 'code'] as const,
+      registers,
+    }),
     jobDuration: new Histogram({
       name: 'relay_job_duration_seconds',
       help: 'Time a worker spent on one job attempt.',

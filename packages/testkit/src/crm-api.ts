@@ -6,7 +6,18 @@ export type CrmAnswer = {
   body: any;
 };
 
-export type JobStatusAnswer = { state: string; attempts?: number; result?: unknown };
+export type JobStatusAnswer = {
+  state: string;
+  attempts?: number;
+  result?: unknown;
+  error?: {
+    code: string;
+    message: string;
+    retryable: boolean;
+    requestId?: string;
+    status?: number;
+  };
+};
 
 /** The ingress's CRM API as a test calls it: JSON in and out, with a CRM bearer token. */
 export function crmApi(ingressUrl: string, token: string) {

@@ -1,5 +1,5 @@
 import type { ContactEraseJob, ErasureAudit } from '@relay/jobs';
-import { contactIdOf } from './contact-lookup.ts';
+import { ownContactIdOf } from './contact-lookup.ts';
 import type { ProcessorDeps } from './deps.ts';
 import type { JobContext } from './job-context.ts';
 import { lockRecord } from './record-lock.ts';
@@ -11,7 +11,8 @@ export type ContactEraseResult = Pick<
 
 /**
  * GDPR erasure of one contact. Holding the contact's lock (no job of the contact runs
- * meanwhile): find its Intercom id (the id map, else a search by external_id), delete it at
+ * meanwhile): find its Intercom id (the id map, checked against Intercom, else a lookup by
+ * external_id), delete it at
  * Intercom (a 404 counts as done), remove every job that carries its data in any lane with
  * its deduplication keys and stored follow-ups, drop its cached copy (marking the contact
  * gone, so no late copy is cached again), purge its sync state (pending data, id map, hash,
@@ -25,7 +26,7 @@ export async function contactErase(
 ): Promise<ContactEraseResult> {
   const { externalId } = job;
   const state = await lockRecord(deps.contacts, externalId, context, 'contact');
-  const intercomId = await contactIdOf(externalId, deps, state.intercomId);
+  const intercomId = await ownContactIdOf(externalId, deps, state.intercomId);
   const deleted = intercomId ? await deps.intercom.deleteContact(intercomId) : { found: false };
   const jobsRemoved = await deps.erasure.removeContactJobs(externalId, deps.allQueues);
   // The copy goes and the contact is marked gone before its state is purged: a webhook job

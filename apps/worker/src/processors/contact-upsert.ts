@@ -1,8 +1,15 @@
 import { isAppError } from '@relay/errors';
 import type { ContactWrite } from '@relay/intercom';
-import { type ContactInput, type ContactUpsertJob, payloadHash } from '@relay/jobs';
+import {
+  type ContactInput,
+  type ContactUpsertJob,
+  type IntercomMatch,
+  payloadHash,
+} from '@relay/jobs';
 import { contactHolds } from './contact-holds.ts';
+import { contactOrUndefined } from './contact-lookup.ts';
 import type { ProcessorDeps } from './deps.ts';
+import { identityConflict } from './identity-conflict.ts';
 import type { JobContext } from './job-context.ts';
 import { type SyncOutcome, syncLatest } from './record-lock.ts';
 
@@ -22,9 +29,10 @@ const ARCHIVED_CONFLICT = /archived contact/i;
  *   may have applied its write (a timeout, a 5xx, a garbled answer), a look first, and no
  *   update if the contact already holds the data;
  * - otherwise create directly (search lags writes by minutes, so search-then-create races);
- *   on 409 take the id from the message, unarchive if archived, and update; when a run before
- *   may have written (its create may have reached Intercom before its worker died) and the
- *   contact already holds the data, no update: the effect is applied once.
+ *   on 409 look at the contact the message names: another record's (Intercom matched the
+ *   email) → identity conflict, nothing written; ours, or one without an external_id → take
+ *   its id, unarchive if archived, and update unless it already holds the data (an earlier
+ *   run's create that landed before its worker died: the effect is applied once).
  * One job per contact runs at a time (lock), across lanes and processes.
  */
 export async function contactUpsert(
@@ -51,6 +59,7 @@ export async function contactUpsert(
         // cut off, or it was put on hold after the write), or an earlier attempt that failed
         // (a timeout, a 5xx or a garbled 2xx may hide a write that landed): look first.
         mayHaveWritten: run.unrecordedWrite || run.resumed || context.attempt > 1,
+        match: run.match,
       });
       if (pending.companies !== undefined && result.intercomId) {
         await syncCompanies(externalId, result.intercomId, pending.companies, marked);
@@ -64,7 +73,7 @@ async function write(
   body: ContactWrite & { external_id: string },
   knownId: string | undefined,
   deps: ProcessorDeps,
-  { mayHaveWritten }: { mayHaveWritten: boolean },
+  { mayHaveWritten, match }: { mayHaveWritten: boolean; match: IntercomMatch | undefined },
 ): Promise<Written> {
   const { external_id: externalId, ...changes } = body; // external_id never changes
   if (knownId) {
@@ -77,7 +86,7 @@ async function write(
         return { intercomId: knownId, action: 'unchanged' };
       }
       return {
-        intercomId: (await deps.intercom.updateContact(knownId, changes)).id,
+        intercomId: await updateKnown(externalId, knownId, changes, deps),
         action: 'updated',
       };
     } catch (error) {
@@ -85,28 +94,97 @@ async function write(
       await deps.contacts.forgetId(externalId);
     }
   }
+  if (match) {
+    // An earlier run's create met this contact and was held before it could look.
+    const taken = await takeMatch(externalId, changes, match, deps);
+    if (taken) return taken;
+  }
+  return createOrTake(body, deps);
+}
+
+/** Creates the contact; on 409 takes the contact Intercom named, if it is this record's. */
+async function createOrTake(
+  body: ContactWrite & { external_id: string },
+  deps: ProcessorDeps,
+  triesLeft = 2,
+): Promise<Written> {
+  const { external_id: externalId, ...changes } = body;
   try {
     const created = await deps.intercom.createContact(body);
     return { intercomId: created.id, action: 'created' };
   } catch (error) {
-    const existingId =
-      isAppError(error) && error.status === 409 ? conflictId(error.message) : undefined;
-    if (!existingId) throw error;
-    await deps.contacts.rememberId(externalId, existingId);
-    if (ARCHIVED_CONFLICT.test(error instanceof Error ? error.message : '')) {
-      await deps.intercom.unarchiveContact(existingId);
-    } else if (
-      mayHaveWritten &&
-      contactHolds(await deps.intercom.getContact(existingId), changes)
-    ) {
-      // A 409 after a run whose write may have landed is most likely that run's create: look
-      // before writing. Not BullMQ's start count: it missed some runs restarted after a
-      // SIGKILL, and counts runs held back before any call (a budget wait at a window's end),
-      // which made the 409 race cost a look it did not need.
-      return { intercomId: existingId, action: 'unchanged' };
-    }
-    const updated = await deps.intercom.updateContact(existingId, changes);
-    return { intercomId: updated.id, action: 'updated' };
+    const id = conflictId(error);
+    if (!id) throw error;
+    const met = { id, archived: ARCHIVED_CONFLICT.test((error as Error).message) };
+    await deps.contacts.rememberMatch(externalId, met);
+    const taken = await takeMatch(externalId, changes, met, deps, error);
+    if (taken) return taken;
+    // Named, then gone before the look (deleted meanwhile): nothing holds the details now.
+    if (triesLeft <= 1) throw error;
+    return createOrTake(body, deps, triesLeft - 1);
+  }
+}
+
+/**
+ * The contact Intercom's 409 named already holds the create's details. Intercom matches a
+ * create by external_id and also by email, so it is this record's (an earlier run's create
+ * that landed, or a contact made elsewhere for it) only if it carries this external_id, or
+ * none yet: one look tells, before anything is written. Another record's → identity
+ * conflict, nothing written. Undefined when the contact is gone (the match is forgotten).
+ */
+async function takeMatch(
+  externalId: string,
+  changes: ContactWrite,
+  match: IntercomMatch,
+  deps: ProcessorDeps,
+  cause?: unknown,
+): Promise<Written | undefined> {
+  const existing = await contactOrUndefined(match.id, deps);
+  if (!existing) {
+    await deps.contacts.forgetMatch(externalId);
+    return undefined;
+  }
+  const owner = existing.external_id ?? null;
+  if (owner !== null && owner !== externalId) {
+    await deps.contacts.forgetMatch(externalId);
+    throw identityConflict(externalId, owner, match.id, cause);
+  }
+  await deps.contacts.rememberId(externalId, match.id);
+  if (match.archived) {
+    await deps.intercom.unarchiveContact(match.id);
+  } else if (owner !== null && contactHolds(existing, changes)) {
+    // Most likely an earlier run's create that landed before its worker died: the effect is
+    // applied once.
+    return { intercomId: match.id, action: 'unchanged' };
+  }
+  // A contact without an external_id (made by a teammate or another app, matched by email)
+  // becomes this record's: the update sets it, so later writes and erasures find it.
+  const update = owner === null ? { ...changes, external_id: externalId } : changes;
+  return {
+    intercomId: (await deps.intercom.updateContact(match.id, update)).id,
+    action: 'updated',
+  };
+}
+
+/**
+ * An update that Intercom refuses with a 409 names another contact that already holds the
+ * new details (a user's email): never a race of ours, always another record's contact.
+ */
+async function updateKnown(
+  externalId: string,
+  knownId: string,
+  changes: ContactWrite,
+  deps: ProcessorDeps,
+): Promise<string> {
+  try {
+    return (await deps.intercom.updateContact(knownId, changes)).id;
+  } catch (error) {
+    const otherId = conflictId(error);
+    if (!otherId || otherId === knownId) throw error;
+    const other = await contactOrUndefined(otherId, deps);
+    // Gone since the 409 (deleted meanwhile): nothing holds the details now.
+    if (!other) return (await deps.intercom.updateContact(knownId, changes)).id;
+    throw identityConflict(externalId, other.external_id ?? null, otherId, error);
   }
 }
 
@@ -145,8 +223,11 @@ async function syncCompanies(
   await deps.contacts.setAttachedCompanies(externalId, wanted);
 }
 
-export function conflictId(message: string): string | undefined {
-  return CONFLICT_ID.exec(message)?.[1];
+/** The id of the contact an Intercom 409 says already holds the details, if it is one. */
+function conflictId(error: unknown): string | undefined {
+  return isAppError(error) && error.status === 409
+    ? CONFLICT_ID.exec(error.message)?.[1]
+    : undefined;
 }
 
 function toContactWrite(contact: ContactInput): ContactWrite & { external_id: string } {

@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '@relay/errors';
 import type { IntercomClient } from '@relay/intercom';
-import type { SyncRun, SyncSnapshot, SyncState } from '@relay/jobs';
+import type { IntercomMatch, SyncRun, SyncSnapshot, SyncState } from '@relay/jobs';
 import { isWrite, JobTakenOver } from '../fenced-intercom.ts';
 import type { JobContext } from './job-context.ts';
 
@@ -50,6 +50,8 @@ export type RecordRun = {
   unrecordedWrite: boolean;
   /** The client to write with: it marks the record before the run's first write. */
   intercom: IntercomClient;
+  /** A contact an earlier run's create met (409) and had not yet looked at (SyncSnapshot). */
+  match?: IntercomMatch | undefined;
 };
 
 /**
@@ -131,7 +133,7 @@ export async function syncLatest<T, Action extends string>(
   ) => Promise<{ intercomId: string | null; action: Action }>,
 ): Promise<SyncOutcome<Action>> {
   const { state, crmId, job, what } = record;
-  const { pending, pendingSeq, intercomId, syncedHash, lock, resumed, unrecordedWrite } =
+  const { pending, pendingSeq, intercomId, syncedHash, match, lock, resumed, unrecordedWrite } =
     await lockRecord(state, crmId, job, what);
   if (!pending || !pendingSeq) {
     await state.unlock(crmId, lock);
@@ -157,6 +159,7 @@ export async function syncLatest<T, Action extends string>(
       resumed,
       unrecordedWrite,
       intercom: writes.client,
+      match,
     });
   } catch (error) {
     await state.unlock(crmId, lock, { noWriteTookEffect: !writes.anyWriteMayHaveTakenEffect() });
