@@ -279,4 +279,16 @@ describe('relay backfill against a running stack', () => {
     expect(JSON.parse(resumed.stdout)).toMatchObject({ resumedAfterRow: 1250, rowsDone: 1600 });
     for (let i = 1; i <= 1600; i++) expect(proxy.sent.get(`chg-${i}`), `row ${i}`).toBe(1);
   }, 60_000);
+
+  it('refuses a torn checkpoint with what is wrong and how to go on', async () => {
+    const file = join(dir, 'torn.ndjson');
+    writeFileSync(file, `${JSON.stringify({ external_id: 'torn-1' })}\n`);
+    writeFileSync(`${file}.checkpoint.json`, '{\n  "version": 1,\n  "input": {');
+    const result = await runCli(['backfill', file, '--resume'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `relay: the checkpoint ${file}.checkpoint.json is not valid JSON (cut short, or edited by hand?): remove it or pass --restart (every row is sent again)`,
+    );
+    expect(sentCounts('torn-')).toEqual([]);
+  }, 60_000);
 });

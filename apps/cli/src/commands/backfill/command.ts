@@ -35,7 +35,8 @@ Input (by extension, or --format):
   NDJSON  one contact object per line, sent as it is.
 
 Resuming: after each acknowledged batch a checkpoint (FILE.checkpoint.json beside the input,
-or --state FILE) records the last acknowledged row. After Ctrl-C (the batch in flight is finished first) or a crash, --resume continues after
+or --state FILE) records the last acknowledged row, fsynced before the next batch is sent.
+After Ctrl-C (the batch in flight is finished first) or a crash, --resume continues after
 that row: no acknowledged row is sent twice (after a crash, the one batch in flight may be
 sent again; upserts by external_id make that harmless). A checkpoint of a finished run is
 removed. Running without --resume while a checkpoint exists is refused; --restart starts
