@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RelayWithSimulator, startRelayWithSimulator, waitFor } from '@relay/testkit';
@@ -186,5 +195,100 @@ describe('relay backfill against a running stack', () => {
     const resumed = await runCli(['backfill', file, '--batch-size', '20', '--resume'], env);
     expect(resumed.code).toBe(0);
     expect(await synced('flaky-', 60)).toHaveLength(60);
+  }, 60_000);
+  it('stops at an unterminated quote before sending any row, names the line, and a fixed file then goes through', async () => {
+    const file = join(dir, 'unterminated.csv');
+    const good = Array.from({ length: 150 }, (_, i) => `quote-${i + 1},Person ${i + 1}`);
+    // The issue's file: the quote opened on row 151 would take every later line into its field.
+    const broken = [...good, 'quote-151,"Ann', 'quote-152,Bob', 'quote-153,Cy'];
+    writeFileSync(file, `external_id,name\n${broken.join('\n')}\n`);
+
+    const result = await runCli(['backfill', file, '--batch-size', '50'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `relay: ${file} line 152: a quoted field opened in this row is never closed (every line after it would be read into that field); nothing was sent: fix the file and run again`,
+    );
+    expect(result.stdout).toBe('');
+    expect(sentCounts('quote-')).toEqual([]);
+    expect(existsSync(`${file}.checkpoint.json`)).toBe(false);
+
+    writeFileSync(
+      file,
+      `external_id,name\n${[...good, 'quote-151,"Ann"', 'quote-152,Bob', 'quote-153,Cy'].join('\n')}\n`,
+    );
+    const fixed = await runCli(['backfill', file, '--batch-size', '50', '--json'], env);
+    expect(fixed.code).toBe(0);
+    expect(JSON.parse(fixed.stdout)).toMatchObject({ rows: 153, accepted: 153, rejected: 0 });
+    const counts = sentCounts('quote-');
+    expect(counts).toHaveLength(153);
+    expect(counts.every((times) => times === 1)).toBe(true);
+  }, 60_000);
+
+  it('stops at a row with a missing field before sending any row, naming its line', async () => {
+    const file = join(dir, 'columns.csv');
+    const lines = ['external_id,email,name'];
+    for (let i = 1; i <= 200; i++)
+      lines.push(i === 120 ? `cols-${i},c${i}@example.com` : `cols-${i},c${i}@example.com,C ${i}`);
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+
+    const result = await runCli(['backfill', file, '--batch-size', '50'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `relay: ${file} line 121: the row has 2 fields, the header 3; nothing was sent`,
+    );
+    expect(sentCounts('cols-')).toEqual([]);
+  }, 60_000);
+
+  it('stops at a record broken during the run: nothing after it sent, the checkpoint at the batch before, resumable once fixed', async () => {
+    const file = join(dir, 'changing.csv');
+    const padding = 'x'.repeat(200); // rows past the read-ahead of the first request
+    const row = (i: number) => `chg-${i},${padding} ${i}`;
+    const text = `external_id,name\n${Array.from({ length: 1600 }, (_, i) => row(i + 1)).join('\n')}\n`;
+    writeFileSync(file, text);
+    const comma =
+      Buffer.byteLength(text.slice(0, text.indexOf(`\nchg-1500,`))) + 'chg-1500,'.length;
+
+    const held = proxy.holdRequest(1);
+    const run = startCli(['backfill', file, '--batch-size', '250'], env);
+    await held.arrival;
+    const overwrite = (byte: string) => {
+      const fd = openSync(file, 'r+');
+      writeSync(fd, byte, comma);
+      closeSync(fd);
+    };
+    overwrite(';'); // row 1500 (line 1501) now has one field
+    held.release();
+    const result = await run.result;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `relay: ${file} line 1501: the row has 1 fields, the header 2; the file changed during the run; no row after row 1250 was sent`,
+    );
+    for (let i = 1; i <= 1600; i++)
+      expect(proxy.sent.get(`chg-${i}`), `row ${i}`).toBe(i <= 1250 ? 1 : undefined);
+    expect(JSON.parse(readFileSync(`${file}.checkpoint.json`, 'utf8'))).toMatchObject({
+      rowsDone: 1250,
+      lastLine: 1251,
+    });
+
+    overwrite(',');
+    const resumed = await runCli(
+      ['backfill', file, '--batch-size', '250', '--resume', '--json'],
+      env,
+    );
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ resumedAfterRow: 1250, rowsDone: 1600 });
+    for (let i = 1; i <= 1600; i++) expect(proxy.sent.get(`chg-${i}`), `row ${i}`).toBe(1);
+  }, 60_000);
+
+  it('refuses a torn checkpoint with what is wrong and how to go on', async () => {
+    const file = join(dir, 'torn.ndjson');
+    writeFileSync(file, `${JSON.stringify({ external_id: 'torn-1' })}\n`);
+    writeFileSync(`${file}.checkpoint.json`, '{\n  "version": 1,\n  "input": {');
+    const result = await runCli(['backfill', file, '--resume'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `relay: the checkpoint ${file}.checkpoint.json is not valid JSON (cut short, or edited by hand?): remove it or pass --restart (every row is sent again)`,
+    );
+    expect(sentCounts('torn-')).toEqual([]);
   }, 60_000);
 });

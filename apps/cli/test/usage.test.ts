@@ -81,7 +81,16 @@ describe('relay: usage and configuration errors exit 2 with one line on stderr',
     writeFileSync(file, '{"external_id":"crm-1"}\n');
     writeFileSync(
       `${file}.checkpoint.json`,
-      JSON.stringify({ version: 1, input: { size: 1, headHash: 'x' }, rowsDone: 1, lastLine: 1 }),
+      JSON.stringify({
+        version: 1,
+        input: { size: 1, headHash: 'x' },
+        rowsDone: 1,
+        lastLine: 1,
+        accepted: 1,
+        rejected: 0,
+        rejectedBytes: 0,
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      }),
     );
     const result = await runCli(['backfill', file], { ...NOWHERE, CRM_API_TOKEN: 'x' });
     expect(result.code).toBe(2);

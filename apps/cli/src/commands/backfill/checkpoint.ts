@@ -1,21 +1,13 @@
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { UsageError } from '../../errors.ts';
+import { replaceFileDurably } from './durable-file.ts';
 
 /**
  * Where an interrupted backfill stands. Written after each acknowledged batch (after the
- * batch's rejected rows are appended to the rejected file), atomically by rename, so a crash
- * leaves either the previous or the new state.
+ * batch's rejected rows are appended to the rejected file and fsynced), through a fsynced
+ * temporary file renamed over it, so a crash or power loss leaves the previous or the new
+ * state; the batch counts as checkpointed only once the write has returned.
  */
 export type Checkpoint = {
   version: 1;
@@ -44,21 +36,58 @@ export function fingerprintInput(path: string): Checkpoint['input'] {
   }
 }
 
+/** The checkpoint at `path`, or undefined if there is none; a damaged one is a usage error. */
 export function readCheckpoint(path: string): Checkpoint | undefined {
-  if (!existsSync(path)) return undefined;
+  let text: string;
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
-    if (value.version !== 1 || !Number.isInteger(value.rowsDone)) throw new Error('unknown shape');
-    return value;
-  } catch {
-    throw new UsageError(`the checkpoint ${path} cannot be read; remove it or pass --restart`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UsageError(
+      `cannot read the checkpoint ${path} (${(error as NodeJS.ErrnoException).code ?? error})`,
+    );
   }
+  const parsed = parseCheckpoint(text);
+  if ('problem' in parsed) {
+    throw new UsageError(
+      `the checkpoint ${path} ${parsed.problem}: remove it or pass --restart (every row is sent again)`,
+    );
+  }
+  return parsed.checkpoint;
+}
+
+const COUNTS = ['rowsDone', 'lastLine', 'accepted', 'rejected', 'rejectedBytes'] as const;
+
+function parseCheckpoint(text: string): { checkpoint: Checkpoint } | { problem: string } {
+  if (text.trim() === '') return { problem: 'is empty (its write was cut short?)' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: 'is not valid JSON (cut short, or edited by hand?)' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { problem: 'is not a JSON object' };
+  }
+  const record = value as Record<string, unknown>;
+  if (record.version !== 1) {
+    return { problem: `has version ${JSON.stringify(record.version)}, not 1` };
+  }
+  const input = record.input as Record<string, unknown> | undefined;
+  if (!isCount(input?.size) || typeof input?.headHash !== 'string') {
+    return { problem: 'has no valid input (size and headHash)' };
+  }
+  const bad = COUNTS.find((key) => !isCount(record[key]));
+  if (bad) return { problem: `has no valid ${bad} (a whole number of at least 0)` };
+  return { checkpoint: record as Checkpoint };
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 export function writeCheckpoint(path: string, checkpoint: Checkpoint): void {
-  const temporary = `${path}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(checkpoint, null, 2)}\n`);
-  renameSync(temporary, path);
+  replaceFileDurably(path, `${JSON.stringify(checkpoint, null, 2)}\n`);
 }
 
 export function removeCheckpoint(path: string): void {

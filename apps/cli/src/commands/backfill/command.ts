@@ -28,20 +28,26 @@ Input (by extension, or --format):
           custom_attributes.<name>. An empty cell leaves the field out. Attribute values that
           look like numbers or true/false are sent as such; type a column to decide:
           custom_attributes.<name>:string|number|boolean|date (date: Unix seconds or ISO 8601).
+          Quoted fields may hold commas, line breaks and doubled quotes (RFC 4180). The file
+          is read whole before the first row is sent: a record that cannot be read (a quote
+          not closed, a stray quote, more or fewer fields than the header) stops the run
+          with its line and nothing sent (exit 1).
   NDJSON  one contact object per line, sent as it is.
 
 Resuming: after each acknowledged batch a checkpoint (FILE.checkpoint.json beside the input,
-or --state FILE) records the last acknowledged row. After Ctrl-C (the batch in flight is
-finished first) or a crash, --resume continues after that row: no acknowledged row is sent
-twice (after a crash, the one batch in flight may be sent again; upserts by external_id make
-that harmless). A checkpoint of a finished run is removed. Running without --resume while a
-checkpoint exists is refused; --restart starts over at row 1.
+or --state FILE) records the last acknowledged row, fsynced before the next batch is sent.
+After Ctrl-C (the batch in flight is finished first) or a crash, --resume continues after
+that row: no acknowledged row is sent twice (after a crash, the one batch in flight may be
+sent again; upserts by external_id make that harmless). A checkpoint of a finished run is
+removed. Running without --resume while a checkpoint exists is refused; --restart starts
+over at row 1.
 
-Rejected rows (the ingress's reason, or a row that cannot be read) go to
-FILE.rejected.ndjson (or --rejected FILE) as {row, line, code, message}. With the input on
-a read-only mount, give both --state and --rejected elsewhere. 503, 429, 5xx and network
-failures are retried with backoff (--max-retries, default 10, then stop: --resume later);
-a 401 is a config error; other 4xx stop the run.
+Rejected rows (the ingress's reason, a CSV value not of its column's type, an NDJSON line
+that is not a JSON object) go to FILE.rejected.ndjson (or --rejected FILE) as
+{row, line, code, message}. With the input on a read-only mount, give both --state and
+--rejected elsewhere. 503, 429, 5xx and network failures are retried with backoff
+(--max-retries, default 10, then stop: --resume later); a 401 is a config error; other 4xx
+stop the run.
 
 Exit: 0 all rows accepted, 1 some rows rejected or the run stopped on an error,
 2 usage or config error, 130 interrupted (resume with --resume).`,

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { UsageError } from '../../errors.ts';
 import { mapperForHeader, type RowMapper } from './columns.ts';
-import { createCsvParser } from './csv.ts';
+import { readCsvRecords } from './csv.ts';
 
 export type InputFormat = 'csv' | 'ndjson';
 
@@ -22,11 +23,14 @@ export function formatOf(path: string, flag: string | undefined): InputFormat {
   );
 }
 
-/** The rows of a CSV or NDJSON file, streamed. */
+/**
+ * The rows of a CSV or NDJSON file, streamed. A CSV record that cannot be read throws
+ * MalformedCsvError (after the rows before it, and instead of any row after it).
+ */
 export async function* readRows(path: string, format: InputFormat): AsyncGenerator<InputRow> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
+  const stream = createReadStream(path);
   try {
-    yield* format === 'csv' ? csvRows(stream) : ndjsonRows(stream);
+    yield* format === 'csv' ? csvRows(stream) : ndjsonRows(stream.setEncoding('utf8'));
   } finally {
     stream.destroy();
   }
@@ -39,22 +43,17 @@ export async function countRows(path: string, format: InputFormat): Promise<numb
   return count;
 }
 
-async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<InputRow> {
-  const parser = createCsvParser();
+async function* csvRows(source: Readable): AsyncGenerator<InputRow> {
   let mapper: RowMapper | undefined;
   let row = 0;
-  const rows = function* (records: ReturnType<typeof parser.push>) {
-    for (const record of records) {
-      if (!mapper) {
-        mapper = mapperForHeader(record.fields);
-        continue;
-      }
-      row++;
-      yield { row, line: record.line, ...mapper(record.fields) };
+  for await (const record of readCsvRecords(source)) {
+    if (!mapper) {
+      mapper = mapperForHeader(record.fields);
+      continue;
     }
-  };
-  for await (const chunk of chunks) yield* rows(parser.push(chunk));
-  yield* rows(parser.end());
+    row++;
+    yield { row, line: record.line, ...mapper(record.fields) };
+  }
 }
 
 async function* ndjsonRows(chunks: AsyncIterable<string>): AsyncGenerator<InputRow> {

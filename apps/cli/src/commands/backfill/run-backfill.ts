@@ -1,6 +1,8 @@
+import { CliError } from '../../errors.ts';
 import type { Io } from '../../io.ts';
 import { createProgress } from '../../output/progress.ts';
 import { type Checkpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import { MalformedCsvError } from './csv.ts';
 import { countRows, type InputFormat, type InputRow, readRows } from './input.ts';
 import { catchInterrupt } from './interrupt.ts';
 import { createRejectedFile } from './rejected-file.ts';
@@ -31,9 +33,16 @@ export type BackfillResult = {
   complete: boolean;
 };
 
-/** Streams the file in batches, checkpointing after each acknowledged one. */
+/**
+ * Streams the file in batches, checkpointing after each acknowledged one. The file is read
+ * whole first (for the progress bar's total), so a malformed CSV record stops the run before
+ * any row is sent. One found later (the file changed meanwhile) stops the run there: the
+ * rows of its batch are not sent, and the checkpoint stays at the last acknowledged batch.
+ */
 export async function runBackfill(plan: BackfillPlan, io: Io): Promise<BackfillResult> {
-  const total = await countRows(plan.file, plan.format);
+  const total = await countRows(plan.file, plan.format).catch((error: unknown) => {
+    throw stopOnMalformed(error, plan.file, 'nothing was sent: fix the file and run again');
+  });
   const from = plan.resumeFrom;
   const state = {
     rowsDone: from?.rowsDone ?? 0,
@@ -118,11 +127,23 @@ export async function runBackfill(plan: BackfillPlan, io: Io): Promise<BackfillR
     if (batch.length > 0 && !interrupt.signal.aborted) await flush(batch);
     result.complete = !interrupt.signal.aborted && result.rowsDone >= total;
   } catch (error) {
-    if (!(error instanceof BatchInterrupted)) throw error;
+    if (!(error instanceof BatchInterrupted)) {
+      throw stopOnMalformed(
+        error,
+        plan.file,
+        `the file changed during the run; no row after row ${result.rowsDone} was sent: fix it and run again (--resume or --restart)`,
+      );
+    }
   } finally {
     interrupt.dispose();
     progress.finish();
   }
   if (result.complete) removeCheckpoint(plan.statePath);
   return result;
+}
+
+/** A malformed record as the operator needs it: which file, which line, what was sent. */
+function stopOnMalformed(error: unknown, file: string, consequence: string): unknown {
+  if (!(error instanceof MalformedCsvError)) return error;
+  return new CliError(`${file} ${error.message}; ${consequence}`, undefined, { cause: error });
 }
