@@ -54,6 +54,7 @@ const intercomProbe =
         version: config.intercom.version,
         token: () => accessToken.get(),
         guard: intercomAccess.guardFor(READ_LANE),
+        authHold: intercomAccess.authHold,
       })
     : undefined;
 const intercomReader = intercomAccess?.clientFor(READ_LANE, { maxWaitMs: READ_MAX_WAIT_MS });

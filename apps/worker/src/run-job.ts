@@ -37,9 +37,9 @@ const HOLD_OUTCOME: Record<string, string> = {
 
 /**
  * How long a 403 (a missing scope) holds a queue before trying again: a human must act. A
- * 401 holds it only briefly (its retryAfterMs): the client's token gate keeps calls with the
- * refused token from going out, so the queue can look again often and resume as soon as a
- * valid token is in the file.
+ * 401 holds it only briefly (its retryAfterMs): the client's auth hold keeps calls with the
+ * refused token from going out until a call with it succeeds or it changes, so the queue can
+ * look again often and resume as soon as the hold ends.
  */
 const UNAUTHORIZED_PAUSE_MS = 60_000;
 
@@ -47,8 +47,8 @@ const UNAUTHORIZED_PAUSE_MS = 60_000;
  * The one place where errors become BullMQ behaviour:
  * - no permit from the rate budget, or a 429 → hold the queue until the window resets;
  * - circuit open (Intercom down) → hold the queue until the breaker lets a probe through;
- * - unauthorized → hold the queue (401: until the token file changes; 403: a minute); the
- *   backlog waits rather than failing;
+ * - unauthorized → hold the queue (401: while the auth hold lasts, looking again every
+ *   second; 403: a minute); the backlog waits rather than failing;
  *   in these three cases the job goes back to waiting and no attempt is used;
  * - another job of the same contact is running → this job is delayed briefly, no attempt used;
  * - not retryable → UnrecoverableError: failed at once, with code, message and request_id;
@@ -134,8 +134,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
           1,
         );
         count(queue, HOLD_OUTCOME[error.code] ?? 'paused');
-        // Intercom's own refusal is logged as an error; the token gate's repeats of it are not.
-        if (error.code === 'INTERCOM_UNAUTHORIZED' && error.status !== undefined) {
+        // A 403 is logged per job; a refused token (401) by the auth hold, once and then at a
+        // bounded rate, however many jobs it holds.
+        if (error.code === 'INTERCOM_UNAUTHORIZED' && error.status === 403) {
           log().error({ code: error.code, requestId: error.requestId, waitMs }, 'holding queue');
         } else {
           if (deps.logger.isLevelEnabled('debug')) {

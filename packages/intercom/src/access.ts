@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { EnvReader, Secret } from '@relay/config';
 import type { Logger, Metrics } from '@relay/telemetry';
 import type { Cluster, Redis } from 'ioredis';
+import { createAuthHold } from './auth-hold/auth-hold.ts';
+import { createRedisHoldStore } from './auth-hold/hold-store.ts';
 import { createRateBudget } from './budget/rate-budget.ts';
 import { createCallGuard } from './call-guard.ts';
 import { type CircuitState, createCircuitBreaker } from './circuit-breaker.ts';
 import { createIntercomClient, type IntercomClient } from './client.ts';
 import { createIdleProbe } from './idle-probe.ts';
-import { createTokenGate } from './token-gate.ts';
 
 /**
  * How a process reaches Intercom, from the environment: host, version, token, timeout, the
@@ -84,7 +85,15 @@ export function createIntercomAccess(options: {
   });
   metrics.intercomCircuitState.set(0);
   const token = settings.accessToken;
-  const tokenGate = createTokenGate({ token: () => token.get() });
+  // After a 401 every process holds its calls until one with the token succeeds (a probe).
+  const authHold = createAuthHold({
+    token: () => token.get(),
+    store: createRedisHoldStore({ redis: options.redis, prefix: options.prefix }),
+    probe: () => holdProbeClient.me(),
+    logger,
+    onHeldChange: (held) => metrics.intercomAuthHeld.set(held ? 1 : 0),
+  });
+  metrics.intercomAuthHeld.set(0);
   const guardFor = (lane: string, guardOptions: { maxWaitMs?: number } = {}) =>
     createCallGuard({
       lane,
@@ -95,7 +104,12 @@ export function createIntercomAccess(options: {
         logger.warn({ err: { message: (err as Error).message } }, 'rate budget update failed'),
     });
 
-  const clientFor = (lane: string, guardOptions: { maxWaitMs?: number } = {}): IntercomClient =>
+  /** `probesAuthHold`: the client whose calls go out while calls are held, to end the hold. */
+  const clientFor = (
+    lane: string,
+    guardOptions: { maxWaitMs?: number } = {},
+    probesAuthHold = false,
+  ): IntercomClient =>
     createIntercomClient({
       baseUrl: settings.baseUrl,
       version: settings.version,
@@ -103,20 +117,25 @@ export function createIntercomAccess(options: {
       timeoutMs: settings.timeoutMs,
       metrics,
       observer: guardFor(lane, guardOptions),
-      tokenGate,
+      authHold,
+      probesAuthHold,
     });
   // The most urgent lane's permits: a probe is one light call that can unblock everything.
-  const probeClient = clientFor(options.lanes[0] ?? 'default');
+  const probeLane = options.lanes[0] ?? 'default';
+  const probeClient = clientFor(probeLane);
+  const holdProbeClient = clientFor(probeLane, {}, true);
   const idleProbe = createIdleProbe({ breaker, probe: () => probeClient.me() });
 
   return {
     budget,
     breaker,
+    authHold,
     guardFor,
     clientFor,
-    /** Stops the probe that runs while the circuit is not closed. */
+    /** Stops the probes that run while the circuit is not closed or calls are held. */
     close() {
       idleProbe.stop();
+      authHold.close();
     },
   };
 }

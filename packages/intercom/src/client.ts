@@ -1,11 +1,11 @@
 import { AppError } from '@relay/errors';
 import type { Metrics } from '@relay/telemetry';
 import { type Intercom, IntercomClient as Sdk } from 'intercom-client';
+import type { AuthHold } from './auth-hold/auth-hold.ts';
 import { createHttpTransport } from './http-transport.ts';
 import { type CallObserver, createInstrumentedFetch } from './instrumented-fetch.ts';
 import { toAppError } from './map-error.ts';
 import { createSdkFetcher } from './sdk-fetcher.ts';
-import type { TokenGate } from './token-gate.ts';
 
 export type IntercomClientOptions = {
   /** e.g. https://api.intercom.io, a regional host, or the simulator. */
@@ -22,11 +22,14 @@ export type IntercomClientOptions = {
   metrics?: Metrics;
   observer?: CallObserver;
   /**
-   * Holds calls after a 401 until the token changes (shared by a process's clients). With it,
-   * a 401 is retried once when the token changed meanwhile: a call in flight during a
-   * rotation met the token just revoked.
+   * Holds calls after a 401 until a call with the token succeeds or the token changes (shared
+   * by a process's clients, and through Redis by every process). With it, a 401 is retried
+   * once when the token changed meanwhile: a call in flight during a rotation met the token
+   * just revoked.
    */
-  tokenGate?: TokenGate;
+  authHold?: AuthHold;
+  /** This client probes the hold: its calls go out while others are held. @defaultValue false */
+  probesAuthHold?: boolean;
   /** For tests: the fetch that reaches the network. */
   fetch?: typeof fetch;
 };
@@ -147,22 +150,28 @@ export function createIntercomClient(options: IntercomClientOptions) {
   }
 
   async function call<T>(operation: () => Promise<T>): Promise<T> {
-    const gate = options.tokenGate;
-    gate?.admit();
-    const token = gate ? options.token() : '';
+    const hold = options.authHold;
+    if (hold && !options.probesAuthHold) hold.admit();
+    const token = hold ? options.token() : '';
     try {
-      return await operation();
+      const result = await operation();
+      hold?.accepted(token);
+      return result;
     } catch (error) {
       const failure = toAppError(error);
-      if (!gate || failure.status !== 401) throw failure;
+      if (!hold) throw failure;
+      if (failure.status !== 401) {
+        if (pastAuthentication(failure.status)) hold.accepted(token);
+        throw failure;
+      }
       if (options.token() !== token) return call(operation); // the file was re-read: a new token
-      gate.refuse(token);
+      hold.refused(token, failure);
       throw new AppError(failure.code, failure.message, {
         cause: failure.cause,
         requestId: failure.requestId,
         status: failure.status,
         details: failure.details,
-        retryAfterMs: gate.checkMs,
+        retryAfterMs: hold.checkMs,
       });
     }
   }
@@ -414,6 +423,14 @@ export function createIntercomClient(options: IntercomClientOptions) {
 
     archiveContact: (id: string) => call(() => sdk.contacts.archive({ contact_id: id })),
   };
+}
+
+/**
+ * Intercom looked at the token and took it: a garbled 2xx, or a 4xx about the request itself
+ * (403 included: the token is valid, a scope is missing); not a 401, nor a 408 (a timeout).
+ */
+function pastAuthentication(status: number | undefined): boolean {
+  return status !== undefined && status < 500 && status !== 401 && status !== 408;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isAppError } from '@relay/errors';
 import type { Metrics } from '@relay/telemetry';
+import type { AuthHoldView } from './auth-hold/auth-hold.ts';
 import { createIntercomClient, type IntercomClientOptions } from './client.ts';
 import type { CallObserver } from './instrumented-fetch.ts';
 import type { RateLimitSnapshot } from './rate-limit-headers.ts';
@@ -10,6 +11,8 @@ export type IntercomHealth = {
   authenticated: boolean;
   rateLimitRemaining: number | null;
   error?: string;
+  /** Calls with the token held after Intercom refused it (every process), or null. */
+  authHold: AuthHoldView | null;
 };
 
 export type IntercomProbeOptions = Omit<IntercomClientOptions, 'observer' | 'metrics'> & {
@@ -21,13 +24,21 @@ export type IntercomProbeOptions = Omit<IntercomClientOptions, 'observer' | 'met
   guard?: CallObserver | undefined;
 };
 
-/** `GET /me`, cached: is Intercom reachable, is the token good, how much budget is left. */
+/** A cached refusal this old is asked again once the hold it started has ended elsewhere. */
+const STALE_REFUSAL_MS = 1_000;
+
+/**
+ * `GET /me`, cached: is Intercom reachable, is the token good, how much budget is left, and
+ * whether calls are held after a 401. With `authHold` the probe is one of the hold's: it goes
+ * out while calls are held, and its success ends the hold for every process.
+ */
 export function createIntercomProbe(options: IntercomProbeOptions) {
   const now = options.now ?? Date.now;
   const cacheMs = options.cacheMs ?? 10_000;
   let latest: RateLimitSnapshot | undefined;
   const client = createIntercomClient({
     ...options,
+    probesAuthHold: true,
     timeoutMs: options.timeoutMs ?? 5_000,
     observer: {
       beforeCall: (endpoint) => options.guard?.beforeCall?.(endpoint) ?? Promise.resolve(undefined),
@@ -37,9 +48,10 @@ export function createIntercomProbe(options: IntercomProbeOptions) {
       },
     },
   });
-  let cached: { at: number; value: Promise<IntercomHealth> } | undefined;
+  let cached: { at: number; value: Promise<Omit<IntercomHealth, 'authHold'>> } | undefined;
 
-  async function probe(): Promise<IntercomHealth> {
+  async function probe(): Promise<Omit<IntercomHealth, 'authHold'>> {
+    await options.authHold?.sync(); // so that a success ends a hold another process started
     const started = performance.now();
     try {
       await client.me();
@@ -63,12 +75,29 @@ export function createIntercomProbe(options: IntercomProbeOptions) {
     }
   }
 
-  return {
-    check(): Promise<IntercomHealth> {
-      if (!cached || now() - cached.at >= cacheMs) cached = { at: now(), value: probe() };
-      return cached.value;
-    },
-  };
+  /** Read on every check: a hold may start or end between two probes. */
+  async function readHold(): Promise<AuthHoldView | null> {
+    try {
+      return (await options.authHold?.read()) ?? null;
+    } catch {
+      return null; // Redis down: /readyz says so under redis
+    }
+  }
+
+  async function check(): Promise<IntercomHealth> {
+    if (!cached || now() - cached.at >= cacheMs) cached = { at: now(), value: probe() };
+    const health = await cached.value;
+    const authHold = await readHold();
+    // A refusal cached before another process's call ended the hold is stale: ask again.
+    const stale = health.status === 'unauthorized' && options.authHold && !authHold;
+    if (stale && now() - cached.at >= STALE_REFUSAL_MS) {
+      cached = undefined;
+      return check();
+    }
+    return { ...health, authHold };
+  }
+
+  return { check };
 }
 
 export type IntercomProbe = ReturnType<typeof createIntercomProbe>;

@@ -48,4 +48,3 @@ export {
   type StatusPagePoller,
   type StatusPageReading,
 } from './status-page-poller.ts';
-export { createTokenGate, type TokenGate, type TokenGateOptions } from './token-gate.ts';

@@ -55,6 +55,11 @@ export function createMetrics(options: {
       help: 'Circuit breaker toward Intercom: 0 closed, 1 half-open, 2 open.',
       registers,
     }),
+    intercomAuthHeld: new Gauge({
+      name: 'intercom_auth_held',
+      help: 'Whether this process holds its calls to Intercom because Intercom refused the access token (401): 1 held, 0 not. The hold ends when a call with the token succeeds (a probe, at most a minute apart) or the token changes.',
+      registers,
+    }),
 
     webhooks: new Counter({
       name: 'relay_webhooks_total',

@@ -49,15 +49,19 @@ export async function startWorkerRig(options: { simArgs?: string[] } = {}) {
     producer,
     syncQueue,
     workers,
-    async startWorker(env: Record<string, string> = {}) {
-      const worker = await startWorkerProcess({
-        REDIS_URL: redis.url,
-        QUEUE_PREFIX: redis.prefix,
-        INTERCOM_API_BASE_URL: sim.url,
-        INTERCOM_ACCESS_TOKEN: sim.token,
-        WORKER_CONCURRENCY: '5',
-        ...env,
-      });
+    /** A worker process; `onLine` hears each line it logs. */
+    async startWorker(env: Record<string, string> = {}, onLine?: (line: string) => void) {
+      const worker = await startWorkerProcess(
+        {
+          REDIS_URL: redis.url,
+          QUEUE_PREFIX: redis.prefix,
+          INTERCOM_API_BASE_URL: sim.url,
+          INTERCOM_ACCESS_TOKEN: sim.token,
+          WORKER_CONCURRENCY: '5',
+          ...env,
+        },
+        onLine ? { onLine } : {},
+      );
       workers.push(worker);
       return worker;
     },

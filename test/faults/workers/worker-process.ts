@@ -23,7 +23,10 @@ const LOG_FILE = process.env.RELAY_FAULT_LOG;
  */
 export async function startWorkerProcess(
   env: Record<string, string>,
-  { readyTimeoutMs = 20_000 } = {},
+  {
+    readyTimeoutMs = 20_000,
+    onLine,
+  }: { readyTimeoutMs?: number; onLine?: (line: string) => void } = {},
 ): Promise<WorkerProcess> {
   const metricsPort = String(await freePort());
   const child = await startNodeProcess<string>({
@@ -37,9 +40,10 @@ export async function startWorkerProcess(
     },
     readyUrl: `http://127.0.0.1:${metricsPort}/healthz`,
     timeoutMs: readyTimeoutMs,
-    ...(LOG_FILE && {
-      onLine: (line: string) => appendFileSync(LOG_FILE, `${metricsPort} ${line}\n`),
-    }),
+    onLine: (line: string) => {
+      if (LOG_FILE) appendFileSync(LOG_FILE, `${metricsPort} ${line}\n`);
+      onLine?.(line);
+    },
   });
   const url = child.ready;
   return {

@@ -6,6 +6,8 @@ import { fetchMe, type MeResult } from '../intercom/me.ts';
 import { writeJson, writeLine } from '../io.ts';
 import { renderPairs } from '../output/table.ts';
 import { redactEmail, tokenFingerprint } from '../redact.ts';
+import { relayHold } from '../relay/auth-hold.ts';
+import { fetchReadiness } from '../relay/readyz.ts';
 
 export const tokenCheck: Command = {
   name: 'token check',
@@ -17,6 +19,10 @@ and shows the workspace, the admin (email redacted), whether the token is valid 
 token_not_found / token_revoked … explained) and X-RateLimit-Limit/Remaining. Costs one
 Intercom call. The token itself is never printed, only its length.
 
+Then asks the ingress's /readyz (RELAY_URL) whether the relay holds its calls to Intercom
+after Intercom refused its token, since when, and when it probes next: a valid token with
+the relay still holding means the next probe ends the hold.
+
 Exit: 0 valid, 1 invalid or Intercom not answering, 2 no token configured.`,
 
   async run({ io, config, json, style }) {
@@ -26,6 +32,7 @@ Exit: 0 valid, 1 invalid or Intercom not answering, 2 no token configured.`,
       'token check calls Intercom with it',
     );
     const result = await fetchMe({ ...config.intercom, token });
+    const relay = relayHold(await fetchReadiness(config.relayUrl), result.kind === 'valid');
     const fingerprint = tokenFingerprint(token);
     const source = config.intercom.token?.source ?? 'INTERCOM_ACCESS_TOKEN';
     if (json) {
@@ -33,6 +40,7 @@ Exit: 0 valid, 1 invalid or Intercom not answering, 2 no token configured.`,
         token: { fingerprint, source },
         api: config.intercom.baseUrl,
         ...view(result),
+        relay: { holding: relay.holding, ...(relay.hold ? { hold: relay.hold } : {}) },
       });
     } else {
       const rows: [string, string][] = [
@@ -65,6 +73,8 @@ Exit: 0 valid, 1 invalid or Intercom not answering, 2 no token configured.`,
           `${rateLimit.remaining} of ${rateLimit.limit} calls left in this window`,
         ]);
       }
+      const tone = relay.holding ? style.yellow : (text: string) => text;
+      rows.push(['relay', tone(relay.text)]);
       writeLine(io.stdout, renderPairs(rows));
     }
     return result.kind === 'valid' ? ExitCode.ok : ExitCode.failed;

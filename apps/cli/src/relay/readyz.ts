@@ -1,5 +1,8 @@
 import { http } from '../http.ts';
 
+/** Calls to Intercom held by every relay process after Intercom refused the token. */
+export type AuthHoldReading = { since: string; probes: number; nextProbeInMs: number };
+
 export type Readiness =
   | { reachable: false; detail: string }
   | {
@@ -7,7 +10,13 @@ export type Readiness =
       httpStatus: number;
       status: 'healthy' | 'degraded' | 'unhealthy' | string;
       redis: { status: string; usedRatio: number | null };
-      intercom: { status: string; authenticated: boolean; error: string | null };
+      intercom: {
+        status: string;
+        authenticated: boolean;
+        error: string | null;
+        /** Absent from an ingress older than the hold, or without a token. */
+        authHold?: AuthHoldReading | null;
+      };
     };
 
 /** The ingress's GET /readyz: Redis, Intercom (its cached GET /me), Redis memory. */
@@ -30,6 +39,7 @@ export async function fetchReadiness(relayUrl: string): Promise<Readiness> {
         status: body.services?.intercom?.status ?? 'unknown',
         authenticated: body.services?.intercom?.authenticated === true,
         error: body.services?.intercom?.error ?? null,
+        authHold: authHoldOf(body.services?.intercom?.authHold),
       },
     };
   } catch (error) {
@@ -41,9 +51,19 @@ type ReadyBody = {
   status?: string;
   services?: {
     redis?: { status?: string; memory?: { usedRatio?: number } };
-    intercom?: { status?: string; authenticated?: boolean; error?: string };
+    intercom?: { status?: string; authenticated?: boolean; error?: string; authHold?: unknown };
   };
 };
+
+function authHoldOf(value: unknown): AuthHoldReading | null {
+  const hold = value as Partial<AuthHoldReading> | null | undefined;
+  if (typeof hold?.since !== 'string') return null;
+  return {
+    since: hold.since,
+    probes: typeof hold.probes === 'number' ? hold.probes : 0,
+    nextProbeInMs: typeof hold.nextProbeInMs === 'number' ? hold.nextProbeInMs : 0,
+  };
+}
 
 /** One line on what /readyz found wrong, or that all is well. */
 export function describeReadiness(ready: Readiness): string {

@@ -20,8 +20,9 @@ const MEMORY_UNHEALTHY_RATIO = REDIS_FULL_RATIO; // where intake stops too
 
 /**
  * /healthz: the process is alive. /readyz: it can do its job. Without Redis, or with Redis
- * nearly full, nothing more can be acknowledged (unhealthy, 503); without Intercom webhooks
- * and pushes are still stored and wait in the queue (degraded, 200), as with Redis filling up.
+ * nearly full, nothing more can be acknowledged (unhealthy, 503); without Intercom, or with
+ * calls held after Intercom refused the token, webhooks and pushes are still stored and wait
+ * in the queue (degraded, 200), as with Redis filling up.
  */
 export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
@@ -34,7 +35,8 @@ export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
     const status: ReadyStatus =
       redis.status === 'down' || redis.status === 'full'
         ? 'unhealthy'
-        : redis.status === 'filling' || (intercom && intercom.status !== 'up')
+        : redis.status === 'filling' ||
+            (intercom && (intercom.status !== 'up' || intercom.authHold))
           ? 'degraded'
           : 'healthy';
     reply.code(status === 'unhealthy' ? 503 : 200);
@@ -67,5 +69,11 @@ async function checkRedis(producer: Producer, metrics: Metrics | undefined) {
 }
 
 function notConfigured(): Omit<IntercomHealth, 'status'> & { status: 'not_configured' } {
-  return { status: 'not_configured', latencyMs: 0, authenticated: false, rateLimitRemaining: null };
+  return {
+    status: 'not_configured',
+    latencyMs: 0,
+    authenticated: false,
+    rateLimitRemaining: null,
+    authHold: null,
+  };
 }

@@ -89,7 +89,7 @@ function markingWrites(client: IntercomClient, mark: () => Promise<void>) {
 
 /**
  * A write that certainly changed nothing at Intercom: it was never sent (the run lost its job,
- * the circuit is open, the rate budget or the token gate held it back), or Intercom refused it
+ * the circuit is open, the rate budget or the auth hold held it back), or Intercom refused it
  * with a 4xx (a 408 excepted: it may have been applied). A timeout, a 5xx, a dropped connection
  * or a garbled 2xx may hide a write that landed.
  */
@@ -99,7 +99,7 @@ function cannotHaveTakenEffect(error: unknown): boolean {
   if (error.status !== undefined)
     return error.status >= 400 && error.status < 500 && error.status !== 408;
   const source = (error.details as { source?: unknown } | undefined)?.source;
-  return error.code === 'INTERCOM_CIRCUIT_OPEN' || source === 'budget' || source === 'token_gate';
+  return error.code === 'INTERCOM_CIRCUIT_OPEN' || source === 'budget' || source === 'auth_hold';
 }
 
 /** What a sync job reports: the Intercom id, and what it did. */

@@ -1,3 +1,4 @@
+import { authHoldCheck } from './auth-hold-check.ts';
 import type { TriageCheck } from './check.ts';
 import { intercomChecks } from './intercom-checks.ts';
 import { relayChecks } from './relay-checks.ts';
@@ -7,7 +8,7 @@ const STATUS_ORDER = { fail: 0, unknown: 1, ok: 2, skip: 3 } as const;
 
 /** Every check, by severity and, within one, failures first. */
 export function evaluateTriage(input: TriageInput): TriageCheck[] {
-  const checks = [...intercomChecks(input), ...relayChecks(input)];
+  const checks = [...intercomChecks(input), authHoldCheck(input), ...relayChecks(input)];
   return checks
     .map((check, order) => ({ check, order }))
     .sort(

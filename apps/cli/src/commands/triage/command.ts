@@ -10,8 +10,9 @@ the admin API (when ADMIN_TOKEN is set) and Intercom's status page, then prints 
 with its severity, status (ok / FAIL / unknown), a one-line finding and the next command or
 RUNBOOK.md section:
 
-  P1  Intercom 401/403, Intercom 5xx (> 10/min), circuit breaker open or half-open,
-      ingress /readyz, Redis, dead letters growing, webhooks not stored (503)
+  P1  Intercom 401/403, Intercom token hold (calls held after a refused token),
+      Intercom 5xx (> 10/min), circuit breaker open or half-open, ingress /readyz, Redis,
+      dead letters growing, webhooks not stored (503)
   P2  Intercom error rate (> 5 %), 429s (> 5/min), P95 latency (> 2 s), rate budget use
       (> 80 %), status page, oldest waiting job per lane (erasure 10 min, webhook 5 min,
       sync 30 min, backfill 6 h), paused lanes, metrics endpoints answering
