@@ -74,6 +74,7 @@ export {
   QueueNames,
 } from './queues.ts';
 export { readRedisMemory } from './redis-memory.ts';
+export { explainSchemaErrors, type SchemaError, type SchemaProblem } from './schema-errors.ts';
 export { type ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 export {
   CompanyBatch,
