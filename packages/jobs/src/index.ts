@@ -29,6 +29,7 @@ export {
 export { createErasureStore, type ErasureAudit, type ErasureStore } from './erasure.ts';
 export {
   articleCreateJobId,
+  cacheWarmJobId,
   companyDedupId,
   companyUpsertJobId,
   contactDedupId,
@@ -38,6 +39,8 @@ export {
   contactUpsertJobId,
   conversationActionJobId,
   eventJobId,
+  isJobIdShape,
+  JOB_ID_SHAPE,
   shortHash,
   webhookJobId,
 } from './job-ids.ts';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
 import { createBatchedAdd } from './batched-add.ts';
@@ -7,6 +6,7 @@ import { deadline } from './deadline.ts';
 import { createErasureStore } from './erasure.ts';
 import {
   articleCreateJobId,
+  cacheWarmJobId,
   companyDedupId,
   companyUpsertJobId,
   contactDedupId,
@@ -178,7 +178,7 @@ export function createProducer(options: ProducerOptions) {
     /** Loads contacts into the read cache, in the backfill lane (it only uses spare budget). */
     async enqueueCacheWarm(externalIds: string[]) {
       const data: ContactsWarmJob = { externalIds, requestedAt: Date.now() };
-      return addOne(JobNames.contactsWarm, data, `warm-${randomUUID()}`, 'backfill');
+      return addOne(JobNames.contactsWarm, data, cacheWarmJobId(), 'backfill');
     },
 
     /** A help-center article to create, in the sync lane. */
