@@ -77,6 +77,12 @@ export {
   QueueNames,
 } from './queues.ts';
 export { readRedisMemory } from './redis-memory.ts';
+export {
+  createRedisOutageLog,
+  type OutageLogger,
+  type RedisOutageLog,
+  type RedisOutageLogOptions,
+} from './redis-outage-log.ts';
 export { explainSchemaErrors, type SchemaError, type SchemaProblem } from './schema-errors.ts';
 export { type ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 export {

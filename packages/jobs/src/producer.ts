@@ -282,13 +282,15 @@ export function createProducer(options: ProducerOptions) {
       const lanes = Object.keys(QueueNames) as Lane[];
       const counts = await Promise.all(
         lanes.map((lane) =>
-          queue(lane).getJobCounts(
-            'waiting',
-            'active',
-            'delayed',
-            'prioritized',
-            'failed',
-            'completed',
+          withDeadline(
+            queue(lane).getJobCounts(
+              'waiting',
+              'active',
+              'delayed',
+              'prioritized',
+              'failed',
+              'completed',
+            ),
           ),
         ),
       );
@@ -337,7 +339,9 @@ export function createProducer(options: ProducerOptions) {
       const now = Date.now();
       const ages = await Promise.all(
         lanes.map(async (lane) => {
-          const [oldest] = await queue(lane).getJobs(['wait', 'prioritized'], 0, 0, true);
+          const [oldest] = await withDeadline(
+            queue(lane).getJobs(['wait', 'prioritized'], 0, 0, true),
+          );
           return oldest ? Math.max(now - oldest.timestamp, 0) : 0;
         }),
       );
