@@ -94,7 +94,7 @@ export function cacheWarmJobId(): string {
  * another shape is not one it made (a typo, a CRM id passed by mistake), which deserves
  * another answer than "no such job".
  */
-export const JOB_ID_KINDS = [
+const JOB_ID_KINDS = [
   'contact',
   'company',
   'event',
