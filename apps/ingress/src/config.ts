@@ -54,8 +54,10 @@ export function loadConfig(source: EnvSource = process.env) {
     }),
     // Operations
     /** Intercom's public status page (Statuspage.io JSON), polled into a metric; '' turns it off. */
-    intercomStatusUrl: env.string('INTERCOM_STATUS_URL', {
+    intercomStatusUrl: env.url('INTERCOM_STATUS_URL', {
       default: 'https://www.intercomstatus.com/api/v2/status.json',
+      protocols: ['http:', 'https:'],
+      emptyTurnsOff: true,
     }),
     intercomStatusPollMs: env.int('INTERCOM_STATUS_POLL_MS', { default: 60_000, min: 1_000 }),
     logLevel: env.logLevel(),

@@ -6,6 +6,7 @@ import {
   createProducer,
   createProducerConnection,
   createQueueAdmin,
+  createRedisOutageLog,
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
@@ -25,9 +26,9 @@ const config = loadConfig();
 const logger = createLogger({ service: 'ingress', level: config.logLevel });
 const metrics = createMetrics({ service: 'ingress', statusPage: config.intercomStatusUrl !== '' });
 const connection = createProducerConnection(config.redis);
-connection.on('error', (err) =>
-  logger.warn({ err: { message: err.message } }, 'redis connection error'),
-);
+// Once when Redis becomes unreachable, then a line per 30 s, and once when it is back.
+const redisOutage = createRedisOutageLog({ logger });
+redisOutage.watch(connection);
 if (!(await waitUntilReady(connection))) {
   logger.warn('redis is not reachable yet; answering 503 until it is');
 }
@@ -65,7 +66,7 @@ const attributeCatalog = createDataAttributeCatalog({
 });
 // Its own connection: a subscriber hears of copies put or dropped by other processes.
 const cacheSubscriber = connectRedis(config.redis, { maxRetriesPerRequest: null });
-cacheSubscriber.on('error', () => {});
+redisOutage.watch(cacheSubscriber);
 const contactCache = createContactCache({
   subscriber: cacheSubscriber,
   redis: connection,

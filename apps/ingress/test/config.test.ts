@@ -21,3 +21,19 @@ describe('CONTACT_CACHE_FRESH_MS', () => {
     );
   });
 });
+
+describe('INTERCOM_STATUS_URL', () => {
+  it("polls Intercom's public page by default; set empty it is off; a bad URL is refused", () => {
+    expect(loadConfig(required).intercomStatusUrl).toBe(
+      'https://www.intercomstatus.com/api/v2/status.json',
+    );
+    expect(loadConfig({ ...required, INTERCOM_STATUS_URL: '' }).intercomStatusUrl).toBe('');
+    expect(
+      loadConfig({ ...required, INTERCOM_STATUS_URL: 'http://sim:4010/status.json' })
+        .intercomStatusUrl,
+    ).toBe('http://sim:4010/status.json');
+    expect(() => loadConfig({ ...required, INTERCOM_STATUS_URL: 'intercomstatus.com' })).toThrow(
+      /INTERCOM_STATUS_URL must be a URL/,
+    );
+  });
+});

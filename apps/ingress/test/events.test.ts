@@ -30,7 +30,7 @@ describe('POST /v1/events', () => {
     const body = response.json();
     expect(body.accepted.map((item: { index: number }) => item.index)).toEqual([0, 4]);
     expect(body.rejected).toEqual([
-      { index: 1, code: 'PAYLOAD_INVALID', message: 'events[1]/created_at must be integer' },
+      { index: 1, code: 'PAYLOAD_INVALID', message: 'events[1]/created_at must be a whole number' },
       {
         index: 2,
         code: 'PAYLOAD_INVALID',

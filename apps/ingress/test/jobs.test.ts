@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { QueueNames } from '@relay/jobs';
 import { startTestRedis, type TestRedis, waitFor } from '@relay/testkit';
 import { UnrecoverableError, Worker } from 'bullmq';
@@ -119,13 +120,33 @@ describe('GET /v1/jobs/:jobId', () => {
     expect(completedWithout).toEqual([]);
   });
 
-  it('answers 404 for an unknown id, 400 for an impossible one, 401 without a token', async () => {
-    const unknown = await status('contact-0000000000000000-unknown');
-    expect(unknown.statusCode).toBe(404);
-    expect(unknown.json().error.code).toBe('NOT_FOUND');
-    const impossible = await status('a:b');
-    expect(impossible.statusCode).toBe(400);
-    expect(impossible.json().error).toMatchObject({ code: 'PAYLOAD_INVALID' });
-    expect((await status('x', null)).statusCode).toBe(401);
+  it('answers 404 for a well-formed id with no job, 400 naming the shape for an id the relay cannot have made, 401 without a token (over HTTP)', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    const get = async (jobId: string, token: string | null = CRM_TOKEN) => {
+      const response = await fetch(`${base}/v1/jobs/${encodeURIComponent(jobId)}`, {
+        headers: token === null ? {} : { authorization: `Bearer ${token}` },
+      });
+      return { status: response.status, body: (await response.json()) as ErrorAnswer };
+    };
+
+    for (const id of ['contact-0000000000000000-gone', `webhook-${'n'.repeat(200)}`]) {
+      const unknown = await get(id);
+      expect(unknown.status, id).toBe(404);
+      expect(unknown.body.error.code).toBe('NOT_FOUND');
+    }
+    for (const id of ['nope', 'crm-42', 'a:b', 'contact-', 'contacts-1', 'contact-a b']) {
+      const impossible = await get(id);
+      expect(impossible.status, id).toBe(400);
+      expect(impossible.body.error).toEqual({
+        code: 'PAYLOAD_INVALID',
+        message:
+          'jobId must have the shape of the jobId an accepted item was answered with: <kind>-<letters, digits, "-", "_" or ".">, where kind is contact, company, event, erase, warm, conversation, article, webhook',
+        details: { in: 'params', path: '/jobId' },
+      });
+    }
+    expect((await get('contact-0000000000000000-gone', null)).status).toBe(401);
   });
 });
+
+type ErrorAnswer = { error: { code: string; message: string; details?: unknown } };

@@ -4,6 +4,7 @@ import {
   createCompanyState,
   createContactState,
   createErasureStore,
+  createRedisOutageLog,
   createWorkerConnection,
   JobNames,
   keepJobs,
@@ -59,11 +60,16 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     enableAutoPipelining: true,
     commandTimeout: Math.ceil(config.jobLockMs / 3),
   });
-  for (const conn of [connection, stateConnection]) {
-    conn.on('error', (err) =>
-      logger.warn({ err: { message: err.message } }, 'redis connection error'),
-    );
-  }
+  // Every connection, queue and worker reports Redis errors to one log, which says once that
+  // Redis is unreachable, then a line per 30 s while it lasts, and once that it is back.
+  const redisOutage = createRedisOutageLog({ logger });
+  redisOutage.watch(connection);
+  redisOutage.watch(stateConnection);
+  const openQueue = (lane: Lane) => {
+    const queue = new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix });
+    queue.on('error', redisOutage.failed);
+    return queue;
+  };
   const intercomAccess = createIntercomAccess({
     settings: config.intercom,
     redis: stateConnection,
@@ -90,9 +96,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       : config.conversationSink === 'http' && sinkSecret
         ? createHttpSink({ url: config.conversationSinkUrl, secret: () => sinkSecret.get() })
         : noSink;
-  const allQueues = LANE_PRIORITY.map(
-    (lane) => new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix }),
-  );
+  const allQueues = LANE_PRIORITY.map(openQueue);
   // Kept completed jobs and dead letters give way when Redis memory runs short.
   const retention = createRetention({
     queues: allQueues,
@@ -108,7 +112,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
 
   const running = createRunningJobs();
   const lanes = config.lanes.map((lane) => {
-    const queue = new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix });
+    const queue = openQueue(lane);
     const intercom = intercomAccess.clientFor(lane);
     const worker = new Worker(
       queue.name,
@@ -148,7 +152,10 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
         autorun: false,
       },
     );
-    worker.on('error', (err) => logger.error({ err }, 'worker error'));
+    worker.on('error', (err) => {
+      if (redisOutage.explains(err)) redisOutage.failed(err);
+      else logger.error({ err }, 'worker error');
+    });
     return { queue, worker };
   });
   const workers = lanes.map((lane) => lane.worker);
@@ -215,6 +222,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
         handBackMs,
       );
       intercomAccess.close();
+      redisOutage.close();
       connection.disconnect();
       stateConnection.disconnect();
     },

@@ -79,6 +79,17 @@ describe('createEnvReader', () => {
     expect(() => env.finish()).toThrow(/REDIS must use redis: or rediss:/);
   });
 
+  it('turns a default-on URL off when it is set empty (NAME=), and keeps the default when unset', () => {
+    const options = { default: 'https://status.example/api', emptyTurnsOff: true };
+    expect(createEnvReader({}).url('STATUS', options)).toBe('https://status.example/api');
+    expect(createEnvReader({ STATUS: '' }).url('STATUS', options)).toBe('');
+    expect(createEnvReader({ STATUS: '  ' }).url('STATUS', options)).toBe('');
+    // Without the option an empty value is unset, as for every other variable.
+    expect(createEnvReader({ STATUS: '' }).url('STATUS', { default: 'https://a.example' })).toBe(
+      'https://a.example',
+    );
+  });
+
   it('reads LOG_LEVEL as one of pino levels', () => {
     expect(createEnvReader({}).logLevel()).toBe('info');
     const env = createEnvReader({ LOG_LEVEL: 'loud' });

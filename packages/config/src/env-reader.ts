@@ -68,7 +68,16 @@ export function createEnvReader(source: EnvSource) {
       return options.default ?? false;
     },
 
-    url(name: string, options: Common<string> & { protocols?: readonly string[] } = {}) {
+    /**
+     * A URL; trailing slashes are dropped. With `emptyTurnsOff`, a variable set to an empty
+     * value (`NAME=`) returns '' instead of the default: how an operator turns off a feature
+     * that is on by default. Unset still means the default.
+     */
+    url(
+      name: string,
+      options: Common<string> & { protocols?: readonly string[]; emptyTurnsOff?: boolean } = {},
+    ) {
+      if (options.emptyTurnsOff && source[name]?.trim() === '') return '';
       const text = raw(name) ?? options.default;
       if (text === undefined) {
         if (options.required) missing(name);

@@ -29,6 +29,7 @@ export {
 export { createErasureStore, type ErasureAudit, type ErasureStore } from './erasure.ts';
 export {
   articleCreateJobId,
+  cacheWarmJobId,
   companyDedupId,
   companyUpsertJobId,
   contactDedupId,
@@ -38,6 +39,8 @@ export {
   contactUpsertJobId,
   conversationActionJobId,
   eventJobId,
+  isJobIdShape,
+  JOB_ID_SHAPE,
   shortHash,
   webhookJobId,
 } from './job-ids.ts';
@@ -74,6 +77,13 @@ export {
   QueueNames,
 } from './queues.ts';
 export { readRedisMemory } from './redis-memory.ts';
+export {
+  createRedisOutageLog,
+  type OutageLogger,
+  type RedisOutageLog,
+  type RedisOutageLogOptions,
+} from './redis-outage-log.ts';
+export { explainSchemaErrors, type SchemaError, type SchemaProblem } from './schema-errors.ts';
 export { type ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 export {
   CompanyBatch,

@@ -83,3 +83,35 @@ export function conversationActionJobId(conversationId: string, idempotencyKey?:
 export function articleCreateJobId(idempotencyKey?: string): string {
   return `article-${idempotencyKey === undefined ? randomUUID() : shortHash(idempotencyKey)}`;
 }
+
+/** Cache warming: a fresh id per request. */
+export function cacheWarmJobId(): string {
+  return `warm-${randomUUID()}`;
+}
+
+/**
+ * What the ids above begin with: the kinds of job the relay answers a caller with. An id of
+ * another shape is not one it made (a typo, a CRM id passed by mistake), which deserves
+ * another answer than "no such job".
+ */
+const JOB_ID_KINDS = [
+  'contact',
+  'company',
+  'event',
+  'erase',
+  'warm',
+  'conversation',
+  'article',
+  'webhook',
+] as const;
+
+/** Every id above: a kind, `-`, then letters, digits, `-`, `_` or `.` (a webhook's id is Intercom's, up to 200). */
+const JOB_ID = new RegExp(`^(?:${JOB_ID_KINDS.join('|')})-[A-Za-z0-9._-]{1,200}$`);
+
+/** The shape of a job id, in words, for an answer that refuses one. */
+export const JOB_ID_SHAPE = `<kind>-<letters, digits, "-", "_" or ".">, where kind is ${JOB_ID_KINDS.join(', ')}`;
+
+/** Whether `id` has the shape of a job id the relay makes (not whether such a job exists). */
+export function isJobIdShape(id: string): boolean {
+  return JOB_ID.test(id);
+}

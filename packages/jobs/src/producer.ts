@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
 import { createBatchedAdd } from './batched-add.ts';
@@ -7,6 +6,7 @@ import { deadline } from './deadline.ts';
 import { createErasureStore } from './erasure.ts';
 import {
   articleCreateJobId,
+  cacheWarmJobId,
   companyDedupId,
   companyUpsertJobId,
   contactDedupId,
@@ -178,7 +178,7 @@ export function createProducer(options: ProducerOptions) {
     /** Loads contacts into the read cache, in the backfill lane (it only uses spare budget). */
     async enqueueCacheWarm(externalIds: string[]) {
       const data: ContactsWarmJob = { externalIds, requestedAt: Date.now() };
-      return addOne(JobNames.contactsWarm, data, `warm-${randomUUID()}`, 'backfill');
+      return addOne(JobNames.contactsWarm, data, cacheWarmJobId(), 'backfill');
     },
 
     /** A help-center article to create, in the sync lane. */
@@ -282,13 +282,15 @@ export function createProducer(options: ProducerOptions) {
       const lanes = Object.keys(QueueNames) as Lane[];
       const counts = await Promise.all(
         lanes.map((lane) =>
-          queue(lane).getJobCounts(
-            'waiting',
-            'active',
-            'delayed',
-            'prioritized',
-            'failed',
-            'completed',
+          withDeadline(
+            queue(lane).getJobCounts(
+              'waiting',
+              'active',
+              'delayed',
+              'prioritized',
+              'failed',
+              'completed',
+            ),
           ),
         ),
       );
@@ -337,7 +339,9 @@ export function createProducer(options: ProducerOptions) {
       const now = Date.now();
       const ages = await Promise.all(
         lanes.map(async (lane) => {
-          const [oldest] = await queue(lane).getJobs(['wait', 'prioritized'], 0, 0, true);
+          const [oldest] = await withDeadline(
+            queue(lane).getJobs(['wait', 'prioritized'], 0, 0, true),
+          );
           return oldest ? Math.max(now - oldest.timestamp, 0) : 0;
         }),
       );

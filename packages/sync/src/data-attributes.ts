@@ -12,8 +12,19 @@ export type DataAttributeCatalogOptions = {
   ttlMs?: number;
   /** An unknown name refreshes the list, but not more often than this. @defaultValue 30000 */
   refreshEveryMs?: number;
+  /** How long a push waits for the list from Intercom. @defaultValue DATA_ATTRIBUTES_WAIT_MS */
+  waitMs?: number;
   now?: () => number;
 };
+
+/**
+ * A push waits this long for Intercom's list, then goes on without it (the "not held up"
+ * path). The list is one call through the shared budget with the Intercom timeout (30 s by
+ * default): a slow Intercom would otherwise hold the CRM's request past the CRM's own timeout,
+ * and a CRM that gives up sends the batch again. The call goes on and fills the cache for the
+ * pushes after it.
+ */
+export const DATA_ATTRIBUTES_WAIT_MS = 1_500;
 
 type Catalog = { fetchedAt: number; attributes: Record<string, DataAttributeInfo> };
 
@@ -22,13 +33,14 @@ type Catalog = { fetchedAt: number; attributes: Record<string, DataAttributeInfo
  * a CRM push before it is queued: an unknown or read-only name, or a value of the wrong type,
  * rejects that item with a message naming the attribute. Kept in Redis and in the process;
  * an unknown name refreshes it (a new attribute made in Intercom minutes ago is found). When
- * the list cannot be had (no Intercom access here, an outage), pushes are not held up:
- * Intercom itself rejects a bad attribute later, and the job says so.
+ * the list cannot be had (no Intercom access here, an outage, no answer within `waitMs`),
+ * pushes are not held up: Intercom itself rejects a bad attribute later, and the job says so.
  */
 export function createDataAttributeCatalog(options: DataAttributeCatalogOptions) {
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? 600_000;
   const refreshEveryMs = options.refreshEveryMs ?? 30_000;
+  const waitMs = options.waitMs ?? DATA_ATTRIBUTES_WAIT_MS;
   const key = `${options.prefix}:cache:data-attributes:contact`;
   let held: Catalog | undefined;
   let lastFetch = 0;
@@ -55,6 +67,24 @@ export function createDataAttributeCatalog(options: DataAttributeCatalogOptions)
     }
   }
 
+  // One call at a time: pushes that stopped waiting for a slow one must not each start another.
+  let fetching: Promise<Catalog | undefined> | undefined;
+
+  /** The list from Intercom, or undefined when it does not come within `waitMs`. */
+  function fetchWithinWait(): Promise<Catalog | undefined> {
+    fetching ??= fetchFresh().finally(() => {
+      fetching = undefined;
+    });
+    const call = fetching;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), waitMs);
+    });
+    // A failure after the wait is no one's to answer: the next push tries again.
+    call.catch(() => {});
+    return Promise.race([call, gaveUp]).finally(() => clearTimeout(timer));
+  }
+
   // A batch checks its items at once: they share one load instead of each reading Redis
   // (and, on a cold cache, each calling Intercom).
   let loading: Promise<Catalog | undefined> | undefined;
@@ -76,7 +106,7 @@ export function createDataAttributeCatalog(options: DataAttributeCatalogOptions)
         return catalog;
       }
     }
-    return (await fetchFresh()) ?? held;
+    return (await fetchWithinWait()) ?? held;
   }
 
   return {
@@ -88,7 +118,7 @@ export function createDataAttributeCatalog(options: DataAttributeCatalogOptions)
       const known = (name: string) =>
         catalog && Object.hasOwn(catalog.attributes, name) ? catalog.attributes[name] : undefined;
       if (names.some((name) => !known(name)) && now() - lastFetch >= refreshEveryMs) {
-        catalog = (await fetchFresh()) ?? catalog;
+        catalog = (await fetchWithinWait()) ?? catalog;
       }
       for (const name of names) {
         // Own keys only: `constructor` or `toString` must read as unknown, not as Object's.

@@ -11,5 +11,6 @@ export {
 export {
   type AttributeCheck,
   createDataAttributeCatalog,
+  DATA_ATTRIBUTES_WAIT_MS,
   type DataAttributeCatalog,
 } from './data-attributes.ts';

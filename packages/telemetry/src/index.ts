@@ -13,4 +13,10 @@ export {
   sumBy,
   sumSamples,
 } from './prom-text.ts';
+export {
+  createScrapeSample,
+  SCRAPE_WAIT_MS,
+  type ScrapeSample,
+  type ScrapeSampleOptions,
+} from './scrape-sample.ts';
 export { seriesByLabels } from './series-cache.ts';

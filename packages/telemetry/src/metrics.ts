@@ -133,6 +133,11 @@ export function createMetrics(options: {
       labelNames: ['queue', 'state'] as const,
       registers,
     }),
+    redisGaugesAge: new Gauge({
+      name: 'relay_redis_gauges_age_seconds',
+      help: 'Seconds since the gauges read from Redis at scrape time (queue depths, paused lanes, Redis memory, budget use) were last read; while Redis does not answer they keep their last values and this grows.',
+      registers,
+    }),
     queueJobs: new Gauge({
       name: 'relay_queue_jobs',
       help: 'Jobs in each queue, by state (sampled at scrape time).',

@@ -26,6 +26,10 @@ export type RedisServer = {
   kill(): Promise<void>;
   /** Starts it again on the same port and data directory (after kill or pause). */
   restart(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing is answered, as a hung server. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT); what it was sent meanwhile is answered. */
+  resume(): void;
 };
 
 export function hasRedisServerBinary(): boolean {
@@ -75,6 +79,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     url: `redis://127.0.0.1:${port}`,
     port,
     async stop() {
+      child?.kill('SIGCONT'); // a paused server would not act on SIGTERM
       if (child) await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
@@ -85,6 +90,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     },
     async restart() {
       await launch();
+    },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
     },
   };
 }

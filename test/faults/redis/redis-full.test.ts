@@ -67,9 +67,12 @@ describe('Redis full (maxmemory, noeviction)', () => {
       expect(
         ((await ready.json()) as { services: { redis: { status: string } } }).services.redis,
       ).toMatchObject({ status: 'full' });
-      const jobs = await fetch(`${relay.stack.ingressUrl}/v1/jobs/missing-job`, {
-        headers: { authorization: `Bearer ${E2E_CRM_TOKEN}` },
-      });
+      const jobs = await fetch(
+        `${relay.stack.ingressUrl}/v1/jobs/contact-0000000000000000-missing`,
+        {
+          headers: { authorization: `Bearer ${E2E_CRM_TOKEN}` },
+        },
+      );
       expect(jobs.status).toBe(404); // a read, answered (not 503)
       expect(firstAcked).toBeDefined();
 

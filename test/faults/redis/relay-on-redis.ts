@@ -19,6 +19,8 @@ export async function startRelayOnRedis(options: {
   redisUrl: string;
   workers?: number;
   env?: Record<string, string>;
+  /** Every output line of the relay's processes (`ingress`, `worker-1`, …). */
+  onLine?: (service: string, line: string) => void;
 }) {
   const sim = await startSimulator();
   let stack: Stack | undefined;
@@ -37,6 +39,7 @@ export async function startRelayOnRedis(options: {
         INTERCOM_STATUS_URL: '',
         ...options.env,
       },
+      ...(options.onLine ? { onLine: options.onLine } : {}),
     });
   } catch (error) {
     await sim.stop();

@@ -1,5 +1,6 @@
 import { AppError, type ErrorCode, isAppError } from '@relay/errors';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { explainSchemaErrors } from '@relay/jobs';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
@@ -19,7 +20,7 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const appError = isAppError(error) ? error : fromFastifyError(error);
+    const appError = isAppError(error) ? error : fromFastifyError(error, request);
     if (appError.httpStatus >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else {
@@ -48,14 +49,14 @@ export function shownPath(url: string): string {
     .join('/');
 }
 
-function fromFastifyError(error: FastifyError): AppError {
+function fromFastifyError(error: FastifyError, request: FastifyRequest): AppError {
   if (error.validation) {
-    const first = error.validation[0];
-    const path = first?.instancePath || '/';
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const where = missing ? `${path === '/' ? '' : path}/${missing}` : path;
-    const what = missing ? 'is required' : (first?.message ?? 'is invalid');
-    return new AppError('PAYLOAD_INVALID', `body${where} ${what}`, { details: { path: where } });
+    const part = error.validationContext ?? 'body';
+    const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[part];
+    const { path, problem } = explainSchemaErrors(error.validation, schema);
+    return new AppError('PAYLOAD_INVALID', `${where(part, path)} ${problem}`, {
+      details: { in: part, path },
+    });
   }
   const status = error.statusCode ?? 500;
   const byStatus: Partial<Record<number, ErrorCode>> = {
@@ -71,6 +72,21 @@ function fromFastifyError(error: FastifyError): AppError {
   if (status >= 400 && status < 500)
     return new AppError('PAYLOAD_INVALID', error.message, { cause: error });
   return new AppError('INTERNAL', 'internal error', { cause: error });
+}
+
+/** `body/contacts`, `?lane`: the part of the request and the place in it. */
+function where(part: string, path: string): string {
+  const name = path.slice(1);
+  switch (part) {
+    case 'querystring':
+      return name === '' ? 'the query string' : `?${name}`;
+    case 'params':
+      return name === '' ? 'the path' : `path parameter ${name}`;
+    case 'headers':
+      return name === '' ? 'the headers' : `header ${name}`;
+    default:
+      return `body${path === '/' ? '' : path}`;
+  }
 }
 
 function cleanMessage(error: FastifyError, code: ErrorCode): string {

@@ -64,12 +64,18 @@ describe('the CRM request limit', () => {
       headers: { authorization: `Bearer ${CRM_TOKEN}` },
     };
     const statuses = [];
-    for (const request of [push, crm(), crm(CRM_TOKEN, '/v1/jobs/nope'), push, crm()]) {
+    for (const request of [
+      push,
+      crm(),
+      crm(CRM_TOKEN, '/v1/jobs/contact-0000000000000000-nope'),
+      push,
+      crm(),
+    ]) {
       statuses.push((await t.app.inject(request)).statusCode);
     }
     expect(statuses).toEqual([202, 200, 404, 202, 200]);
 
-    for (const request of [push, crm(), crm(CRM_TOKEN, '/v1/jobs/nope')]) {
+    for (const request of [push, crm(), crm(CRM_TOKEN, '/v1/jobs/contact-0000000000000000-nope')]) {
       const refused = await t.app.inject(request);
       expectClearAnswer(refused, 'over the limit');
       expect(refused.statusCode).toBe(429);

@@ -120,6 +120,21 @@ describe('evaluateTriage', () => {
     expect(checks.coverage?.finding).toMatch(/WORKER_METRICS_URLS not set/);
   });
 
+  it('does not ask for WORKER_METRICS_URLS when it is set and no worker answered', () => {
+    const healthy = input({ workerBefore: worker({}), workerAfter: worker({}) });
+    const checks = byId(
+      evaluateTriage({
+        ...healthy,
+        windows: healthy.windows.slice(0, 1),
+        unreachable: [{ url: 'http://worker/metrics', role: 'worker', detail: 'timed out' }],
+      }),
+    );
+    expect(checks['intercom-5xx']?.finding).toBe(
+      'no worker metrics: no worker in WORKER_METRICS_URLS answered (see metrics endpoints)',
+    );
+    expect(checks['metrics-reachable']?.status).toBe('fail');
+  });
+
   it('rates each check as the alert it points to does, so triage and the pager agree', () => {
     const rules = parse(readFileSync(`${REPO_ROOT}/deploy/prometheus/alerts.yml`, 'utf8')) as {
       groups: { rules: { alert: string; labels: { severity: string } }[] }[];

@@ -19,7 +19,10 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
   const hasWorkers = windows.some((window) => window.role === 'worker');
   const span = spanText(input.intervalSeconds);
   const calls = increase(windows, CALLS);
-  const noWorkers = 'no worker metrics: set WORKER_METRICS_URLS (or --worker-metrics)';
+  const noWorkers =
+    input.workersConfigured > 0
+      ? 'no worker metrics: no worker in WORKER_METRICS_URLS answered (see metrics endpoints)'
+      : 'no worker metrics: set WORKER_METRICS_URLS (or --worker-metrics)';
   const check = (
     severity: Severity,
     id: string,

@@ -100,7 +100,9 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
     status: ages.size === 0 ? 'unknown' : over.length > 0 ? 'fail' : 'ok',
     finding:
       ages.size === 0
-        ? 'no ingress metrics'
+        ? ingress.length === 0
+          ? 'no ingress metrics'
+          : 'not reported: the ingress has not read the queues from Redis since it started'
         : over.length > 0
           ? over
               .map(

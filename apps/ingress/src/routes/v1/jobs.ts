@@ -1,23 +1,22 @@
 import { AppError } from '@relay/errors';
-import type { Producer } from '@relay/jobs';
+import { isJobIdShape, JOB_ID_SHAPE, type Producer } from '@relay/jobs';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../../plugins/error-handler.ts';
 
 export type JobRoutesDeps = { producer: Producer };
 
-/** Job ids the relay makes: letters, digits, `-`, `_` and `.` (BullMQ forbids `:`). */
-const JOB_ID = /^[A-Za-z0-9._-]{1,200}$/;
-
 /** GET /v1/jobs/:jobId: what became of an accepted item (state, attempts, result or error). */
 export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps) {
   app.get<{ Params: { jobId: string } }>('/v1/jobs/:jobId', async (request, reply) => {
     const { jobId } = request.params;
-    if (!JOB_ID.test(jobId)) {
+    // An id the relay cannot have made is a mistake to fix (400), not a job gone (404).
+    if (!isJobIdShape(jobId)) {
       return sendError(
         reply,
         new AppError(
           'PAYLOAD_INVALID',
-          'jobId: use the jobId an accepted item was answered with (letters, digits, "-", "_", ".")',
+          `jobId must have the shape of the jobId an accepted item was answered with: ${JOB_ID_SHAPE}`,
+          { details: { in: 'params', path: '/jobId' } },
         ),
       );
     }
