@@ -14,6 +14,7 @@
 export {
   createQueueAdmin,
   type DeadLetter,
+  type DrainResult,
   LANES,
   type LaneSummary,
   type QueueAdmin,
@@ -73,6 +74,7 @@ export {
   type QueueName,
   QueueNames,
 } from './queues.ts';
+export { isRedisUnavailable, jobStoreFailure } from './redis-failure.ts';
 export { readRedisMemory } from './redis-memory.ts';
 export { type ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 export {

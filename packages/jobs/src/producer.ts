@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@relay/errors';
+import type { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
 import { createBatchedAdd } from './batched-add.ts';
 import type { RedisClient } from './connection.ts';
@@ -20,6 +20,7 @@ import {
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 import type { MemoryReading } from './memory-headroom.ts';
 import { type JobName, JobNames, type Lane, QueueNames } from './queues.ts';
+import { jobStoreFailure } from './redis-failure.ts';
 import { readRedisMemory } from './redis-memory.ts';
 import type { ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 import type { CompanyInput, CompanyUpsertJob } from './schemas/company.ts';
@@ -56,7 +57,8 @@ export type WebhookEnqueueResult = { jobId: string; duplicate: boolean };
 
 /**
  * The ingress side of the queues. Every method resolves only once Redis has stored the job
- * (acknowledged means durable) and throws QUEUE_UNAVAILABLE when it cannot.
+ * (acknowledged means durable); it throws QUEUE_UNAVAILABLE when Redis cannot take it, and
+ * INTERNAL when the store failed for any other reason.
  */
 export function createProducer(options: ProducerOptions) {
   const storeTimeoutMs = options.storeTimeoutMs ?? 3_000;
@@ -72,6 +74,13 @@ export function createProducer(options: ProducerOptions) {
     }),
   );
   const queue = (lane: Lane) => queues.get(lane) as Queue;
+  /** QUEUE_UNAVAILABLE when Redis cannot store (503, retry later), INTERNAL for anything else. */
+  const storeFailure = (cause: unknown) =>
+    jobStoreFailure(
+      cause,
+      options.connection,
+      'the job store (Redis) cannot take jobs right now; retry later',
+    );
   const contactState = createContactState(options.connection, options.prefix);
   const companyState = createCompanyState(options.connection, options.prefix);
   const erasures = createErasureStore(options.connection, options.prefix);
@@ -92,7 +101,7 @@ export function createProducer(options: ProducerOptions) {
       await withDeadline(queue(lane).add(name, data, { ...DEFAULT_JOB_OPTIONS, jobId }));
       return { jobId };
     } catch (cause) {
-      throw queueUnavailable(cause);
+      throw storeFailure(cause);
     }
   }
 
@@ -126,7 +135,7 @@ export function createProducer(options: ProducerOptions) {
       items.map(async (item, i): Promise<EnqueueItemResult> => {
         const store = stored[i];
         if (store?.status !== 'fulfilled') {
-          return { ok: false, error: queueUnavailable(store?.reason) };
+          return { ok: false, error: storeFailure(store?.reason) };
         }
         const crmId = kind.crmIdOf(item);
         try {
@@ -139,7 +148,7 @@ export function createProducer(options: ProducerOptions) {
           );
           return { ok: true, jobId: job.id as string };
         } catch (cause) {
-          return { ok: false, error: queueUnavailable(cause) };
+          return { ok: false, error: storeFailure(cause) };
         }
       }),
     );
@@ -219,7 +228,7 @@ export function createProducer(options: ProducerOptions) {
       try {
         return await withDeadline(erasures.list(options));
       } catch (cause) {
-        throw queueUnavailable(cause);
+        throw storeFailure(cause);
       }
     },
 
@@ -256,7 +265,7 @@ export function createProducer(options: ProducerOptions) {
             );
             return { ok: true, jobId };
           } catch (cause) {
-            return { ok: false, error: queueUnavailable(cause) };
+            return { ok: false, error: storeFailure(cause) };
           }
         }),
       );
@@ -273,7 +282,7 @@ export function createProducer(options: ProducerOptions) {
         const { duplicate } = await addWebhook(jobId, data);
         return { jobId, duplicate };
       } catch (cause) {
-        throw queueUnavailable(cause);
+        throw storeFailure(cause);
       }
     },
 
@@ -327,7 +336,7 @@ export function createProducer(options: ProducerOptions) {
         }
         return undefined;
       } catch (cause) {
-        throw queueUnavailable(cause);
+        throw storeFailure(cause);
       }
     },
 
@@ -353,7 +362,7 @@ export function createProducer(options: ProducerOptions) {
       try {
         await withDeadline(options.connection.ping());
       } catch (cause) {
-        throw queueUnavailable(cause);
+        throw storeFailure(cause);
       }
       return performance.now() - started;
     },
@@ -376,7 +385,7 @@ export function createProducer(options: ProducerOptions) {
       try {
         return await withDeadline(readRedisMemory(options.connection));
       } catch (cause) {
-        throw queueUnavailable(cause);
+        throw storeFailure(cause);
       }
     },
 
@@ -416,15 +425,4 @@ export function parseFailedReason(reason: string): NonNullable<JobStatus['error'
     if (typeof parsed.code === 'string' && typeof parsed.message === 'string') return parsed;
   } catch {}
   return { code: 'INTERNAL', message: reason };
-}
-
-function queueUnavailable(cause: unknown): AppError {
-  return new AppError(
-    'QUEUE_UNAVAILABLE',
-    'the job store (Redis) cannot take jobs right now; retry later',
-    {
-      cause,
-      retryAfterMs: 5_000,
-    },
-  );
 }

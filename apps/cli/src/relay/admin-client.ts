@@ -51,7 +51,7 @@ export function createAdminClient(options: { adminUrl: string; token: string }) 
     resume: (lane: string) =>
       call<{ lane: string; paused: boolean }>('POST', `/queues/${encodeURIComponent(lane)}/resume`),
     drain: (lane: string, limit: number) =>
-      call<{ lane: string; removed: number; remaining: number }>(
+      call<{ lane: string; removed: number; remaining: number; scheduled: number }>(
         'POST',
         `/queues/${encodeURIComponent(lane)}/drain`,
         { confirm: lane, limit },
