@@ -182,6 +182,8 @@ describe('relay queues against a running stack', () => {
       ADMIN_TOKEN: 'not-the-admin-token',
     });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/the admin API refused ADMIN_TOKEN/);
+    expect(refused.stderr).toMatch(
+      /the admin API at http:\/\/127\.0\.0\.1:\d+ refused ADMIN_TOKEN \(401 UNAUTHENTICATED: the admin token is not valid\): the CLI's ADMIN_TOKEN \(or ADMIN_TOKEN_FILE\) must be the ingress's ADMIN_TOKEN/,
+    );
   });
 });
