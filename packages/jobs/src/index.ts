@@ -74,7 +74,6 @@ export {
   type QueueName,
   QueueNames,
 } from './queues.ts';
-export { isRedisUnavailable, jobStoreFailure } from './redis-failure.ts';
 export { readRedisMemory } from './redis-memory.ts';
 export { type ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 export {
