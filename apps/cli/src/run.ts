@@ -17,6 +17,11 @@ export async function run(argv: string[], io: Io, options: RunOptions = {}): Pro
     writeLine(first === undefined ? io.stderr : io.stdout, generalHelp());
     return first === undefined ? ExitCode.usage : ExitCode.ok;
   }
+  const group = groupHelp(argv);
+  if (group !== undefined) {
+    writeLine(io.stdout, group);
+    return ExitCode.ok;
+  }
   try {
     const { command, rest } = findCommand(argv);
     const { values, positionals } = parseCommandArgs(rest, command.options ?? {});
@@ -81,14 +86,33 @@ Secrets come only from the environment, each also as NAME_FILE: ADMIN_TOKEN, CRM
 INTERCOM_ACCESS_TOKEN. Exit codes: 0 ok, 1 a check or operation failed, 2 usage or config error.`;
 
 function generalHelp(): string {
-  const width = Math.max(...COMMANDS.map((command) => command.name.length));
-  const lines = COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
   return `relay — the intercom-relay operator's CLI
 
 Usage: relay <command> [options]     relay <command> --help for details
 
 Commands:
-${lines.join('\n')}
+${commandList(COMMANDS)}
 
 ${GLOBAL_HELP}`;
+}
+
+/** `relay queues --help` (or -h): the group's subcommands; undefined for anything else. */
+function groupHelp(argv: readonly string[]): string | undefined {
+  const [name, flag] = argv;
+  if (flag !== '--help' && flag !== '-h') return undefined;
+  const members = COMMANDS.filter((command) => command.name.startsWith(`${name} `));
+  if (members.length === 0) return undefined;
+  return `Usage: relay ${name} <subcommand> [options]     relay ${name} <subcommand> --help for details
+
+Subcommands:
+${commandList(members)}
+
+${GLOBAL_HELP}`;
+}
+
+function commandList(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return commands
+    .map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`)
+    .join('\n');
 }

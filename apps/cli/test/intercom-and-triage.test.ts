@@ -63,7 +63,9 @@ describe('relay token check, preflight and triage against a running stack', () =
       expect(result.stdout).toMatch(
         /^Intercom status page +FAIL +major: Partial outage of the REST API$/m,
       );
-      expect(result.stdout).toMatch(/^admin API +FAIL +401 .*ADMIN_TOKEN refused/m);
+      expect(result.stdout).toMatch(
+        /^admin API +FAIL +the admin API at \S+ refused ADMIN_TOKEN \(401 UNAUTHENTICATED/m,
+      );
       expect(result.stdout).toMatch(/^Intercom token valid +pass/m);
       expect(result.stdout).toMatch(/preflight failed: 2 check\(s\)/);
     } finally {

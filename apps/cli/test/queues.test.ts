@@ -12,7 +12,8 @@ let relay: RelayWithSimulator;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  relay = await startRelayWithSimulator({ env: { ADMIN_TOKEN, RECONCILE_EVERY_MS: '0' } });
+  // The reconciliation schedule is on, as in production: its next run waits in the backfill lane.
+  relay = await startRelayWithSimulator({ env: { ADMIN_TOKEN, RECONCILE_EVERY_MS: '3600000' } });
   env = stackEnv(relay, ADMIN_TOKEN);
 }, 60_000);
 
@@ -20,9 +21,9 @@ afterAll(async () => {
   await relay?.stop();
 });
 
-async function push(prefix: string, count: number) {
+async function push(prefix: string, count: number, lane: 'sync' | 'backfill' = 'sync') {
   const contacts = Array.from({ length: count }, (_, i) => ({ external_id: `${prefix}-${i}` }));
-  const response = await fetch(`${relay.stack.ingressUrl}/v1/contacts`, {
+  const response = await fetch(`${relay.stack.ingressUrl}/v1/contacts?lane=${lane}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${E2E_CRM_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ contacts }),
@@ -88,13 +89,46 @@ describe('relay queues against a running stack', () => {
       env,
     );
     expect(drained.code).toBe(0);
-    expect(JSON.parse(drained.stdout)).toEqual({ lane: 'sync', removed: 30, remaining: 0 });
+    expect(JSON.parse(drained.stdout)).toEqual({
+      lane: 'sync',
+      removed: 30,
+      remaining: 0,
+      scheduled: 0,
+    });
     expect(drained.stderr).toMatch(/drain sync: 30\/30 jobs 100%/);
 
     const resumed = await runCli(['queues', 'resume', 'sync'], env);
     expect(resumed.code).toBe(0);
     expect((await syncLane()).paused).toBe(false);
     expect(await simHas('held')).toBe(0);
+  }, 60_000);
+
+  it("drains the backfill lane, keeping the reconciliation schedule's next run", async () => {
+    const lane = async () => {
+      const result = await fetch(`${relay.stack.ingressUrl}/admin/queues`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      const { queues } = (await result.json()) as { queues: Lane[] };
+      return queues.find((queue) => queue.lane === 'backfill') as Lane & {
+        counts: { delayed: number; active: number };
+      };
+    };
+    // The worker runs the first sweep at once; the next one then waits, delayed.
+    await waitFor(
+      lane,
+      (backfill) => backfill.counts.delayed === 1 && backfill.counts.active === 0,
+    );
+    expect((await runCli(['queues', 'pause', 'backfill'], env)).code).toBe(0);
+    await push('bulk', 12, 'backfill');
+
+    const drained = await runCli(['queues', 'drain', 'backfill', '--yes', '--batch', '5'], env);
+    expect(drained.stderr).not.toMatch(/QUEUE_UNAVAILABLE/);
+    expect(drained.code).toBe(0);
+    expect(drained.stdout).toMatch(
+      /lane backfill: 12 job\(s\) removed, 0 not started remain; 1 scheduled run\(s\) kept/,
+    );
+    expect((await lane()).counts).toMatchObject({ waiting: 0, prioritized: 0, delayed: 1 });
+    expect((await runCli(['queues', 'resume', 'backfill'], env)).code).toBe(0);
   }, 60_000);
 
   it('replays dead letters and retries failed jobs once Intercom accepts them again', async () => {
@@ -148,6 +182,8 @@ describe('relay queues against a running stack', () => {
       ADMIN_TOKEN: 'not-the-admin-token',
     });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/the admin API refused ADMIN_TOKEN/);
+    expect(refused.stderr).toMatch(
+      /the admin API at http:\/\/127\.0\.0\.1:\d+ refused ADMIN_TOKEN \(401 UNAUTHENTICATED: the admin token is not valid\): the CLI's ADMIN_TOKEN \(or ADMIN_TOKEN_FILE\) must be the ingress's ADMIN_TOKEN/,
+    );
   });
 });

@@ -50,6 +50,24 @@ describe('relay: usage and configuration errors exit 2 with one line on stderr',
     );
   });
 
+  it('lists a secret file it cannot read with the other problems, without a stack trace', async () => {
+    const result = await runCli(['queues', 'list'], {
+      RELAY_URL: 'ftp://relay',
+      ADMIN_TOKEN_FILE: dir,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      [
+        'relay: invalid configuration:',
+        '  - RELAY_URL must use http: or https: (got ftp:)',
+        '  - ADMIN_URL must use http: or https: (got ftp:)',
+        `  - ADMIN_TOKEN_FILE points to ${dir}, which cannot be read (EISDIR)`,
+        'run `relay --help` for usage',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('refuses a CSV whose header the ingress would refuse, before sending anything', async () => {
     const file = join(dir, 'bad-header.csv');
     writeFileSync(file, 'external_id,mail\ncrm-1,a@example.com\n');

@@ -1,4 +1,5 @@
 import '@relay/config/v8-tuning';
+import { configOrExit } from '@relay/config';
 import { createIntercomAccess, createIntercomProbe, createStatusPagePoller } from '@relay/intercom';
 import {
   connectRedis,
@@ -22,7 +23,7 @@ const READ_LANE = 'webhook';
 /** A read that lands in a window's last moments waits for the next one rather than failing. */
 const READ_MAX_WAIT_MS = 1_000;
 
-const config = loadConfig();
+const config = configOrExit('ingress', () => loadConfig());
 const logger = createLogger({ service: 'ingress', level: config.logLevel });
 const metrics = createMetrics({ service: 'ingress', statusPage: config.intercomStatusUrl !== '' });
 const connection = createProducerConnection(config.redis);

@@ -183,13 +183,13 @@ describe('POST /admin/queues/:lane/drain', () => {
       payload: { confirm: 'backfill', limit: 2 },
     });
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ lane: 'backfill', removed: 2, remaining: 3 });
+    expect(first.json()).toEqual({ lane: 'backfill', removed: 2, remaining: 3, scheduled: 0 });
     const rest = await t().admin({
       method: 'POST',
       url: '/admin/queues/backfill/drain',
       payload: { confirm: 'backfill' },
     });
-    expect(rest.json()).toEqual({ lane: 'backfill', removed: 3, remaining: 0 });
+    expect(rest.json()).toEqual({ lane: 'backfill', removed: 3, remaining: 0, scheduled: 0 });
     expect((await lane('backfill')).counts).toMatchObject({
       waiting: 0,
       prioritized: 0,
@@ -211,7 +211,7 @@ describe('POST /admin/queues/:lane/drain', () => {
       url: '/admin/queues/backfill/drain',
       payload: { confirm: 'backfill' },
     });
-    expect(drained.json()).toEqual({ lane: 'backfill', removed: 2, remaining: 0 });
+    expect(drained.json()).toEqual({ lane: 'backfill', removed: 2, remaining: 0, scheduled: 0 });
     await t().admin({ method: 'POST', url: '/admin/queues/backfill/resume' });
   });
 

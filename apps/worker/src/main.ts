@@ -1,10 +1,11 @@
 import '@relay/config/v8-tuning';
+import { configOrExit } from '@relay/config';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { loadConfig } from './config.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { createWorkerRuntime } from './runtime.ts';
 
-const config = loadConfig();
+const config = configOrExit('worker', () => loadConfig());
 const logger = createLogger({ service: 'worker', level: config.logLevel });
 const metrics = createMetrics({ service: 'worker' });
 const runtime = createWorkerRuntime({ config, logger, metrics });

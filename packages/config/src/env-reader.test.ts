@@ -72,6 +72,16 @@ describe('createEnvReader', () => {
     expect(() => env.finish()).toThrow(/TOKEN or TOKEN_FILE, not both/);
   });
 
+  it('lists a secret file it cannot read with the other problems, instead of throwing at once', () => {
+    const unreadable = join(tempFile('x'), '..');
+    const env = createEnvReader({ TOKEN_FILE: unreadable, PORT: 'abc' });
+    expect(env.secret('TOKEN')).toBeUndefined();
+    env.int('PORT');
+    expect(() => env.finish()).toThrow(
+      `invalid configuration:\n  - TOKEN_FILE points to ${unreadable}, which cannot be read (EISDIR)\n  - PORT must be a whole number (got "abc")`,
+    );
+  });
+
   it('strips a trailing slash from URLs and checks the protocol', () => {
     const env = createEnvReader({ BASE: 'https://api.eu.intercom.io/', REDIS: 'http://x' });
     expect(env.url('BASE')).toBe('https://api.eu.intercom.io');

@@ -123,7 +123,13 @@ export function createEnvReader(source: EnvSource) {
           problems.push(`${name}_FILE points to ${file}, which does not exist`);
           return undefined;
         }
-        return fileSecret(file);
+        try {
+          return fileSecret(file);
+        } catch (error) {
+          const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+          problems.push(`${name}_FILE points to ${file}, which cannot be read (${why})`);
+          return undefined;
+        }
       }
       if (inline !== undefined) return staticSecret(inline, name);
       if (options.required) missing(name, ` (or ${name}_FILE)`);

@@ -4,6 +4,7 @@
  * where Redis is (one server or a cluster).
  * Not here: any app's configuration schema (each app owns its own config.ts).
  */
+export { configOrExit, EXIT_CONFIG } from './config-or-exit.ts';
 export { createEnvReader, type EnvReader, type EnvSource } from './env-reader.ts';
 export {
   clusterHashTag,

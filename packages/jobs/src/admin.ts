@@ -1,8 +1,9 @@
-import { AppError, ErrorCodes, isAppError, isErrorCode } from '@relay/errors';
-import { type Job, Queue } from 'bullmq';
+import { AppError, ErrorCodes, isErrorCode } from '@relay/errors';
+import { ErrorCode, type Job, Queue } from 'bullmq';
 import type { RedisClient } from './connection.ts';
 import { parseFailedReason } from './producer.ts';
 import { type Lane, QueueNames } from './queues.ts';
+import { jobStoreFailure } from './redis-failure.ts';
 
 export type QueueAdminOptions = {
   connection: RedisClient;
@@ -29,8 +30,19 @@ export type DeadLetter = {
   error: { code: string; message: string; retryable: boolean; requestId?: string; status?: number };
 };
 
+/** What a drain did: jobs removed, and what it left of the jobs that have not started. */
+export type DrainResult = {
+  removed: number;
+  /** Jobs still not started, other than the schedulers' (arrived meanwhile, or past the limit). */
+  remaining: number;
+  /** Job schedulers' next runs (the reconciliation sweep's), left in place. */
+  scheduled: number;
+};
+
 export const LANES = Object.keys(QueueNames) as Lane[];
 
+/** The states of a job that has not started, in the order a drain removes them. */
+const NOT_STARTED = ['prioritized', 'waiting', 'delayed'] as const;
 const COUNTED = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 /** Jobs touched per round trip when draining or retrying. */
 const BATCH = 100;
@@ -53,6 +65,14 @@ export function createQueueAdmin(options: QueueAdminOptions) {
     }),
   );
   const queue = (lane: Lane) => queues.get(lane) as Queue;
+  const guard = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((cause: unknown) => {
+      throw jobStoreFailure(
+        cause,
+        options.connection,
+        'the job store (Redis) does not answer; retry later',
+      );
+    });
 
   async function summary(lane: Lane): Promise<LaneSummary> {
     const q = queue(lane);
@@ -111,9 +131,10 @@ export function createQueueAdmin(options: QueueAdminOptions) {
 
     /**
      * Removes up to `limit` jobs that have not started (prioritized, waiting, delayed). This
-     * deletes acknowledged work; erasure requests are a legal duty and are never drained.
+     * deletes acknowledged work; erasure requests are a legal duty and are never drained. A
+     * job scheduler's next run stays: the schedule (the reconciliation sweep) keeps running.
      */
-    async drain(lane: Lane, limit: number): Promise<{ removed: number; remaining: number }> {
+    async drain(lane: Lane, limit: number): Promise<DrainResult> {
       if (lane === 'erasure') {
         throw new AppError(
           'OPERATION_REFUSED',
@@ -122,24 +143,11 @@ export function createQueueAdmin(options: QueueAdminOptions) {
         );
       }
       const q = queue(lane);
-      let removed = 0;
-      await guard(
-        (async () => {
-          for (const state of ['prioritized', 'waiting', 'delayed'] as const) {
-            while (removed < limit) {
-              const ids = await q.getRanges([state], 0, Math.min(BATCH, limit - removed) - 1, true);
-              if (ids.length === 0) break;
-              // 0 for a job that started meanwhile (it holds a lock): it runs, it is not lost.
-              const results = await Promise.all(ids.map((id) => q.remove(id)));
-              const count = results.reduce((sum, n) => sum + n, 0);
-              removed += count;
-              if (count === 0) break;
-            }
-          }
-        })(),
+      const removed = await guard(removeNotStarted(q, limit));
+      const [notStarted, scheduled] = await guard(
+        Promise.all([q.getJobCountByTypes(...NOT_STARTED), scheduledNotStarted(q)]),
       );
-      const remaining = await guard(q.getJobCountByTypes('prioritized', 'waiting', 'delayed'));
-      return { removed, remaining };
+      return { removed, remaining: Math.max(notStarted - scheduled, 0), scheduled };
     },
 
     /** Moves up to `limit` failed jobs (dead letters) back to waiting with fresh attempts. */
@@ -243,15 +251,61 @@ function toDeadLetter(job: Job, lane: Lane): DeadLetter {
   };
 }
 
-/** Redis failures become QUEUE_UNAVAILABLE (503, retry later); our own errors pass through. */
-async function guard<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (cause) {
-    if (isAppError(cause)) throw cause;
-    throw new AppError('QUEUE_UNAVAILABLE', 'the job store (Redis) does not answer; retry later', {
-      cause,
-      retryAfterMs: 5_000,
-    });
+/**
+ * Removes up to `limit` jobs that have not started, a batch at a time. A job scheduler's next
+ * run is skipped (BullMQ refuses to remove it): it stays where it is, and the next batch is
+ * read past the ones skipped so far.
+ */
+async function removeNotStarted(q: Queue, limit: number): Promise<number> {
+  let removed = 0;
+  for (const state of NOT_STARTED) {
+    let skipped = 0;
+    while (removed < limit) {
+      const size = Math.min(BATCH, limit - removed);
+      const ids = await q.getRanges([state], skipped, skipped + size - 1, true);
+      if (ids.length === 0) break;
+      const outcomes = await Promise.all(ids.map((id) => removeUnlessScheduled(q, id)));
+      const count = outcomes.filter((outcome) => outcome === 'removed').length;
+      const scheduled = outcomes.filter((outcome) => outcome === 'scheduled').length;
+      removed += count;
+      skipped += scheduled;
+      // Nothing removed or skipped: each job started meanwhile (it runs, it is not lost).
+      if (count === 0 && scheduled === 0) break;
+    }
   }
+  return removed;
+}
+
+/** `started`: the job holds a lock (it began meanwhile); `scheduled`: a scheduler's next run. */
+async function removeUnlessScheduled(
+  q: Queue,
+  id: string,
+): Promise<'removed' | 'started' | 'scheduled'> {
+  try {
+    return (await q.remove(id)) === 1 ? 'removed' : 'started';
+  } catch (error) {
+    if ((error as { code?: unknown }).code === ErrorCode.JobBelongsToJobScheduler) {
+      return 'scheduled';
+    }
+    throw error;
+  }
+}
+
+/**
+ * How many job schedulers' next runs have not started. A scheduler's next run has the id
+ * `repeat:<scheduler id>:<next run ms>`, by which BullMQ itself recognises it (its drain and
+ * removeJob scripts).
+ */
+async function scheduledNotStarted(q: Queue): Promise<number> {
+  const schedulers = await q.getJobSchedulers();
+  const states = await Promise.all(
+    schedulers.map((scheduler) =>
+      scheduler.next === undefined
+        ? 'unknown'
+        : q.getJobState(`repeat:${scheduler.key}:${scheduler.next}`),
+    ),
+  );
+  return states.filter(
+    (state) => state === 'prioritized' || state === 'waiting' || state === 'delayed',
+  ).length;
 }

@@ -1,6 +1,14 @@
+/** What a Redis call that outlived its deadline fails with: Redis did not answer in time. */
+export class RedisTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer within ${ms} ms`);
+    this.name = 'RedisTimeoutError';
+  }
+}
+
 /** What a Redis call that outlived its deadline fails with. */
-export function redisTimeout(ms: number): Error {
-  return new Error(`Redis did not answer within ${ms} ms`);
+export function redisTimeout(ms: number): RedisTimeoutError {
+  return new RedisTimeoutError(ms);
 }
 
 /** Rejects when `work` has not settled within `ms` (Redis calls have no timeout of their own). */

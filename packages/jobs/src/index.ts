@@ -14,6 +14,7 @@
 export {
   createQueueAdmin,
   type DeadLetter,
+  type DrainResult,
   LANES,
   type LaneSummary,
   type QueueAdmin,

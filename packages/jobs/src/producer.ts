@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
 import { createBatchedAdd } from './batched-add.ts';
@@ -20,6 +21,7 @@ import {
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 import type { MemoryReading } from './memory-headroom.ts';
 import { type JobName, JobNames, type Lane, QueueNames } from './queues.ts';
+import { jobStoreFailure } from './redis-failure.ts';
 import { readRedisMemory } from './redis-memory.ts';
 import type { ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 import type { CompanyInput, CompanyUpsertJob } from './schemas/company.ts';
@@ -56,7 +58,8 @@ export type WebhookEnqueueResult = { jobId: string; duplicate: boolean };
 
 /**
  * The ingress side of the queues. Every method resolves only once Redis has stored the job
- * (acknowledged means durable) and throws QUEUE_UNAVAILABLE when it cannot.
+ * (acknowledged means durable); it throws QUEUE_UNAVAILABLE when Redis cannot take it, and
+ * INTERNAL when the store failed for any other reason.
  */
 export function createProducer(options: ProducerOptions) {
   const storeTimeoutMs = options.storeTimeoutMs ?? 3_000;
@@ -72,6 +75,13 @@ export function createProducer(options: ProducerOptions) {
     }),
   );
   const queue = (lane: Lane) => queues.get(lane) as Queue;
+  /** QUEUE_UNAVAILABLE when Redis cannot store (503, retry later), INTERNAL for anything else. */
+  const storeFailure = (cause: unknown) =>
+    jobStoreFailure(
+      cause,
+      options.connection,
+      'the job store (Redis) cannot take jobs right now; retry later',
+    );
   const contactState = createContactState(options.connection, options.prefix);
   const companyState = createCompanyState(options.connection, options.prefix);
   const erasures = createErasureStore(options.connection, options.prefix);
@@ -92,7 +102,7 @@ export function createProducer(options: ProducerOptions) {
       await withDeadline(queue(lane).add(name, data, { ...DEFAULT_JOB_OPTIONS, jobId }));
       return { jobId };
     } catch (cause) {
-      throw queueUnavailable(cause);
+      throw storeFailure(cause);
     }
   }
 
@@ -126,7 +136,7 @@ export function createProducer(options: ProducerOptions) {
       items.map(async (item, i): Promise<EnqueueItemResult> => {
         const store = stored[i];
         if (store?.status !== 'fulfilled') {
-          return { ok: false, error: queueUnavailable(store?.reason) };
+          return { ok: false, error: storeFailure(store?.reason) };
         }
         const crmId = kind.crmIdOf(item);
         try {
@@ -139,7 +149,7 @@ export function createProducer(options: ProducerOptions) {
           );
           return { ok: true, jobId: job.id as string };
         } catch (cause) {
-          return { ok: false, error: queueUnavailable(cause) };
+          return { ok: false, error: storeFailure(cause) };
         }
       }),
     );
@@ -219,7 +229,7 @@ export function createProducer(options: ProducerOptions) {
       try {
         return await withDeadline(erasures.list(options));
       } catch (cause) {
-        throw queueUnavailable(cause);
+        throw storeFailure(cause);
       }
     },
 
@@ -256,7 +266,7 @@ export function createProducer(options: ProducerOptions) {
             );
             return { ok: true, jobId };
           } catch (cause) {
-            return { ok: false, error: queueUnavailable(cause) };
+            return { ok: false, error: storeFailure(cause) };
           }
         }),
       );
@@ -273,7 +283,7 @@ export function createProducer(options: ProducerOptions) {
         const { duplicate } = await addWebhook(jobId, data);
         return { jobId, duplicate };
       } catch (cause) {
-        throw queueUnavailable(cause);
+        throw storeFailure(cause);
       }
     },
 
@@ -329,7 +339,7 @@ export function createProducer(options: ProducerOptions) {
         }
         return undefined;
       } catch (cause) {
-        throw queueUnavailable(cause);
+        throw storeFailure(cause);
       }
     },
 
@@ -357,7 +367,7 @@ export function createProducer(options: ProducerOptions) {
       try {
         await withDeadline(options.connection.ping());
       } catch (cause) {
-        throw queueUnavailable(cause);
+        throw storeFailure(cause);
       }
       return performance.now() - started;
     },
@@ -380,7 +390,7 @@ export function createProducer(options: ProducerOptions) {
       try {
         return await withDeadline(readRedisMemory(options.connection));
       } catch (cause) {
-        throw queueUnavailable(cause);
+        throw storeFailure(cause);
       }
     },
 
@@ -420,15 +430,4 @@ export function parseFailedReason(reason: string): NonNullable<JobStatus['error'
     if (typeof parsed.code === 'string' && typeof parsed.message === 'string') return parsed;
   } catch {}
   return { code: 'INTERNAL', message: reason };
-}
-
-function queueUnavailable(cause: unknown): AppError {
-  return new AppError(
-    'QUEUE_UNAVAILABLE',
-    'the job store (Redis) cannot take jobs right now; retry later',
-    {
-      cause,
-      retryAfterMs: 5_000,
-    },
-  );
 }

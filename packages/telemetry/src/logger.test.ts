@@ -65,4 +65,30 @@ describe('createLogger', () => {
     expect(text).toContain('2026-11-24T22:05:00Z took 1500 ms');
     expect(text).toContain('Intercom answered 400');
   });
+
+  it("logs an error's code and its causes' messages and stacks, scrubbed like the rest", () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: 'test', destination });
+    const root = Object.assign(new Error('WRONGTYPE Operation against ada@example.com'), {
+      code: 'ERR_REPLY',
+    });
+    const wrapped = Object.assign(
+      new Error('the job store refused the operation', { cause: root }),
+      {
+        code: 'INTERNAL',
+        request: { headers: { authorization: 'Bearer crm-live-token-123' } },
+      },
+    );
+    logger.error({ err: wrapped }, 'request failed');
+    const { err } = JSON.parse(lines.join('')) as {
+      err: { code: string; message: string; stack: string; request?: unknown };
+    };
+    expect(err.code).toBe('INTERNAL');
+    expect(err.message).toBe(
+      'the job store refused the operation: WRONGTYPE Operation against [email]',
+    );
+    expect(err.stack).toMatch(/caused by: Error: WRONGTYPE Operation against \[email\]/);
+    expect(err.request).toBeUndefined();
+    expect(lines.join('')).not.toContain('crm-live-token-123');
+  });
 });

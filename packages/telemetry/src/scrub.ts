@@ -26,7 +26,19 @@ export function scrubValues(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return value;
   if (Array.isArray(value)) return value.map((item) => scrubValues(item, depth + 1));
   if (value instanceof Error) {
-    return scrubValues({ type: value.name, message: value.message, stack: value.stack }, depth);
+    // Only what says what went wrong: other fields of an error may hold a request with its
+    // headers. The cause stays (the logger prints its message and stack after the error's).
+    const code = (value as { code?: unknown }).code;
+    return scrubValues(
+      {
+        type: value.name,
+        message: value.message,
+        stack: value.stack,
+        ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+        ...(value.cause instanceof Error ? { cause: value.cause } : {}),
+      },
+      depth,
+    );
   }
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) copy[key] = scrubValues(item, depth + 1);

@@ -1,5 +1,5 @@
 import { CliError, ExitCode } from '../errors.ts';
-import { errorSummary, http } from '../http.ts';
+import { describeUrl, errorSummary, type HttpAnswer, http } from '../http.ts';
 
 export type LaneCounts = Record<
   'waiting' | 'active' | 'delayed' | 'prioritized' | 'failed' | 'completed',
@@ -25,6 +25,24 @@ export type DeadLetter = {
 
 export type AdminClient = ReturnType<typeof createAdminClient>;
 
+/**
+ * What an answer from /admin says about the configuration, or undefined when it is about the
+ * operation: a refused token (401), or no admin API at that URL (404 from no route at all: the
+ * ingress serves /admin only with ADMIN_TOKEN set, and with ADMIN_PORT only on that port).
+ * A 404 NOT_FOUND is the API's own (an unknown lane).
+ */
+export function adminConfigProblem(answer: HttpAnswer, adminUrl: string): string | undefined {
+  const where = describeUrl(adminUrl);
+  if (answer.status === 401 || answer.status === 403) {
+    return `the admin API at ${where} refused ADMIN_TOKEN (${errorSummary(answer)}): the CLI's ADMIN_TOKEN (or ADMIN_TOKEN_FILE) must be the ingress's ADMIN_TOKEN`;
+  }
+  const code = (answer.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+  if (answer.status === 404 && code !== 'NOT_FOUND') {
+    return `no admin API at ${where} (${errorSummary(answer)}): the ingress serves /admin only when its ADMIN_TOKEN (or ADMIN_TOKEN_FILE) is set, and with ADMIN_PORT only on that port; set ADMIN_TOKEN on the ingress, or point ADMIN_URL (--admin-url) at its admin listener`;
+  }
+  return undefined;
+}
+
 /** The ingress's /admin API (queues and dead letters), with the admin bearer token. */
 export function createAdminClient(options: { adminUrl: string; token: string }) {
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -35,12 +53,8 @@ export function createAdminClient(options: { adminUrl: string; token: string }) 
       timeoutMs: 60_000,
     });
     if (answer.status >= 200 && answer.status < 300) return answer.json as T;
-    if (answer.status === 401 || answer.status === 403) {
-      throw new CliError(
-        `the admin API refused ADMIN_TOKEN (${errorSummary(answer)})`,
-        ExitCode.usage,
-      );
-    }
+    const problem = adminConfigProblem(answer, options.adminUrl);
+    if (problem) throw new CliError(problem, ExitCode.usage);
     throw new CliError(`${method} /admin${path}: ${errorSummary(answer)}`);
   }
 
@@ -51,7 +65,7 @@ export function createAdminClient(options: { adminUrl: string; token: string }) 
     resume: (lane: string) =>
       call<{ lane: string; paused: boolean }>('POST', `/queues/${encodeURIComponent(lane)}/resume`),
     drain: (lane: string, limit: number) =>
-      call<{ lane: string; removed: number; remaining: number }>(
+      call<{ lane: string; removed: number; remaining: number; scheduled: number }>(
         'POST',
         `/queues/${encodeURIComponent(lane)}/drain`,
         { confirm: lane, limit },

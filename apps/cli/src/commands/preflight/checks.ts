@@ -3,6 +3,7 @@ import { errorSummary, http } from '../../http.ts';
 import { fetchMe, type MeResult } from '../../intercom/me.ts';
 import { fetchStatusPage } from '../../intercom/status-page.ts';
 import type { CheckStatus } from '../../output/status.ts';
+import { adminConfigProblem } from '../../relay/admin-client.ts';
 import { describeReadiness, fetchReadiness } from '../../relay/readyz.ts';
 
 export type PreflightCheck = { id: string; title: string; status: CheckStatus; detail: string };
@@ -122,8 +123,8 @@ async function adminCheck(config: CliConfig): Promise<PreflightCheck> {
     });
     if (answer.status === 200)
       return { id: 'admin', title, status: 'ok', detail: 'GET /admin/queues answered 200' };
-    const hint = answer.status === 401 ? ' (ADMIN_TOKEN refused)' : '';
-    return { id: 'admin', title, status: 'fail', detail: `${errorSummary(answer)}${hint}` };
+    const detail = adminConfigProblem(answer, config.adminUrl) ?? errorSummary(answer);
+    return { id: 'admin', title, status: 'fail', detail };
   } catch (error) {
     return { id: 'admin', title, status: 'fail', detail: (error as Error).message };
   }

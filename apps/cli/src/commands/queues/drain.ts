@@ -13,8 +13,9 @@ export const queuesDrain: Command = {
 
 Deletes the lane's waiting, prioritized and delayed jobs, --batch (default 1000) per admin
 call, with a progress bar on stderr. Running jobs finish. The data is gone: pushes must be
-sent again. The erasure lane is never drained (the API refuses: erasure is a legal duty).
-Without --yes, a terminal asks for the lane name; a script gets exit 2.`,
+sent again. A schedule's next run (the reconciliation sweep's, in the backfill lane) stays:
+the schedule goes on. The erasure lane is never drained (the API refuses: erasure is a legal
+duty). Without --yes, a terminal asks for the lane name; a script gets exit 2.`,
   options: { yes: { type: 'boolean', short: 'y' }, batch: { type: 'string' } },
 
   async run(context) {
@@ -27,17 +28,27 @@ Without --yes, a terminal asks for the lane name; a script gets exit 2.`,
       lane,
       `drain deletes every job of lane ${lane} that has not started`,
     );
+    let scheduled = 0;
     const result = await loopPages(context.io, `drain ${lane}`, async () => {
       const page = await admin.drain(lane, batch);
+      scheduled = page.scheduled;
       return { moved: page.removed, remaining: page.remaining };
     });
-    if (context.json)
-      writeJson(context.io.stdout, { lane, removed: result.moved, remaining: result.remaining });
-    else
+    if (context.json) {
+      writeJson(context.io.stdout, {
+        lane,
+        removed: result.moved,
+        remaining: result.remaining,
+        scheduled,
+      });
+    } else {
+      const kept =
+        scheduled > 0 ? `; ${scheduled} scheduled run(s) kept, the schedule goes on` : '';
       writeLine(
         context.io.stdout,
-        `lane ${lane}: ${result.moved} job(s) removed, ${result.remaining} not started remain`,
+        `lane ${lane}: ${result.moved} job(s) removed, ${result.remaining} not started remain${kept}`,
       );
+    }
     return ExitCode.ok;
   },
 };

@@ -1,4 +1,5 @@
 import { describeAuthHold } from '../../relay/auth-hold.ts';
+import { ALERT_RULES } from './alert-rules.ts';
 import type { TriageCheck } from './check.ts';
 import type { TriageInput } from './sources.ts';
 
@@ -12,7 +13,8 @@ const HELD = 'intercom_auth_held';
  */
 export function authHoldCheck(input: TriageInput): TriageCheck {
   const base = {
-    severity: 'P1' as const,
+    // A hold follows a refused token: the alert that stands for it is IntercomUnauthorized.
+    severity: ALERT_RULES.intercomUnauthorized.severity,
     id: 'intercom-auth-hold',
     title: 'Intercom token hold',
     next: 'relay token check · RUNBOOK.md#intercomunauthorized',

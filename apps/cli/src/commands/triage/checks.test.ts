@@ -8,6 +8,7 @@ import type { TriageInput } from './sources.ts';
 
 const INGRESS_HEALTHY = `
 relay_queue_jobs{queue="relay-sync",state="failed",service="ingress"} 2
+relay_queue_jobs{queue="relay-erasure",state="failed",service="ingress"} 0
 relay_queue_oldest_job_age_seconds{queue="relay-sync",service="ingress"} 12
 relay_queue_oldest_job_age_seconds{queue="relay-webhook",service="ingress"} 1
 relay_webhooks_total{topic="contact.user.created",outcome="accepted",service="ingress"} 40
@@ -133,6 +134,66 @@ describe('evaluateTriage', () => {
       'no worker metrics: no worker in WORKER_METRICS_URLS answered (see metrics endpoints)',
     );
     expect(checks['metrics-reachable']?.status).toBe('fail');
+  });
+
+  it("fails webhook signatures above the alert's 5 rejects in 10 minutes, not on one", () => {
+    const rejects = (n: number) =>
+      `${INGRESS_HEALTHY}relay_webhooks_total{topic="unknown",outcome="signature_invalid",service="ingress"} ${n}\n`;
+    const healthy = input({ workerBefore: worker({}), workerAfter: worker({}) });
+    const signatures = (ingressBefore: string, ingressAfter: string, seconds = 10) => {
+      const [ingress, ...rest] = healthy.windows;
+      const windows = [
+        {
+          ...(ingress as (typeof healthy.windows)[number]),
+          first: seconds === 10 ? parsePrometheusText(ingressBefore) : null,
+          last: parsePrometheusText(ingressAfter),
+          seconds,
+        },
+        ...rest,
+      ];
+      return byId(evaluateTriage({ ...healthy, windows }))['webhook-signatures'];
+    };
+    expect(signatures(rejects(0), rejects(1))).toMatchObject({
+      severity: 'P2',
+      status: 'ok',
+      finding: '1 webhook(s) rejected for a bad signature in 10.0 s (alert > 5 in 10 min)',
+    });
+    expect(signatures(rejects(0), rejects(5))?.status).toBe('ok');
+    expect(signatures(rejects(0), rejects(6))?.status).toBe('fail');
+    // Counted since a start an hour ago (--interval 0): scaled to 10 minutes.
+    expect(signatures('', rejects(30), 3_600)?.status).toBe('ok');
+    expect(signatures('', rejects(36), 3_600)?.status).toBe('fail');
+  });
+
+  it("rates a lane's waiting jobs and dead letters by that lane's alert", () => {
+    const evaluate = (ingressAfter: string) =>
+      evaluateTriage(input({ workerBefore: worker({}), workerAfter: worker({}), ingressAfter }));
+    const backfillLate = evaluate(
+      `${INGRESS_HEALTHY}relay_queue_oldest_job_age_seconds{queue="relay-backfill",service="ingress"} 25200\n`,
+    );
+    expect(byId(backfillLate)['oldest-waiting']).toMatchObject({ severity: 'P4', status: 'fail' });
+    expect(urgentFailures(backfillLate)).toEqual([]);
+    const erasureLate = evaluate(
+      `${INGRESS_HEALTHY}relay_queue_oldest_job_age_seconds{queue="relay-erasure",service="ingress"} 700\n`,
+    );
+    expect(byId(erasureLate)['oldest-waiting']).toMatchObject({ severity: 'P2', status: 'fail' });
+    expect(urgentFailures(erasureLate).map((check) => check.id)).toEqual(['oldest-waiting']);
+
+    const syncFailing = evaluate(
+      INGRESS_HEALTHY.replace(
+        'state="failed",service="ingress"} 2',
+        'state="failed",service="ingress"} 3',
+      ),
+    );
+    expect(byId(syncFailing)['dead-letters']).toMatchObject({ severity: 'P3', status: 'fail' });
+    expect(urgentFailures(syncFailing)).toEqual([]);
+    const erasureFailing = evaluate(
+      INGRESS_HEALTHY.replace(
+        'queue="relay-erasure",state="failed",service="ingress"} 0',
+        'queue="relay-erasure",state="failed",service="ingress"} 1',
+      ),
+    );
+    expect(byId(erasureFailing)['dead-letters']).toMatchObject({ severity: 'P2', status: 'fail' });
   });
 
   it('rates each check as the alert it points to does, so triage and the pager agree', () => {

@@ -1,4 +1,5 @@
 import type { Command } from '../../args.ts';
+import { severityHelp } from './alert-rules.ts';
 
 export const triage: Command = {
   name: 'triage',
@@ -10,20 +11,13 @@ the admin API (when ADMIN_TOKEN is set) and Intercom's status page, then prints 
 with its severity, status (ok / FAIL / unknown), a one-line finding and the next command or
 RUNBOOK.md section:
 
-  P1  Intercom 401/403, Intercom token hold (calls held after a refused token),
-      Intercom 5xx (> 10/min), circuit breaker open or half-open, ingress /readyz, Redis,
-      dead letters growing, webhooks not stored (503)
-  P2  Intercom error rate (> 5 %), 429s (> 5/min), P95 latency (> 2 s), rate budget use
-      (> 80 %), status page, oldest waiting job per lane (erasure 10 min, webhook 5 min,
-      sync 30 min, backfill 6 h), paused lanes, metrics endpoints answering
-  P3  webhook signature rejects, Redis memory (> 80 %; P1 above 95 %)
-  P4  what triage could not read (no worker metrics, no admin token)
+${severityHelp()}
 
 Rates: counters only mean something as a difference, so triage scrapes every /metrics twice,
 --interval seconds apart (default 5), and reports what happened in between — what is
 happening now, not since a process started a week ago. --interval 0 scrapes once and reports
 counters since each process started (rates over its uptime); dead-letter growth is then
-unknown. Thresholds are those of deploy/prometheus/alerts.yml.
+unknown. Severities and thresholds are those of deploy/prometheus/alerts.yml.
 
 Exit: 0 no P1/P2 check failed, 1 a P1 or P2 check failed, 2 usage or config error.`,
   options: { interval: { type: 'string' } },

@@ -1,13 +1,15 @@
+import { ALERT_RULES } from './alert-rules.ts';
 import { percentText, perMinuteText, type Severity, spanText, type TriageCheck } from './check.ts';
 import type { TriageInput } from './sources.ts';
 import { gaugeMax, increase, perMinute, windowQuantile } from './window.ts';
 
-// Thresholds are those of deploy/prometheus/alerts.yml, so triage and the alerts agree.
-const MAX_5XX_PER_MINUTE = 10;
-const MAX_ERROR_SHARE = 0.05;
-const MAX_429_PER_MINUTE = 5;
-const MAX_P95_SECONDS = 2;
-const MAX_BUDGET_USE = 0.8;
+// Thresholds and severities are those of deploy/prometheus/alerts.yml (alert-rules.ts).
+const { intercom5xx, intercomErrors, intercom429, intercomLatency, circuit, budget } = ALERT_RULES;
+const MAX_5XX_PER_MINUTE = intercom5xx.threshold;
+const MAX_ERROR_SHARE = intercomErrors.threshold;
+const MAX_429_PER_MINUTE = intercom429.threshold;
+const MAX_P95_SECONDS = intercomLatency.threshold;
+const MAX_BUDGET_USE = budget.threshold;
 
 const CALLS = 'intercom_requests_total';
 /** Not errors: 2xx, and 404/409 which upserts and erasures meet in normal work; 429s have their own check. */
@@ -42,7 +44,8 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
     const ready = input.readiness.reachable ? input.readiness.intercom : undefined;
     const refused = ready?.status === 'unauthorized';
     const next = 'relay token check · RUNBOOK.md#intercomunauthorized';
-    const base = { severity: 'P1' as const, id: 'intercom-401', title: 'Intercom 401/403', next };
+    const severity = ALERT_RULES.intercomUnauthorized.severity;
+    const base = { severity, id: 'intercom-401', title: 'Intercom 401/403', next };
     if (count > 0 || refused) {
       const parts = [];
       if (count > 0) parts.push(`${count} call(s) answered 401/403 ${span}`);
@@ -68,15 +71,21 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
 
   return [
     unauthorized(),
-    check('P1', 'intercom-5xx', 'Intercom 5xx', 'RUNBOOK.md#intercomservererrors', () => {
-      const count = increase(windows, CALLS, { status_class: '5xx' });
-      const rate = perMinute(windows, CALLS, { status_class: '5xx' });
-      return {
-        status: rate > MAX_5XX_PER_MINUTE ? 'fail' : 'ok',
-        finding: `${count} of ${calls} ${calls === 1 ? 'call' : 'calls'} answered 5xx ${span} (${perMinuteText(rate)}; alert > ${MAX_5XX_PER_MINUTE}/min)`,
-      };
-    }),
-    check('P2', 'circuit', 'circuit breaker', 'RUNBOOK.md#intercomcircuitopen', () => {
+    check(
+      intercom5xx.severity,
+      'intercom-5xx',
+      'Intercom 5xx',
+      'RUNBOOK.md#intercomservererrors',
+      () => {
+        const count = increase(windows, CALLS, { status_class: '5xx' });
+        const rate = perMinute(windows, CALLS, { status_class: '5xx' });
+        return {
+          status: rate > MAX_5XX_PER_MINUTE ? 'fail' : 'ok',
+          finding: `${count} of ${calls} ${calls === 1 ? 'call' : 'calls'} answered 5xx ${span} (${perMinuteText(rate)}; alert > ${MAX_5XX_PER_MINUTE}/min)`,
+        };
+      },
+    ),
+    check(circuit.severity, 'circuit', 'circuit breaker', 'RUNBOOK.md#intercomcircuitopen', () => {
       const states = windows.map((window) =>
         Math.max(
           -1,
@@ -84,8 +93,9 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
         ),
       );
       const worst = Math.max(...states);
-      const notClosed = states.filter((state) => state >= 1).length;
-      if (worst < 1) return { status: 'ok', finding: `closed on all ${windows.length} processes` };
+      const notClosed = states.filter((state) => state >= circuit.threshold).length;
+      if (worst < circuit.threshold)
+        return { status: 'ok', finding: `closed on all ${windows.length} processes` };
       const word = worst >= 2 ? 'OPEN' : 'half-open';
       return {
         status: 'fail',
@@ -93,7 +103,7 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
       };
     }),
     check(
-      'P2',
+      intercomErrors.severity,
       'intercom-errors',
       'Intercom error rate',
       'RUNBOOK.md#intercomerrorratehigh',
@@ -107,16 +117,22 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
         };
       },
     ),
-    check('P2', 'intercom-429', 'Intercom 429s', 'RUNBOOK.md#intercomratelimited', () => {
-      const count = increase(windows, 'intercom_rate_limited_total');
-      const rate = perMinute(windows, 'intercom_rate_limited_total');
-      return {
-        status: rate > MAX_429_PER_MINUTE ? 'fail' : 'ok',
-        finding: `${count} × 429 ${span} (${perMinuteText(rate)}; alert > ${MAX_429_PER_MINUTE}/min)`,
-      };
-    }),
     check(
-      'P2',
+      intercom429.severity,
+      'intercom-429',
+      'Intercom 429s',
+      'RUNBOOK.md#intercomratelimited',
+      () => {
+        const count = increase(windows, 'intercom_rate_limited_total');
+        const rate = perMinute(windows, 'intercom_rate_limited_total');
+        return {
+          status: rate > MAX_429_PER_MINUTE ? 'fail' : 'ok',
+          finding: `${count} × 429 ${span} (${perMinuteText(rate)}; alert > ${MAX_429_PER_MINUTE}/min)`,
+        };
+      },
+    ),
+    check(
+      intercomLatency.severity,
       'intercom-latency',
       'Intercom P95 latency',
       'RUNBOOK.md#intercomlatencyhigh',
@@ -130,23 +146,29 @@ export function intercomChecks(input: TriageInput): TriageCheck[] {
         };
       },
     ),
-    check('P3', 'budget', 'rate budget use', 'RUNBOOK.md#intercombudgetnearlyspent', () => {
-      const used = gaugeMax(windows, 'intercom_budget_used') ?? 0;
-      const allowed = gaugeMax(windows, 'intercom_budget_allowed_per_window', (s) => s.value > 0);
-      if (!allowed) return { status: 'unknown', finding: 'no worker reports the budget yet' };
-      const share = used / allowed;
-      return {
-        status: share > MAX_BUDGET_USE ? 'fail' : 'ok',
-        finding: `${used} of ${allowed} calls of this window taken (${percentText(share)}; alert > ${percentText(MAX_BUDGET_USE)})`,
-      };
-    }),
+    check(
+      budget.severity,
+      'budget',
+      'rate budget use',
+      'RUNBOOK.md#intercombudgetnearlyspent',
+      () => {
+        const used = gaugeMax(windows, 'intercom_budget_used') ?? 0;
+        const allowed = gaugeMax(windows, 'intercom_budget_allowed_per_window', (s) => s.value > 0);
+        if (!allowed) return { status: 'unknown', finding: 'no worker reports the budget yet' };
+        const share = used / allowed;
+        return {
+          status: share > MAX_BUDGET_USE ? 'fail' : 'ok',
+          finding: `${used} of ${allowed} calls of this window taken (${percentText(share)}; alert > ${percentText(MAX_BUDGET_USE)})`,
+        };
+      },
+    ),
     statusPageCheck(input),
   ];
 }
 
 function statusPageCheck(input: TriageInput): TriageCheck {
   const base = {
-    severity: 'P3' as const,
+    severity: ALERT_RULES.statusPage.severity,
     id: 'status-page',
     title: 'Intercom status page',
     next: 'RUNBOOK.md#intercomstatuspageincident',

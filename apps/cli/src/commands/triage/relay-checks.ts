@@ -1,21 +1,22 @@
 import { describeReadiness } from '../../relay/readyz.ts';
-import { percentText, secondsText, spanText, type TriageCheck } from './check.ts';
+import { ALERT_RULES, type AlertRule, mostSevere, TRIAGE_ONLY_SEVERITY } from './alert-rules.ts';
+import { percentText, type Severity, secondsText, spanText, type TriageCheck } from './check.ts';
 import type { TriageInput } from './sources.ts';
 import { gaugeDeltaBy, gaugeMax, gaugeMaxBy, increase } from './window.ts';
 
 /**
- * How long the oldest job of each lane may wait, as in deploy/prometheus/alerts.yml:
- * erasures and webhook work run within seconds, CRM pushes within minutes, backfills hours.
+ * How long the oldest job of each lane may wait, and how severe it is when it waits longer
+ * (alert-rules.ts): erasures and webhook work run within seconds, CRM pushes within minutes,
+ * backfills hours.
  */
-const MAX_WAIT_SECONDS: Record<string, number> = {
-  'relay-erasure': 600,
-  'relay-webhook': 300,
-  'relay-sync': 1_800,
-  'relay-backfill': 21_600,
-};
-const REDIS_MEMORY_WARN = 0.8;
+const WAIT_RULES: Record<string, AlertRule & { threshold: number }> = ALERT_RULES.oldestWaiting;
+const { deadLetters, redisMemory, webhookSignatures } = ALERT_RULES;
+const REDIS_MEMORY_WARN = redisMemory.nearlyFull.threshold;
 /** With noeviction, a full Redis refuses every write: nothing is acknowledged any more. */
-const REDIS_MEMORY_CRITICAL = 0.95;
+const REDIS_MEMORY_CRITICAL = redisMemory.full.threshold;
+/** A check's severity when nothing fails: the most severe it can have. */
+const worstOf = (rules: readonly { severity: Severity }[]) =>
+  mostSevere(rules.map((r) => r.severity)) ?? 'P1';
 
 const laneOf = (queue: string) => queue.replace(/^relay-/, '');
 
@@ -27,7 +28,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
   const checks: TriageCheck[] = [];
 
   checks.push({
-    severity: 'P1',
+    severity: TRIAGE_ONLY_SEVERITY.ingressReady,
     id: 'ingress',
     title: 'ingress /readyz',
     status: ready.reachable && ready.status !== 'unhealthy' ? 'ok' : 'fail',
@@ -35,7 +36,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
     next: 'RUNBOOK.md#ingress-not-ready',
   });
   checks.push({
-    severity: 'P1',
+    severity: TRIAGE_ONLY_SEVERITY.redis,
     id: 'redis',
     title: 'Redis',
     status: !ready.reachable ? 'unknown' : ready.redis.status === 'up' ? 'ok' : 'fail',
@@ -59,8 +60,11 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
   );
   const totalFailed = [...failedNow.values()].reduce((sum, n) => sum + n, 0);
   const growing = [...(deltas ?? new Map<string, number>())].filter(([, delta]) => delta > 0);
+  const growingRules = growing.map(([queue]) =>
+    queue === deadLetters.erasure.queue ? deadLetters.erasure : deadLetters.otherLanes,
+  );
   checks.push({
-    severity: 'P2',
+    severity: worstOf(growingRules.length > 0 ? growingRules : Object.values(deadLetters)),
     id: 'dead-letters',
     title: 'dead letters',
     status: ingress.length === 0 || !deltas ? 'unknown' : growing.length > 0 ? 'fail' : 'ok',
@@ -77,7 +81,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
 
   const unstored = increase(ingress, 'relay_webhooks_total', { outcome: 'unavailable' });
   checks.push({
-    severity: 'P1',
+    severity: ALERT_RULES.webhooksNotStored.severity,
     id: 'webhooks-stored',
     title: 'webhooks stored',
     status: ingress.length === 0 ? 'unknown' : unstored > 0 ? 'fail' : 'ok',
@@ -90,11 +94,12 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
 
   const ages = gaugeMaxBy(ingress, 'relay_queue_oldest_job_age_seconds', 'queue');
   const over = [...ages].filter(
-    ([queue, age]) => age > (MAX_WAIT_SECONDS[queue] ?? Number.POSITIVE_INFINITY),
+    ([queue, age]) => age > (WAIT_RULES[queue]?.threshold ?? Number.POSITIVE_INFINITY),
   );
   const oldest = [...ages].sort((a, b) => b[1] - a[1])[0];
+  const overRules = over.flatMap(([queue]) => WAIT_RULES[queue] ?? []);
   checks.push({
-    severity: 'P2',
+    severity: worstOf(overRules.length > 0 ? overRules : Object.values(WAIT_RULES)),
     id: 'oldest-waiting',
     title: 'oldest waiting job',
     status: ages.size === 0 ? 'unknown' : over.length > 0 ? 'fail' : 'ok',
@@ -107,7 +112,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
           ? over
               .map(
                 ([queue, age]) =>
-                  `${laneOf(queue)} ${secondsText(age)} (> ${secondsText(MAX_WAIT_SECONDS[queue] ?? 0)})`,
+                  `${laneOf(queue)} ${secondsText(age)} (> ${secondsText(WAIT_RULES[queue]?.threshold ?? 0)})`,
               )
               .join(', ')
           : `every lane within its limit (longest: ${laneOf(oldest?.[0] ?? '')} ${secondsText(oldest?.[1] ?? 0)})`,
@@ -117,7 +122,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
   checks.push(pausedCheck(input));
 
   checks.push({
-    severity: 'P2',
+    severity: ALERT_RULES.metricsReachable.severity,
     id: 'metrics-reachable',
     title: 'metrics endpoints',
     status: input.unreachable.length > 0 ? 'fail' : 'ok',
@@ -128,21 +133,16 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
     next: 'RUNBOOK.md#relaytargetdown',
   });
 
-  const rejected = increase(ingress, 'relay_webhooks_total', { outcome: 'signature_invalid' });
-  checks.push({
-    severity: 'P2',
-    id: 'webhook-signatures',
-    title: 'webhook signatures',
-    status: ingress.length === 0 ? 'unknown' : rejected > 0 ? 'fail' : 'ok',
-    finding: `${rejected} webhook(s) rejected for a bad signature ${span}`,
-    next: 'RUNBOOK.md#webhooksignaturerejected',
-  });
+  checks.push(signatureCheck(ingress, span));
 
   const ratio =
     (ready.reachable ? ready.redis.usedRatio : null) ??
     gaugeMax(ingress, 'relay_redis_memory_used_ratio');
   checks.push({
-    severity: ratio !== undefined && ratio > REDIS_MEMORY_CRITICAL ? 'P1' : 'P2',
+    severity:
+      ratio !== undefined && ratio > REDIS_MEMORY_CRITICAL
+        ? redisMemory.full.severity
+        : redisMemory.nearlyFull.severity,
     id: 'redis-memory',
     title: 'Redis memory',
     status: ratio === undefined ? 'unknown' : ratio > REDIS_MEMORY_WARN ? 'fail' : 'ok',
@@ -159,8 +159,34 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
   return checks;
 }
 
+/**
+ * The alert counts rejects over its window (10 min). Over a shorter span the count is a lower
+ * bound of the alert's (more may have come before); a longer one (--interval 0: since each
+ * process started) is scaled down to the window, as a rate.
+ */
+function signatureCheck(ingress: TriageInput['windows'], span: string): TriageCheck {
+  const filter = { outcome: 'signature_invalid' };
+  const { threshold, windowSeconds } = webhookSignatures;
+  const rejected = increase(ingress, 'relay_webhooks_total', filter);
+  const inWindow = ingress.reduce(
+    (sum, window) =>
+      sum +
+      (increase([window], 'relay_webhooks_total', filter) * windowSeconds) /
+        Math.max(window.seconds, windowSeconds),
+    0,
+  );
+  return {
+    severity: webhookSignatures.severity,
+    id: 'webhook-signatures',
+    title: 'webhook signatures',
+    status: ingress.length === 0 ? 'unknown' : inWindow > threshold ? 'fail' : 'ok',
+    finding: `${rejected} webhook(s) rejected for a bad signature ${span} (alert > ${threshold} in ${secondsText(windowSeconds)})`,
+    next: 'RUNBOOK.md#webhooksignaturerejected',
+  };
+}
+
 function pausedCheck(input: TriageInput): TriageCheck {
-  const base = { severity: 'P3' as const, id: 'paused', title: 'paused lanes' };
+  const base = { severity: ALERT_RULES.paused.severity, id: 'paused', title: 'paused lanes' };
   if (!input.admin.configured) {
     return {
       ...base,
@@ -201,7 +227,7 @@ function coverageCheck(input: TriageInput): TriageCheck {
   if (!input.statusPage.ok) missing.push(`status page: ${input.statusPage.detail}`);
   const workers = input.windows.filter((window) => window.role === 'worker').length;
   return {
-    severity: 'P4',
+    severity: TRIAGE_ONLY_SEVERITY.coverage,
     id: 'coverage',
     title: 'what triage could read',
     status: missing.length > 0 ? 'unknown' : 'ok',

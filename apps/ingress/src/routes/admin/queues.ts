@@ -48,9 +48,9 @@ export async function queueRoutes(app: FastifyInstance, deps: QueueRoutesDeps) {
         );
       }
       const limit = request.body.limit ?? DEFAULT_BATCH_LIMIT;
-      const { removed, remaining } = await deps.queues.drain(lane, limit);
-      request.log.info({ lane, limit, removed, remaining }, 'drained lane');
-      return { lane, removed, remaining };
+      const result = await deps.queues.drain(lane, limit);
+      request.log.info({ lane, limit, ...result }, 'drained lane');
+      return { lane, ...result };
     },
   );
 

@@ -44,16 +44,19 @@ export async function answerBatch<T>(
 
   const stored = valid.length > 0 ? await enqueue(valid.map((entry) => entry.item)) : [];
   const accepted: { index: number; jobId: string }[] = [];
-  let unavailable: AppError | undefined;
+  let failure: AppError | undefined;
+  let failed = 0;
   stored.forEach((result, i) => {
     const index = valid[i]?.index ?? -1;
     if (result.ok) accepted.push({ index, jobId: result.jobId });
     else {
-      unavailable = result.error;
+      failure = result.error;
+      failed += 1;
       rejected.push({ index, code: result.error.code, message: result.error.message });
     }
   });
-  if (unavailable && accepted.length === 0) return sendError(reply, unavailable);
+  if (failure) request.log.error({ err: failure, failed }, 'could not store items');
+  if (failure && accepted.length === 0) return sendError(reply, failure);
 
   rejected.sort((a, b) => a.index - b.index);
   request.log.info(

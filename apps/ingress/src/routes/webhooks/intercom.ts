@@ -97,8 +97,12 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
       return reply.code(200).send({ status: duplicate ? 'duplicate' : 'accepted', jobId });
     } catch (error) {
       count(topic, 'unavailable');
-      if (error instanceof AppError) return sendError(reply, error);
-      throw error;
+      if (!(error instanceof AppError)) throw error;
+      // Redis being down is counted (WebhooksNotStored) and logged by its connection; any
+      // other failure is not an outage: its cause goes to the log.
+      if (error.code !== 'QUEUE_UNAVAILABLE')
+        request.log.error({ err: error }, 'could not store webhook');
+      return sendError(reply, error);
     }
   });
 }
