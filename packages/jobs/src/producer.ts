@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { AppError } from '@relay/errors';
+import type { AppError } from '@relay/errors';
 import { Queue } from 'bullmq';
 import { createBatchedAdd } from './batched-add.ts';
 import type { RedisClient } from './connection.ts';
