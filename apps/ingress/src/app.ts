@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { parseJsonBody } from './lib/json-body.ts';
 import { LazyChildLogger } from './lib/lazy-child-logger.ts';
 import type { RequestLimiter } from './lib/request-limiter.ts';
+import { registerBodyLimits } from './plugins/body-limits.ts';
 import { bearerAuth } from './plugins/crm-auth.ts';
 import { crmRateLimit } from './plugins/crm-rate-limit.ts';
 import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
@@ -180,6 +181,7 @@ function createServer(logger: Logger, options: AppOptions): FastifyInstance {
       );
     },
   }) as unknown as FastifyInstance;
+  registerBodyLimits(app);
   // JSON only: text/plain would reach the routes as a string and fail there as "must be object".
   app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');

@@ -1,5 +1,6 @@
 import { AppError, type ErrorCode, isAppError } from '@relay/errors';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bodyTooLargeMessage } from './body-limits.ts';
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
@@ -19,7 +20,7 @@ export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const appError = isAppError(error) ? error : fromFastifyError(error);
+    const appError = isAppError(error) ? error : fromFastifyError(error, request);
     if (appError.httpStatus >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else {
@@ -48,7 +49,7 @@ export function shownPath(url: string): string {
     .join('/');
 }
 
-function fromFastifyError(error: FastifyError): AppError {
+function fromFastifyError(error: FastifyError, request: FastifyRequest): AppError {
   if (error.validation) {
     const first = error.validation[0];
     const path = first?.instancePath || '/';
@@ -67,16 +68,16 @@ function fromFastifyError(error: FastifyError): AppError {
     415: 'UNSUPPORTED_MEDIA_TYPE',
   };
   const code = byStatus[status];
-  if (code) return new AppError(code, cleanMessage(error, code), { cause: error });
+  if (code) return new AppError(code, cleanMessage(error, code, request), { cause: error });
   if (status >= 400 && status < 500)
     return new AppError('PAYLOAD_INVALID', error.message, { cause: error });
   return new AppError('INTERNAL', 'internal error', { cause: error });
 }
 
-function cleanMessage(error: FastifyError, code: ErrorCode): string {
+function cleanMessage(error: FastifyError, code: ErrorCode, request: FastifyRequest): string {
   switch (code) {
     case 'PAYLOAD_TOO_LARGE':
-      return 'the request body is larger than this route accepts';
+      return bodyTooLargeMessage(request);
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 'send the body as application/json';
     case 'PAYLOAD_INVALID':

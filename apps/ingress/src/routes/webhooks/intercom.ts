@@ -36,10 +36,8 @@ const MAX_NESTING = 64;
 export async function intercomWebhookRoutes(app: FastifyInstance, deps: IntercomWebhookDeps) {
   // Scoped to this plugin: the raw bytes are what Intercom signed, so they must reach us unparsed.
   app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser(
-    'application/json',
-    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
-    (_request, body, done) => done(null, body),
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, body),
   );
 
   const outcomes = seriesByLabels((topic, outcome) =>
@@ -49,7 +47,7 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
 
   app.head('/webhooks/intercom', async (_request, reply) => reply.code(200).send());
 
-  app.post('/webhooks/intercom', async (request, reply) => {
+  app.post('/webhooks/intercom', { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
     const raw = request.body;
     if (!Buffer.isBuffer(raw)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
