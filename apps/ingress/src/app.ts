@@ -10,6 +10,7 @@ import type { RequestLimiter } from './lib/request-limiter.ts';
 import { registerBodyLimits } from './plugins/body-limits.ts';
 import { bearerAuth } from './plugins/crm-auth.ts';
 import { crmRateLimit } from './plugins/crm-rate-limit.ts';
+import { registerEmptyBodies } from './plugins/empty-bodies.ts';
 import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
@@ -182,10 +183,13 @@ function createServer(logger: Logger, options: AppOptions): FastifyInstance {
     },
   }) as unknown as FastifyInstance;
   registerBodyLimits(app);
+  registerEmptyBodies(app);
   // JSON only: text/plain would reach the routes as a string and fail there as "must be object".
   app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    // An empty body is no body (plugins/empty-bodies.ts), not invalid JSON.
+    if (body === '') return done(null, undefined);
     try {
       done(null, parseJsonBody(body as string));
     } catch (error) {
