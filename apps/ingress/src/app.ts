@@ -1,3 +1,4 @@
+import type { TlsPair } from '@relay/config';
 import { AppError } from '@relay/errors';
 import type { IntercomClient, IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs';
@@ -58,7 +59,11 @@ export type ServerTimeouts = {
   checkIntervalMs: number;
 };
 
-export type AppOptions = { timeouts?: Partial<ServerTimeouts> | undefined };
+export type AppOptions = {
+  timeouts?: Partial<ServerTimeouts> | undefined;
+  /** A certificate and key: the server speaks HTTPS (lib/tls-reload.ts replaces them). */
+  https?: TlsPair | undefined;
+};
 
 const DEFAULT_TIMEOUTS: ServerTimeouts = {
   requestTimeoutMs: 15_000,
@@ -165,6 +170,7 @@ function createServer(logger: Logger, options: AppOptions): FastifyInstance {
       headersTimeout: timeouts.headersTimeoutMs,
       connectionsCheckingInterval: timeouts.checkIntervalMs,
     },
+    ...(options.https ? { https: options.https } : {}),
     keepAliveTimeout: 65_000,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
