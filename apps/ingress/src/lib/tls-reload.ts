@@ -7,7 +7,7 @@ import type { Logger } from '@relay/telemetry';
 /** A server whose certificate can be replaced while it runs (`https.Server`). */
 export type ReloadableServer = { setSecureContext(options: SecureContextOptions): void };
 
-export type TlsReloadOptions = {
+type TlsReloadOptions = {
   files: TlsFiles;
   servers: readonly ReloadableServer[];
   logger: Logger;

@@ -9,10 +9,10 @@ import { closeAfterBody, type DrainLimits } from '../lib/lingering-close.ts';
  * over its 16 MiB limit; 10 s stays under Node's 15 s request timeout, which would otherwise
  * close it first.
  */
-export const DRAIN_LIMITS: DrainLimits = { maxBytes: 64 * 1024 * 1024, maxMs: 10_000 };
+const DRAIN_LIMITS: DrainLimits = { maxBytes: 64 * 1024 * 1024, maxMs: 10_000 };
 
 /** "1 MiB", "16 MiB", "512 KiB": a limit as a person reads it. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   for (const [unit, size] of [
     ['MiB', 1024 * 1024],
     ['KiB', 1024],

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-export type PostJsonOptions = {
+type PostJsonOptions = {
   headers: Record<string, string>;
   signal: AbortSignal;
   /** Certificates (PEM) trusted for https receivers besides the system's; none: the system's. */

@@ -6,7 +6,7 @@ import type { CheckStatus } from '../../output/status.ts';
 import { describeReadiness, fetchReadiness } from '../../relay/readyz.ts';
 
 /** `warn`: works, but not as it should; it does not fail the run. */
-export type PreflightStatus = CheckStatus | 'warn';
+type PreflightStatus = CheckStatus | 'warn';
 
 export type PreflightCheck = {
   id: string;
@@ -39,7 +39,7 @@ export async function runPreflight(
 }
 
 /** Intercom delivers webhooks only to https URLs: a plain-HTTP one is a warning. */
-export function webhookUrlCheck(publicUrl: string): PreflightCheck {
+function webhookUrlCheck(publicUrl: string): PreflightCheck {
   const url = `${publicUrl}/webhooks/intercom`;
   const title = 'webhook URL is https';
   if (new URL(url).protocol === 'https:') {
