@@ -89,6 +89,20 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('serves HTTPS from the ingress when given certificate files, plain HTTP by default', () => {
+    const ingress = service('ingress');
+    expect(ingress.environment?.TLS_CERT_FILE).toBe(`\${RELAY_TLS_CERT_FILE:-}`);
+    expect(ingress.environment?.TLS_KEY_FILE).toBe(`\${RELAY_TLS_KEY_FILE:-}`);
+    expect(ingress.volumes).toContain('./deploy/tls:/run/tls:ro');
+    expect(exists('deploy/tls/README.md')).toBe(true);
+    // The liveness probe follows the scheme, and images never hold the keys.
+    const probe = (ingress as { healthcheck?: { test?: string[] } }).healthcheck?.test ?? [];
+    expect(probe.join(' ')).toMatch(/TLS_CERT_FILE \? 'node:https' : 'node:http'/);
+    expect(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n')).toContain(
+      'deploy/tls',
+    );
+  });
+
   it('builds the ingress, the workers and the simulator from the one Dockerfile', () => {
     for (const name of ['ingress', 'worker', 'intercom-sim']) {
       expect(service(name).build, name).toEqual({ context: '.', dockerfile: 'Dockerfile' });

@@ -32,6 +32,11 @@ export function loadConfig(flags: ConfigFlags = {}, source: EnvSource = process.
   const config = {
     /** The ingress: /v1, /webhooks, /readyz, /metrics. */
     relayUrl,
+    /**
+     * The ingress as Intercom reaches it (its webhook URL's base); RELAY_URL may be an
+     * internal address. preflight warns when it is not https.
+     */
+    publicUrl: env.url('RELAY_PUBLIC_URL', { default: relayUrl, ...httpUrl }),
     /** The admin API's base; a separate internal listener when the ingress runs one. */
     adminUrl: env.url('ADMIN_URL', { default: relayUrl, ...httpUrl }),
     adminToken: env.secret('ADMIN_TOKEN'),

@@ -51,8 +51,29 @@ describe('relay token check, preflight and triage against a running stack', () =
       'status-page': 'ok',
       ingress: 'ok',
       webhook: 'ok',
+      // The stack's ingress is plain HTTP: a warning, which does not fail the run.
+      'webhook-https': 'warn',
       admin: 'ok',
     });
+    const human = await runCli(['preflight'], env);
+    expect(human.stdout).toMatch(
+      /^webhook URL is https +WARN +http:\/\/127\.0\.0\.1:\d+\/webhooks\/intercom: Intercom delivers webhooks only to https/m,
+    );
+    const publicHttps = await runCli(
+      ['preflight', '--json', '--public-url', 'https://relay.example.com/'],
+      env,
+    );
+    expect(json(publicHttps.stdout).checks).toContainEqual({
+      id: 'webhook-https',
+      title: 'webhook URL is https',
+      status: 'ok',
+      detail: 'https://relay.example.com/webhooks/intercom',
+    });
+    const fromEnv = await runCli(['preflight', '--json'], {
+      ...env,
+      RELAY_PUBLIC_URL: 'https://relay.example.com',
+    });
+    expect(statuses(json(fromEnv.stdout).checks)['webhook-https']).toBe('ok');
   });
 
   it('preflight: fails on a status page incident and a refused admin token', async () => {

@@ -1,3 +1,4 @@
+import type { TlsPair } from '@relay/config';
 import { AppError } from '@relay/errors';
 import type { IntercomClient, IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs';
@@ -7,8 +8,10 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { parseJsonBody } from './lib/json-body.ts';
 import { LazyChildLogger } from './lib/lazy-child-logger.ts';
 import type { RequestLimiter } from './lib/request-limiter.ts';
+import { registerBodyLimits } from './plugins/body-limits.ts';
 import { bearerAuth } from './plugins/crm-auth.ts';
 import { crmRateLimit } from './plugins/crm-rate-limit.ts';
+import { registerEmptyBodies } from './plugins/empty-bodies.ts';
 import { registerErrorHandler, sendError } from './plugins/error-handler.ts';
 import { registerHealth } from './plugins/health.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
@@ -56,7 +59,11 @@ export type ServerTimeouts = {
   checkIntervalMs: number;
 };
 
-export type AppOptions = { timeouts?: Partial<ServerTimeouts> | undefined };
+export type AppOptions = {
+  timeouts?: Partial<ServerTimeouts> | undefined;
+  /** A certificate and key: the server speaks HTTPS (lib/tls-reload.ts replaces them). */
+  https?: TlsPair | undefined;
+};
 
 const DEFAULT_TIMEOUTS: ServerTimeouts = {
   requestTimeoutMs: 15_000,
@@ -163,6 +170,7 @@ function createServer(logger: Logger, options: AppOptions): FastifyInstance {
       headersTimeout: timeouts.headersTimeoutMs,
       connectionsCheckingInterval: timeouts.checkIntervalMs,
     },
+    ...(options.https ? { https: options.https } : {}),
     keepAliveTimeout: 65_000,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
@@ -180,10 +188,14 @@ function createServer(logger: Logger, options: AppOptions): FastifyInstance {
       );
     },
   }) as unknown as FastifyInstance;
+  registerBodyLimits(app);
+  registerEmptyBodies(app);
   // JSON only: text/plain would reach the routes as a string and fail there as "must be object".
   app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    // An empty body is no body (plugins/empty-bodies.ts), not invalid JSON.
+    if (body === '') return done(null, undefined);
     try {
       done(null, parseJsonBody(body as string));
     } catch (error) {

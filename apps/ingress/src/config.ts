@@ -1,4 +1,10 @@
-import { createEnvReader, type EnvSource, readRedisSettings, type Secret } from '@relay/config';
+import {
+  createEnvReader,
+  type EnvSource,
+  readRedisSettings,
+  readTlsFiles,
+  type Secret,
+} from '@relay/config';
 import { readIntercomSettings } from '@relay/intercom';
 import { DEFAULT_PREFIX } from '@relay/jobs';
 
@@ -11,6 +17,11 @@ export function loadConfig(source: EnvSource = process.env) {
     // Listening
     host: env.string('HOST', { default: '0.0.0.0' }),
     port: env.int('PORT', { default: 3000, min: 0, max: 65_535 }),
+    /**
+     * TLS_CERT_FILE and TLS_KEY_FILE (PEM): HTTPS on PORT and ADMIN_PORT, the files re-read
+     * when they change. Unset: plain HTTP, for TLS ended at a load balancer or proxy.
+     */
+    tls: readTlsFiles(env),
     // Queues
     /**
      * REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster's seeds), and QUEUE_PREFIX, the

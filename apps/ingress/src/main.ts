@@ -1,5 +1,5 @@
 import '@relay/config/v8-tuning';
-import { configOrExit } from '@relay/config';
+import { configOrExit, readTlsPair } from '@relay/config';
 import { createIntercomAccess, createIntercomProbe, createStatusPagePoller } from '@relay/intercom';
 import {
   connectRedis,
@@ -16,6 +16,7 @@ import { createLogger, createMetrics } from '@relay/telemetry';
 import { buildApps } from './app.ts';
 import { crmTokens, loadConfig, webhookSecrets } from './config.ts';
 import { createRequestLimiter } from './lib/request-limiter.ts';
+import { describeCertificate, type ReloadableServer, watchTlsFiles } from './lib/tls-reload.ts';
 import { registerQueueGauges } from './queue-gauges.ts';
 
 /** Reads for a caller who is waiting go before CRM pushes and backfills. */
@@ -110,6 +111,7 @@ const crmRequestLimiter = createRequestLimiter({
   limits: { perSecond: config.crmRateLimitPerSecond, perMinute: config.crmRateLimitPerMinute },
 });
 
+const tlsPair = config.tls ? readTlsPair(config.tls) : undefined;
 const { app, adminApp } = await buildApps(
   {
     producer,
@@ -124,8 +126,17 @@ const { app, adminApp } = await buildApps(
     admin,
     crmRequestLimiter,
   },
-  { separateAdmin: config.adminPort !== undefined },
+  { separateAdmin: config.adminPort !== undefined, https: tlsPair },
 );
+// With TLS_CERT_FILE/TLS_KEY_FILE both listeners speak HTTPS with the one certificate.
+// Fastify types its server as http.Server; with the https option it is an https.Server.
+const tlsServers = [
+  app.server,
+  ...(adminApp ? [adminApp.server] : []),
+] as unknown as ReloadableServer[];
+const stopTlsWatch = config.tls
+  ? watchTlsFiles({ files: config.tls, servers: tlsServers, logger })
+  : undefined;
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -135,6 +146,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   statusPage?.stop();
+  stopTlsWatch?.();
   await app.close();
   await adminApp?.close();
   await admin?.queues.close();
@@ -147,7 +159,12 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 const address = await app.listen({ host: config.host, port: config.port });
-logger.info({ address }, 'ingress listening');
+logger.info(
+  config.tls && tlsPair
+    ? { address, certFile: config.tls.certFile, ...describeCertificate(tlsPair.cert) }
+    : { address },
+  'ingress listening',
+);
 if (adminApp) {
   const adminAddress = await adminApp.listen({ host: config.adminHost, port: config.adminPort });
   logger.info({ address: adminAddress }, 'admin API listening');

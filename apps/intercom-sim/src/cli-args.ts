@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type {
   CustomAttributeDefinition,
@@ -28,6 +29,7 @@ export const cliFlags = {
   'webhook-secret': { type: 'string' },
   'webhook-retry-delay-ms': { type: 'string' },
   'webhook-timeout-ms': { type: 'string' },
+  'webhook-ca': { type: 'string' },
   'webhook-throttle-delay-ms': { type: 'string' },
   'webhook-throttle-max-ms': { type: 'string' },
   'webhook-pause-errors': { type: 'string' },
@@ -66,6 +68,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     webhookSecret: values['webhook-secret'],
     webhookRetryDelayMs: int('webhook-retry-delay-ms', values['webhook-retry-delay-ms']),
     webhookTimeoutMs: int('webhook-timeout-ms', values['webhook-timeout-ms'], 1),
+    webhookCa: readCaFile(values['webhook-ca'], problems),
     webhookThrottleDelayMs: int('webhook-throttle-delay-ms', values['webhook-throttle-delay-ms']),
     webhookThrottleMaxMs: int('webhook-throttle-max-ms', values['webhook-throttle-max-ms']),
     webhookPauseErrors: int('webhook-pause-errors', values['webhook-pause-errors']),
@@ -85,6 +88,17 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (problems.length > 0) throw new Error(problems.join('\n'));
   const host = values.host ?? '127.0.0.1';
   return { kind: 'run', port, host, seedFile: values.seed ?? null, options };
+}
+
+/** The PEM file `--webhook-ca` names, read now so a wrong path stops the start. */
+function readCaFile(path: string | undefined, problems: string[]): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    problems.push(`--webhook-ca: cannot read ${path}`);
+    return undefined;
+  }
 }
 
 const dataTypes = new Set(['string', 'integer', 'float', 'boolean', 'date']);

@@ -29,6 +29,7 @@ Webhooks
   --webhook-secret S            client secret for X-Hub-Signature            (default sim-client-secret)
   --webhook-retry-delay-ms N    delay before the one retry of a failure      (default 60000)
   --webhook-timeout-ms N        delivery timeout                             (default 5000)
+  --webhook-ca FILE             PEM certificates trusted for https receivers (default the system's)
   --webhook-throttle-delay-ms N first re-send delay after a 429, doubling      (default 60000)
   --webhook-throttle-max-ms N   a notification held longer by 429s is dropped (default 7200000)
   --webhook-pause-errors N      more consecutive errors on a topic pause it  (default 1000)

@@ -27,6 +27,11 @@ export type SimulatorOptions = {
   webhookRetryDelayMs?: number;
   /** Delivery timeout (Intercom: 5 s). @defaultValue 5000 */
   webhookTimeoutMs?: number;
+  /**
+   * Certificates (PEM) trusted for `https://` receivers besides the system's: a receiver with
+   * a self-signed or private-CA certificate (tests, a staging ingress). @defaultValue ''
+   */
+  webhookCa?: string;
   /** First re-send delay after a 429 (Intercom: 1 min), doubling per 429. @defaultValue 60000 */
   webhookThrottleDelayMs?: number;
   /** Longest a notification is held by 429s before it is dropped (Intercom: 2 h). */
@@ -90,6 +95,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     webhookSecret: options.webhookSecret ?? 'sim-client-secret',
     webhookRetryDelayMs: options.webhookRetryDelayMs ?? 60_000,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 5_000,
+    webhookCa: options.webhookCa ?? '',
     webhookThrottleDelayMs: options.webhookThrottleDelayMs ?? 60_000,
     webhookThrottleMaxMs: options.webhookThrottleMaxMs ?? 7_200_000,
     webhookPauseErrors: options.webhookPauseErrors ?? 1_000,

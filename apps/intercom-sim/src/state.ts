@@ -40,6 +40,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
     workspaceId,
     retryDelayMs: options.webhookRetryDelayMs,
     timeoutMs: options.webhookTimeoutMs,
+    ca: options.webhookCa || undefined,
     limits: {
       throttleDelayMs: options.webhookThrottleDelayMs,
       throttleMaxMs: options.webhookThrottleMaxMs,

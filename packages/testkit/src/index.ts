@@ -33,5 +33,6 @@ export {
   type TcpProxyMode,
   type TcpProxyOptions,
 } from './tcp-proxy.ts';
+export { makeTestCertificate, type TestCertificate } from './tls-certificate.ts';
 export { waitFor } from './wait-for.ts';
 export { deliverWebhook, notificationFixture, signWebhook } from './webhooks.ts';

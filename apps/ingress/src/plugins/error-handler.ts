@@ -1,6 +1,7 @@
 import { AppError, type ErrorCode, isAppError } from '@relay/errors';
 import { explainSchemaErrors } from '@relay/jobs';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bodyTooLargeMessage } from './body-limits.ts';
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
@@ -68,7 +69,7 @@ function fromFastifyError(error: FastifyError, request: FastifyRequest): AppErro
     415: 'UNSUPPORTED_MEDIA_TYPE',
   };
   const code = byStatus[status];
-  if (code) return new AppError(code, cleanMessage(error, code), { cause: error });
+  if (code) return new AppError(code, cleanMessage(error, code, request), { cause: error });
   if (status >= 400 && status < 500)
     return new AppError('PAYLOAD_INVALID', error.message, { cause: error });
   return new AppError('INTERNAL', 'internal error', { cause: error });
@@ -89,10 +90,10 @@ function where(part: string, path: string): string {
   }
 }
 
-function cleanMessage(error: FastifyError, code: ErrorCode): string {
+function cleanMessage(error: FastifyError, code: ErrorCode, request: FastifyRequest): string {
   switch (code) {
     case 'PAYLOAD_TOO_LARGE':
-      return 'the request body is larger than this route accepts';
+      return bodyTooLargeMessage(request);
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 'send the body as application/json';
     case 'PAYLOAD_INVALID':

@@ -77,7 +77,7 @@ export async function buildSecurityApp(redis: TestRedis, options: SecurityAppOpt
         ? createRequestLimiter({ redis: connection, prefix: redis.prefix, limits: options.limits })
         : undefined,
     },
-    { separateAdmin: false, timeouts: options.timeouts },
+    { separateAdmin: false, timeouts: options.timeouts, https: options.https },
   );
   async function keyCount(): Promise<number> {
     let count = 0;

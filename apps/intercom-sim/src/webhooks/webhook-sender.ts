@@ -1,5 +1,6 @@
 import { createRingBuffer } from '../lib/ring-buffer.ts';
 import { createNotification, type Notification } from './notification.ts';
+import { postJson } from './post-json.ts';
 import { hubSignature } from './signature.ts';
 import { createSubscription, type DeliveryLimits, type Subscription } from './subscription.ts';
 
@@ -9,6 +10,8 @@ export type WebhookSenderOptions = {
   workspaceId: string;
   retryDelayMs: number;
   timeoutMs: number;
+  /** Certificates (PEM) trusted for https receivers besides the system's. */
+  ca?: string | undefined;
   limits: DeliveryLimits;
   now: () => number;
 };
@@ -72,18 +75,16 @@ export function createWebhookSender(options: WebhookSenderOptions) {
     const body = JSON.stringify(notification);
     active++;
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        body,
+      const status = await postJson(url, body, {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'intercom-parrot-service-client/1.0',
           'x-hub-signature': hubSignature(options.secret, body),
         },
         signal: AbortSignal.any([inFlight.signal, AbortSignal.timeout(options.timeoutMs)]),
+        ca: options.ca,
       });
-      await response.body?.cancel();
-      return { status: response.status, error: null };
+      return { status, error: null };
     } catch (err) {
       return { status: null, error: errorMessage(err) };
     } finally {

@@ -6,13 +6,27 @@ import type { CheckStatus } from '../../output/status.ts';
 import { adminConfigProblem } from '../../relay/admin-client.ts';
 import { describeReadiness, fetchReadiness } from '../../relay/readyz.ts';
 
-export type PreflightCheck = { id: string; title: string; status: CheckStatus; detail: string };
+/** `warn`: works, but not as it should; it does not fail the run. */
+type PreflightStatus = CheckStatus | 'warn';
+
+export type PreflightCheck = {
+  id: string;
+  title: string;
+  status: PreflightStatus;
+  detail: string;
+};
 
 /** Below this share of the window's calls left, a new load would run into 429s. */
 const MIN_HEADROOM = 0.1;
 
-/** Every go/no-go check, run side by side. */
-export async function runPreflight(config: CliConfig): Promise<PreflightCheck[]> {
+/**
+ * Every go/no-go check, run side by side. `publicUrl` is the ingress as Intercom reaches it
+ * (RELAY_PUBLIC_URL or --public-url; RELAY_URL when unset).
+ */
+export async function runPreflight(
+  config: CliConfig,
+  publicUrl = config.publicUrl,
+): Promise<PreflightCheck[]> {
   const token = config.intercom.token?.get() ?? '';
   const me = token === '' ? undefined : fetchMe({ ...config.intercom, token });
   const [tokenChecks, status, ingress, webhook, admin] = await Promise.all([
@@ -22,7 +36,22 @@ export async function runPreflight(config: CliConfig): Promise<PreflightCheck[]>
     webhookCheck(config.relayUrl),
     adminCheck(config),
   ]);
-  return [...tokenChecks, status, ingress, webhook, admin];
+  return [...tokenChecks, status, ingress, webhook, webhookUrlCheck(publicUrl), admin];
+}
+
+/** Intercom delivers webhooks only to https URLs: a plain-HTTP one is a warning. */
+function webhookUrlCheck(publicUrl: string): PreflightCheck {
+  const url = `${publicUrl}/webhooks/intercom`;
+  const title = 'webhook URL is https';
+  if (new URL(url).protocol === 'https:') {
+    return { id: 'webhook-https', title, status: 'ok', detail: url };
+  }
+  return {
+    id: 'webhook-https',
+    title,
+    status: 'warn',
+    detail: `${url}: Intercom delivers webhooks only to https; serve TLS (TLS_CERT_FILE, TLS_KEY_FILE) or put a TLS proxy in front, and give the https URL as RELAY_PUBLIC_URL`,
+  };
 }
 
 async function missingToken(): Promise<PreflightCheck[]> {

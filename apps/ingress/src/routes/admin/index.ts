@@ -1,6 +1,5 @@
 import type { QueueAdmin } from '@relay/jobs';
 import type { FastifyInstance } from 'fastify';
-import { parseJsonBody } from '../../lib/json-body.ts';
 import { adminAuth } from '../../plugins/admin-auth.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { deadLetterRoutes } from './dead-letters.ts';
@@ -18,20 +17,6 @@ export type AdminDeps = {
  */
 export async function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
   app.addHook('onRequest', adminAuth(deps.token));
-  // Actions without options may come with no body, or an empty one labelled JSON (curl -X
-  // POST -H 'content-type: application/json'): both mean {} here, not a 400.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    if (body === '') return done(null, {});
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
-  app.addHook('preValidation', async (request) => {
-    if (request.method === 'POST' && request.body === undefined) request.body = {};
-  });
   await app.register(queueRoutes, { queues: deps.queues });
   await app.register(deadLetterRoutes, { queues: deps.queues });
   await app.register(dashboardRoutes, {

@@ -21,6 +21,8 @@ const validateNotification = compileValidator<WebhookNotification>(WebhookNotifi
 /** Intercom's webhook bodies are small; 1 MiB leaves room for large conversation parts. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
+const MISSING_BODY = "the body is missing: POST /webhooks/intercom takes Intercom's notification";
+
 /**
  * Intercom's notifications nest about ten levels (conversation parts, custom attributes).
  * Far deeper input cannot be stored: BullMQ's JSON.stringify overflows the stack, which
@@ -36,10 +38,8 @@ const MAX_NESTING = 64;
 export async function intercomWebhookRoutes(app: FastifyInstance, deps: IntercomWebhookDeps) {
   // Scoped to this plugin: the raw bytes are what Intercom signed, so they must reach us unparsed.
   app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser(
-    'application/json',
-    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
-    (_request, body, done) => done(null, body),
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, body),
   );
 
   const outcomes = seriesByLabels((topic, outcome) =>
@@ -49,8 +49,9 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
 
   app.head('/webhooks/intercom', async (_request, reply) => reply.code(200).send());
 
-  app.post('/webhooks/intercom', async (request, reply) => {
+  app.post('/webhooks/intercom', { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
     const raw = request.body;
+    if (raw === undefined) throw new AppError('PAYLOAD_INVALID', MISSING_BODY);
     if (!Buffer.isBuffer(raw)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
     }
@@ -69,6 +70,7 @@ export async function intercomWebhookRoutes(app: FastifyInstance, deps: Intercom
       );
     }
 
+    if (raw.length === 0) throw new AppError('PAYLOAD_INVALID', MISSING_BODY);
     const parsed = withPingId(parseJson(raw.toString('utf8')), raw);
     const hazard = jsonHazard(parsed, MAX_NESTING);
     if (hazard !== undefined) {
