@@ -9,7 +9,7 @@
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS install
-# Pinned as in scripts/bootstrap.sh (pnpm 12 re-resolves a packageManager pin from the registry).
+# The version of package.json's packageManager, installed with npm as scripts/bootstrap.sh does.
 RUN npm install --global --no-audit --no-fund pnpm@12.21.0
 WORKDIR /app
 # The lockfile alone decides what is downloaded: this layer is reused until it changes.

@@ -4,7 +4,7 @@
 # goes under .tools/ (git-ignored); only redis-server goes to the system, through apt.
 #   - Node >= 22 (a Node 24 LTS build from the npm registry's `node` package when the
 #     system Node is older or missing)
-#   - pnpm, at the version pinned in package.json's packageManager
+#   - pnpm, at the version pinned in package.json's packageManager (installed with npm)
 #   - the locked dependencies (pnpm install --frozen-lockfile, only when the lockfile changed)
 #   - redis-server from Debian's packages, when absent and apt-get is available
 #   - promtool and prometheus from Debian's `prometheus` package, when absent and apt-get is
@@ -44,7 +44,10 @@ relay_ensure_node() {
 
 relay_ensure_pnpm() {
   local wanted
-  wanted="12.21.0" # pinned here, not in packageManager: pnpm 12 tries to re-resolve that pin from the registry
+  # package.json's packageManager (`pnpm@X.Y.Z`) is the one pin; corepack is not used (it fails
+  # its signature check against some registries), and pmOnFail in pnpm-workspace.yaml keeps
+  # pnpm from acting on the pin itself.
+  wanted="$(node -p 'require(process.argv[1]).packageManager.split("@")[1]' "$RELAY_ROOT/package.json")"
   export PATH="$RELAY_TOOLS/pnpm/node_modules/.bin:$PATH"
   hash -r
   if [ "$(pnpm --version 2>/dev/null || true)" = "$wanted" ]; then return; fi

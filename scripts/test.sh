@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Runs every check and test: typecheck, lint, the supply-chain audit and SBOM, then the whole
-# test suite (unit, HTTP, integration against private redis-server processes and the
-# Intercom simulator).
+# Runs every check and test: typecheck and lint (through Turborepo, cached in .turbo/ so an
+# unchanged package is not checked again), unused files, exports and dependencies (knip), the
+# supply-chain audit and SBOM, then the whole test suite (unit, HTTP, integration against
+# private redis-server processes and the Intercom simulator).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 cd "$RELAY_ROOT"
 mkdir -p .tmp
 
+# Turborepo: no telemetry and no update check (this must work offline).
+export TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1
 echo "== typecheck"
 pnpm run --silent check-types
 echo "== lint"
-pnpm exec biome check .
+pnpm run --silent lint
+echo "== unused code and dependencies (knip)"
+pnpm exec knip
 echo "== supply chain"
 bash scripts/supply-chain.sh
 echo "== test"

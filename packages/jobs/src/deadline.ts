@@ -11,7 +11,12 @@ export function redisTimeout(ms: number): RedisTimeoutError {
   return new RedisTimeoutError(ms);
 }
 
-/** Rejects when `work` has not settled within `ms` (Redis calls have no timeout of their own). */
+/**
+ * Rejects when `work` has not settled within `ms`. ioredis gives a command no deadline of its
+ * own (commandTimeout is unset): with the connection down a producer's call fails at once (no
+ * offline queue), but a Redis that stops answering on an open connection (a stopped process,
+ * a network partition) holds the call until the socket is found dead, which can take minutes.
+ */
 export function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { startTestRedis } from './redis.ts';
+import { startRedisContainer, startTestRedis } from './redis.ts';
 import { startRedisServer } from './redis-server.ts';
 
 describe('startTestRedis', () => {
@@ -27,6 +27,29 @@ describe('startTestRedis', () => {
       await redis.stop();
     }
   });
+});
+
+describe('startRedisContainer', () => {
+  it('starts Redis 7 with AOF and noeviction in a container where a Docker engine answers', async (context) => {
+    const container = await startRedisContainer();
+    if (!container) {
+      // The docker CLI alone is not enough: without an engine the path cannot run here.
+      context.skip('no Docker engine answers here: the testcontainers path runs where one does');
+      return;
+    }
+    const client = new Redis(container.url);
+    try {
+      expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+      expect(await client.config('GET', 'maxmemory-policy')).toEqual([
+        'maxmemory-policy',
+        'noeviction',
+      ]);
+      expect((await client.info('server')).match(/redis_version:(\d+)/)?.[1]).toBe('7');
+    } finally {
+      client.disconnect();
+      await container.stop();
+    }
+  }, 120_000);
 });
 
 describe('startRedisServer', () => {

@@ -36,7 +36,10 @@ export async function startTestRedis(
   );
 }
 
-async function startRedisContainer(): Promise<{ url: string; stop(): Promise<void> } | undefined> {
+/** A Redis in a container (testcontainers), or undefined when no Docker engine answers. */
+export async function startRedisContainer(): Promise<
+  { url: string; stop(): Promise<void> } | undefined
+> {
   const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
   try {
     await getContainerRuntimeClient();
