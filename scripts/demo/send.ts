@@ -1,6 +1,6 @@
 import type { ContactItem, SignedWebhook } from './feeds.ts';
 
-export type PushResult = {
+type PushResult = {
   accepted: number;
   rejected: number;
   statuses: Record<string, number>;

@@ -33,7 +33,7 @@ export function readComposeFile(): ComposeFile {
 }
 
 /** Compose's `${NAME}` and `${NAME:-default}` interpolation. */
-export function interpolate(value: string, vars: Record<string, string> = {}): string {
+function interpolate(value: string, vars: Record<string, string> = {}): string {
   return value.replace(
     /\$\{(\w+)(?::-([^}]*))?\}/g,
     (_whole, name: string, fallback?: string) => vars[name] || fallback || '',

@@ -6,12 +6,12 @@ import { freePort, REPO_ROOT, stopChild, trackChild, waitFor } from '@relay/test
 import { stringify } from 'yaml';
 import { requireTool } from './tools.ts';
 
-export type PrometheusAlert = {
+type PrometheusAlert = {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   state: 'pending' | 'firing';
 };
-export type PrometheusTarget = {
+type PrometheusTarget = {
   labels: Record<string, string>;
   health: string;
   lastError: string;

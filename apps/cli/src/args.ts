@@ -5,7 +5,7 @@ import type { Io } from './io.ts';
 import type { Style } from './output/style.ts';
 
 /** Options every command takes. */
-export const GLOBAL_OPTIONS = {
+const GLOBAL_OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   'no-color': { type: 'boolean' },

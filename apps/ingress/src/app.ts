@@ -50,7 +50,7 @@ export type AppDeps = {
 };
 
 /** Node's server timeouts; tests shorten them, production keeps the defaults. */
-export type ServerTimeouts = {
+type ServerTimeouts = {
   /** A request (headers and body) must arrive within this. @defaultValue 15000 */
   requestTimeoutMs: number;
   /** The headers must arrive within this. @defaultValue 10000 */
@@ -131,7 +131,7 @@ export async function buildApps(
 }
 
 /** /admin alone, for its own listener. */
-export async function buildAdminApp(
+async function buildAdminApp(
   deps: Pick<AppDeps, 'logger' | 'metrics'> & { admin: AdminDeps },
   options: AppOptions = {},
 ): Promise<FastifyInstance> {

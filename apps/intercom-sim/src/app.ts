@@ -25,7 +25,6 @@ import { registerStatusPageRoutes } from './status-page/status-page-routes.ts';
 import { registerTagRoutes } from './tags/tag-routes.ts';
 
 export type { SimulatorOptions } from './options.ts';
-export type { SimulatorState } from './state.ts';
 
 /** Builds the simulator without listening: `app.inject()` in tests, `app.listen()` in main. */
 export function buildSimulator(options: SimulatorOptions = {}) {

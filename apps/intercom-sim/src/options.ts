@@ -82,7 +82,7 @@ export type ResolvedOptions = Required<
   seed: SeedState;
 };
 
-export const defaultToken: TokenGrant = { token: 'sim-token', appId: 'simapp' };
+const defaultToken: TokenGrant = { token: 'sim-token', appId: 'simapp' };
 
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
   return {

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import type { Notification } from '../src/webhooks/notification.ts';
 
-export type ReceivedWebhook = { headers: IncomingHttpHeaders; rawBody: string; body: Notification };
+type ReceivedWebhook = { headers: IncomingHttpHeaders; rawBody: string; body: Notification };
 
 /**
  * A local webhook endpoint. `answer` decides each reply: a status, or 'hang' to never answer.

@@ -12,10 +12,10 @@ import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 
 /** How often each worker looks at Redis memory; one pass per interval for the whole cluster. */
-export const RETENTION_CHECK_EVERY_MS = 5_000;
+const RETENTION_CHECK_EVERY_MS = 5_000;
 
 /** Jobs removed per queue and state in one pass at most; the next pass goes on. */
-export const RETENTION_MAX_PER_PASS = 10_000;
+const RETENTION_MAX_PER_PASS = 10_000;
 
 /** Jobs one `clean` call removes at most: one Lua script, so Redis is held for ~10–50 ms. */
 const CLEAN_BATCH = 1_000;

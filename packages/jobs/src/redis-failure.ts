@@ -41,7 +41,7 @@ const NETWORK_CODES = new Set([
  * for unavailability. False for anything else: BullMQ refusing an operation, a script
  * error, a bug — which no amount of waiting fixes.
  */
-export function isRedisUnavailable(error: unknown, connection: RedisClient): boolean {
+function isRedisUnavailable(error: unknown, connection: RedisClient): boolean {
   if (error instanceof RedisTimeoutError) return true;
   if (cannotSend(connection)) return true;
   if (!(error instanceof Error)) return false;

@@ -2,7 +2,7 @@ import { http } from '../http.ts';
 
 export type IntercomSettings = { baseUrl: string; version: string; token: string };
 
-export type RateLimit = { limit: number; remaining: number; resetAt: number | null };
+type RateLimit = { limit: number; remaining: number; resetAt: number | null };
 
 export type MeResult =
   | {

@@ -1,6 +1,6 @@
 import { http } from '../http.ts';
 
-export type StatusIndicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
+type StatusIndicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
 
 export type StatusPage =
   | { ok: true; indicator: StatusIndicator | string; description: string; operational: boolean }

@@ -1,7 +1,7 @@
 import { CliError, ExitCode } from '../errors.ts';
 import { describeUrl, errorSummary, type HttpAnswer, http } from '../http.ts';
 
-export type LaneCounts = Record<
+type LaneCounts = Record<
   'waiting' | 'active' | 'delayed' | 'prioritized' | 'failed' | 'completed',
   number
 >;

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.ts';
  * does not load BullMQ to check an argument). The admin API is the authority: a lane it does
  * not know is its 404.
  */
-export const LANES = ['erasure', 'webhook', 'sync', 'backfill'] as const;
+const LANES = ['erasure', 'webhook', 'sync', 'backfill'] as const;
 
 export function laneArgument(value: string | undefined, command: string): string {
   if (value === undefined) throw new UsageError(`${command} needs a lane: ${LANES.join(', ')}`);

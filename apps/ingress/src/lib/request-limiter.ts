@@ -17,7 +17,7 @@ export type RequestLimiterOptions = {
   timeoutMs?: number;
 };
 
-export type LimitDecision =
+type LimitDecision =
   | { allowed: true; checked: boolean }
   | { allowed: false; retryAfterMs: number; limit: number; window: 'second' | 'minute' };
 

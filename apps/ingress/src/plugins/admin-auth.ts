@@ -11,7 +11,7 @@ const CHALLENGES = ['Basic realm="relay-admin", charset="UTF-8"', 'Bearer realm=
  * The token a request presents: `Authorization: Bearer <token>`, or HTTP Basic with the
  * token as the password and any user name (so a browser can open the dashboard).
  */
-export function presentedAdminToken(header: string | undefined): string | undefined {
+function presentedAdminToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const bearer = bearerToken(header);
   if (bearer) return bearer;

@@ -3,7 +3,7 @@ import { explainSchemaErrors } from '@relay/jobs';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bodyTooLargeMessage } from './body-limits.ts';
 
-export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   if (error.retryAfterMs !== undefined) {
@@ -42,7 +42,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
 const PLAIN_WORD = /^(?:[a-z][a-z-]{0,31}|v[0-9]{1,2})$/;
 
 /** The path of a URL as an error message may repeat it: only its plain words, else `…`. */
-export function shownPath(url: string): string {
+function shownPath(url: string): string {
   const path = url.split('?')[0] ?? '';
   return path
     .split('/')

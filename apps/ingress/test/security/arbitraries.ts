@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 /** Strings that have broken parsers, validators, loggers and terminals before. */
-export const NASTY_STRINGS = [
+const NASTY_STRINGS = [
   '',
   ' ',
   '\u0000',
@@ -36,7 +36,7 @@ export const NASTY_STRINGS = [
   'null',
 ] as const;
 
-export const text = fc.oneof(
+const text = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.constantFrom(...NASTY_STRINGS) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
@@ -48,10 +48,10 @@ const number = fc.oneof(
   fc.constantFrom(0, -1, 1e308, -1e308, 2 ** 53 + 2, 32_503_680_001, 0.5),
 );
 
-export const leaf = fc.oneof(text, number, fc.boolean(), fc.constant(null));
+const leaf = fc.oneof(text, number, fc.boolean(), fc.constant(null));
 
 /** Any JSON value (lone surrogates included: JSON.stringify escapes them). */
-export const anyJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+const anyJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leaf,
@@ -138,7 +138,7 @@ export function badBodies(valid: () => unknown): fc.Arbitrary<{ kind: string; te
 }
 
 /** Percent-encodes every code unit, lone surrogates too (as WTF-8, which no decoder accepts). */
-export function encodeLoose(value: string): string {
+function encodeLoose(value: string): string {
   let out = '';
   for (const char of value) {
     const cp = char.codePointAt(0) ?? 0;

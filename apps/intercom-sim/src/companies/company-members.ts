@@ -29,5 +29,3 @@ export function createCompanyMembers() {
     },
   };
 }
-
-export type CompanyMembers = ReturnType<typeof createCompanyMembers>;

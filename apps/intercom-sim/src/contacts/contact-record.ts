@@ -2,7 +2,7 @@
  * A contact as the simulator holds it: wire field names, immutable (every write makes a new
  * object, so the search index can keep old versions without copying).
  */
-export type ContactRole = 'user' | 'lead';
+type ContactRole = 'user' | 'lead';
 
 export type CustomAttributes = Readonly<Record<string, unknown>>;
 

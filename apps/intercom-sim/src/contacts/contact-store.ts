@@ -6,7 +6,7 @@ import { mergeLeadIntoUser } from './contact-merge.ts';
 import { type ContactRecord, emptyContactFields } from './contact-record.ts';
 
 /** What a write did, beyond the new state; tag and company are the views webhooks carry. */
-export type ContactEvent =
+type ContactEvent =
   | ContactReplaceEvent
   | { kind: 'created' | 'deleted' }
   | { kind: 'merged'; from: ContactRecord };

@@ -85,8 +85,6 @@ export function contactView(contact: ContactRecord) {
   };
 }
 
-export type ContactView = ReturnType<typeof contactView>;
-
 /** The identifying fields only, as delete/archive answers and `contact.deleted` carry them. */
 export function contactReference(contact: Pick<ContactRecord, 'id' | 'external_id'>) {
   return { type: 'contact' as const, id: contact.id, external_id: contact.external_id };

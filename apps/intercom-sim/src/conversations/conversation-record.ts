@@ -1,4 +1,4 @@
-export type ConversationState = 'open' | 'closed' | 'snoozed';
+type ConversationState = 'open' | 'closed' | 'snoozed';
 
 export type PartAuthor = {
   type: 'admin' | 'user' | 'lead';

@@ -1,7 +1,7 @@
 import { IntercomHttpError } from '../http/intercom-error.ts';
 import type { ConversationPart, ConversationRecord, PartAuthor } from './conversation-record.ts';
 
-export function conversationNotFound(): IntercomHttpError {
+function conversationNotFound(): IntercomHttpError {
   return new IntercomHttpError(404, 'not_found', 'Conversation not found');
 }
 
@@ -91,5 +91,3 @@ export function createConversationStore(now: () => number) {
     },
   };
 }
-
-export type ConversationStore = ReturnType<typeof createConversationStore>;

@@ -112,8 +112,6 @@ export function createDataAttributeRegistry(options: RegistryOptions) {
   };
 }
 
-export type DataAttributeRegistry = ReturnType<typeof createDataAttributeRegistry>;
-
 function standardView(model: AttributeModel, name: string, dataType: DataType): DataAttribute {
   return {
     type: 'data_attribute',

@@ -43,5 +43,3 @@ export function createEventStore() {
     },
   };
 }
-
-export type EventStore = ReturnType<typeof createEventStore>;

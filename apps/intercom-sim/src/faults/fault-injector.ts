@@ -65,5 +65,3 @@ export function createFaultInjector(options: FaultInjectorOptions) {
     malformed: () => draw(active.malformedRate),
   };
 }
-
-export type FaultInjector = ReturnType<typeof createFaultInjector>;

@@ -5,7 +5,7 @@ import type { ResolvedOptions } from '../options.ts';
 import type { SimulatorState } from '../state.ts';
 
 /** The endpoint label for stats: method and route pattern (`GET /contacts/:contact_id`). */
-export function endpointOf(request: FastifyRequest): string {
+function endpointOf(request: FastifyRequest): string {
   return `${request.method} ${request.routeOptions.url ?? '(no route)'}`;
 }
 

@@ -1,14 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export type IntercomErrorItem = { code: string; message?: string; field?: string };
+type IntercomErrorItem = { code: string; message?: string; field?: string };
 
-export type IntercomErrorBody = {
+type IntercomErrorBody = {
   type: 'error.list';
   request_id: string;
   errors: IntercomErrorItem[];
 };
 
-export function errorBody(requestId: string, code: string, message: string): IntercomErrorBody {
+function errorBody(requestId: string, code: string, message: string): IntercomErrorBody {
   return { type: 'error.list', request_id: requestId, errors: [{ code, message }] };
 }
 

@@ -35,5 +35,3 @@ export function createSimClock(base: () => number) {
     view: () => ({ nowMs: now(), offsetMs: now() - base(), frozen: frozenAt !== null }),
   };
 }
-
-export type SimClock = ReturnType<typeof createSimClock>;

@@ -24,7 +24,7 @@ export type JournalEntry = {
 const recordedHeaders = ['intercom-version', 'accept', 'content-type', 'user-agent'] as const;
 
 /** Never the token itself: enough to tell tokens apart, not enough to use one. */
-export function redactAuthorization(value: string): string {
+function redactAuthorization(value: string): string {
   const match = /^(\S+)\s+(.*)$/.exec(value);
   const scheme = match?.[1] ?? '';
   const secret = match?.[2] ?? value;

@@ -96,8 +96,6 @@ export function createRateLimiter(options: RateLimiterOptions) {
   };
 }
 
-export type RateLimiter = ReturnType<typeof createRateLimiter>;
-
 /** Intercom words the window as `10_seconds`. */
 export function describeWindow(windowMs: number): string {
   return windowMs % 1000 === 0 ? `${windowMs / 1000}_seconds` : `${windowMs}_milliseconds`;

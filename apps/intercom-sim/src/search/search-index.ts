@@ -53,5 +53,3 @@ export function createSearchIndex<T extends { id: string }>(options: SearchIndex
     },
   };
 }
-
-export type SearchIndex<T extends { id: string }> = ReturnType<typeof createSearchIndex<T>>;

@@ -9,7 +9,7 @@ export type SeedContact = Record<string, unknown> & {
 };
 
 /** A company in a seed: a `POST /companies` body (`company_id` required). */
-export type SeedCompany = Record<string, unknown> & { company_id: string };
+type SeedCompany = Record<string, unknown> & { company_id: string };
 
 export type SeedState = { contacts: SeedContact[]; companies: SeedCompany[]; tags: string[] };
 

@@ -40,5 +40,3 @@ export function createStatusPage(now: () => number) {
     },
   };
 }
-
-export type StatusPage = ReturnType<typeof createStatusPage>;

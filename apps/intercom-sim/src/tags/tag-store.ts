@@ -1,7 +1,7 @@
 import { IntercomHttpError } from '../http/intercom-error.ts';
 import type { TagRecord } from './tag-view.ts';
 
-export function tagNotFound(): IntercomHttpError {
+function tagNotFound(): IntercomHttpError {
   return new IntercomHttpError(404, 'tag_not_found', 'Tag not found');
 }
 

@@ -202,5 +202,3 @@ function errorMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   return err.cause instanceof Error ? err.cause.message : err.message;
 }
-
-export type WebhookSender = ReturnType<typeof createWebhookSender>;

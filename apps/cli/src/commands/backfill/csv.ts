@@ -19,7 +19,7 @@ export class MalformedCsvError extends CliError {
 }
 
 /** Far above any real contact; bounds what an unclosed quote can buffer before it is reported. */
-export const MAX_RECORD_BYTES = 1024 * 1024;
+const MAX_RECORD_BYTES = 1024 * 1024;
 
 const OPTIONS = {
   bom: true,
