@@ -9,6 +9,8 @@
 #   - redis-server from Debian's packages, when absent and apt-get is available
 #   - promtool and prometheus from Debian's `prometheus` package, when absent and apt-get is
 #     available (the deploy tests check the alert rules and scrape a running stack with them)
+#   - openssl from Debian's packages, when absent and apt-get is available (the TLS tests make
+#     their certificates with it)
 set -euo pipefail
 
 RELAY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -112,9 +114,23 @@ relay_stop_packaged_prometheus() {
   fi
 }
 
+relay_ensure_openssl() {
+  if command -v openssl >/dev/null 2>&1; then return; fi
+  if command -v apt-get >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    relay_log "openssl is missing; installing it from Debian's packages"
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends openssl >&2
+  else
+    relay_log "openssl is missing and apt-get is not available: install it for the TLS tests"
+  fi
+}
+
 relay_ensure_node
 relay_ensure_pnpm
 relay_ensure_dependencies
 relay_ensure_redis
 relay_ensure_prometheus
+relay_ensure_openssl
 export RELAY_ROOT
