@@ -31,7 +31,7 @@ describe('Redis Cluster configuration', () => {
         INTERCOM_CLIENT_SECRET: 'secret',
         CRM_API_TOKENS: 'crm',
       });
-      expect(ended.code).toBe(1);
+      expect(ended.code).toBe(78); // EX_CONFIG, as for every configuration error
       expect(ended.stderr).toContain('invalid configuration');
       expect(ended.stderr).toContain('QUEUE_PREFIX "relay" has no hash tag');
     },

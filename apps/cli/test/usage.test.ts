@@ -59,8 +59,8 @@ describe('relay: usage and configuration errors exit 2 with one line on stderr',
     expect(result.stderr).toBe(
       [
         'relay: invalid configuration:',
+        // ADMIN_URL and RELAY_PUBLIC_URL default to RELAY_URL: one problem, said once.
         '  - RELAY_URL must use http: or https: (got ftp:)',
-        '  - ADMIN_URL must use http: or https: (got ftp:)',
         `  - ADMIN_TOKEN_FILE points to ${dir}, which cannot be read (EISDIR)`,
         'run `relay --help` for usage',
         '',

@@ -17,6 +17,9 @@ const RETENTION_CHECK_EVERY_MS = 5_000;
 /** Jobs removed per queue and state in one pass at most; the next pass goes on. */
 const RETENTION_MAX_PER_PASS = 10_000;
 
+/** How far before the cut clean() is asked to stop, for the clock read between ours and its own. */
+const CLEAN_CLOCK_SLACK_MS = 10;
+
 /** Jobs one `clean` call removes at most: one Lua script, so Redis is held for ~10–50 ms. */
 const CLEAN_BATCH = 1_000;
 
@@ -128,8 +131,12 @@ export function createRetention(options: RetentionOptions) {
     const removed: string[] = [];
     while (removed.length < max) {
       const batch = Math.min(CLEAN_BATCH, max - removed.length);
-      // clean() removes what finished at or before Date.now() - grace.
-      const ids = await queue.clean(Math.max(Date.now() - cutoff, 0), batch, state);
+      // clean() removes what finished at or before its own Date.now() - grace, read a moment
+      // after ours: a millisecond ticking in between moved the cut onto the jobs finished in
+      // the same millisecond as the last one kept (a CI run kept 7 of the rule's 10). The
+      // slack puts the cut a little early: a few jobs more kept, never one too few.
+      const grace = Math.max(Date.now() - cutoff + CLEAN_CLOCK_SLACK_MS, 0);
+      const ids = await queue.clean(grace, batch, state);
       removed.push(...ids);
       if (ids.length < batch) return { removed, more: false };
     }
@@ -139,19 +146,19 @@ export function createRetention(options: RetentionOptions) {
   /** The completed jobs of one queue beyond the rule: older than its age, or past its count. */
   async function trimCompleted(queue: Queue, rule: KeepRule) {
     let cutoff = now() - rule.ageMs;
-    // The newest job past the count (ranked newest first), and every one finished before it;
-    // clean() goes by finish time, so when the last job within the count finished in the same
-    // millisecond, the cut moves just before both: a few kept too many, never one too few.
-    const edge = await options.redis.zrevrange(
-      queue.keys.completed as string,
-      Math.max(rule.count - 1, 0),
-      rule.count,
-      'WITHSCORES',
-    );
-    const [lastKept, firstBeyond] = rule.count === 0 ? [undefined, edge[1]] : [edge[1], edge[3]];
-    if (firstBeyond !== undefined) {
-      const beyond = Number(firstBeyond);
-      cutoff = Math.max(cutoff, Number(lastKept) === beyond ? beyond - 1 : beyond);
+    // Everything that finished before the last job within the count (ranked newest first):
+    // clean() goes by finish time, so jobs that finished in the same millisecond as that one
+    // stay with it (a few kept too many, never one too few).
+    if (rule.count === 0) {
+      cutoff = now();
+    } else {
+      const [, lastKept] = await options.redis.zrevrange(
+        queue.keys.completed as string,
+        rule.count - 1,
+        rule.count - 1,
+        'WITHSCORES',
+      );
+      if (lastKept !== undefined) cutoff = Math.max(cutoff, Number(lastKept) - 1);
     }
     return clean(queue, 'completed', cutoff, maxPerPass);
   }

@@ -78,11 +78,14 @@ export function createEnvReader(source: EnvSource) {
       options: Common<string> & { protocols?: readonly string[]; emptyTurnsOff?: boolean } = {},
     ) {
       if (options.emptyTurnsOff && source[name]?.trim() === '') return '';
-      const text = raw(name) ?? options.default;
-      if (text === undefined) {
+      const given = raw(name);
+      // A default is checked where it comes from: one taken from another setting (ADMIN_URL
+      // from RELAY_URL) was checked as that setting and is not a second problem.
+      if (given === undefined) {
         if (options.required) missing(name);
-        return '';
+        return (options.default ?? '').replace(/\/+$/, '');
       }
+      const text = given;
       try {
         const url = new URL(text);
         if (options.protocols && !options.protocols.includes(url.protocol)) {
