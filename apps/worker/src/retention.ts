@@ -17,9 +17,6 @@ const RETENTION_CHECK_EVERY_MS = 5_000;
 /** Jobs removed per queue and state in one pass at most; the next pass goes on. */
 const RETENTION_MAX_PER_PASS = 10_000;
 
-/** How far before the cut clean() is asked to stop, for the clock read between ours and its own. */
-const CLEAN_CLOCK_SLACK_MS = 10;
-
 /** Jobs one `clean` call removes at most: one Lua script, so Redis is held for ~10–50 ms. */
 const CLEAN_BATCH = 1_000;
 
@@ -128,19 +125,19 @@ export function createRetention(options: RetentionOptions) {
 
   /** Removes up to `max` jobs of `state` finished at or before `cutoff`, oldest first. */
   async function clean(queue: Queue, state: 'completed' | 'failed', cutoff: number, max: number) {
+    // clean() cuts at its own Date.now() - grace, read a moment after ours: a millisecond
+    // ticking in between moved the cut onto jobs it should keep (a CI run kept 7 of the
+    // count's 10). It removes the oldest first, so it is asked for exactly as many as are due:
+    // a later cut then finds no more than those to take.
+    const due = await options.redis.zcount(queue.keys[state] as string, 0, cutoff);
     const removed: string[] = [];
-    while (removed.length < max) {
-      const batch = Math.min(CLEAN_BATCH, max - removed.length);
-      // clean() removes what finished at or before its own Date.now() - grace, read a moment
-      // after ours: a millisecond ticking in between moved the cut onto the jobs finished in
-      // the same millisecond as the last one kept (a CI run kept 7 of the rule's 10). The
-      // slack puts the cut a little early: a few jobs more kept, never one too few.
-      const grace = Math.max(Date.now() - cutoff + CLEAN_CLOCK_SLACK_MS, 0);
-      const ids = await queue.clean(grace, batch, state);
+    while (removed.length < Math.min(due, max)) {
+      const batch = Math.min(CLEAN_BATCH, due - removed.length, max - removed.length);
+      const ids = await queue.clean(Math.max(Date.now() - cutoff, 0), batch, state);
       removed.push(...ids);
-      if (ids.length < batch) return { removed, more: false };
+      if (ids.length < batch) break;
     }
-    return { removed, more: true };
+    return { removed, more: due > max };
   }
 
   /** The completed jobs of one queue beyond the rule: older than its age, or past its count. */
