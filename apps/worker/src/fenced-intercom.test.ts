@@ -1,23 +1,31 @@
-import type { IntercomClient } from '@relay/intercom';
+import { createIntercomClient } from '@relay/intercom';
 import { describe, expect, it } from 'vitest';
 import { fenceWrites, JobTakenOver } from './fenced-intercom.ts';
 
+/** A real client over a fetch that answers as Intercom would and notes each call. */
 function fakeClient() {
   const calls: string[] = [];
-  const client = {
-    updateContact: async (id: string) => {
-      calls.push(`update ${id}`);
-      return { id };
-    },
-    getContact: async (id: string) => {
+  const answer = (body: unknown) =>
+    new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+  const client = createIntercomClient({
+    baseUrl: 'http://intercom.test',
+    token: () => 'token',
+    fetch: async (input, init) => {
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      const method = init?.method ?? 'GET';
+      const id = url.pathname.split('/')[2] ?? '';
+      if (method === 'PUT') {
+        calls.push(`update ${id}`);
+        return answer({ id });
+      }
+      if (url.pathname === '/contacts/search') {
+        calls.push('search');
+        return answer({ type: 'list', data: [{ id: 'c1' }], pages: {} });
+      }
       calls.push(`get ${id}`);
-      return { id };
+      return answer({ id });
     },
-    async *searchContacts() {
-      calls.push('search');
-      yield { id: 'c1' };
-    },
-  } as unknown as IntercomClient;
+  });
   return { client, calls };
 }
 

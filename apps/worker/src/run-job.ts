@@ -1,7 +1,7 @@
-import { AppError, isAppError } from '@relay/errors';
+import { AppError, isAppError, jobEffectOf } from '@relay/errors';
 import { type Logger, type Metrics, seriesByLabels } from '@relay/telemetry';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import { fenceWrites, JobTakenOver } from './fenced-intercom.ts';
+import { fenceWrites } from './fenced-intercom.ts';
 import {
   type JobContext,
   type ProcessorDeps,
@@ -22,37 +22,17 @@ export type JobRunnerDeps = {
   jobLockMs: number;
 };
 
-/** Errors that hold the whole queue: waiting is the cure, and it costs no attempt. */
-const HOLD_QUEUE = new Set([
-  'INTERCOM_RATE_LIMITED',
-  'INTERCOM_UNAUTHORIZED',
-  'INTERCOM_CIRCUIT_OPEN',
-]);
-
-const HOLD_OUTCOME: Record<string, string> = {
-  INTERCOM_RATE_LIMITED: 'rate_limited',
-  INTERCOM_CIRCUIT_OPEN: 'circuit_open',
-  INTERCOM_UNAUTHORIZED: 'paused',
-};
-
 /**
- * How long a 403 (a missing scope) holds a queue before trying again: a human must act. A
- * 401 holds it only briefly (its retryAfterMs): the client's auth hold keeps calls with the
- * refused token from going out until a call with it succeeds or it changes, so the queue can
- * look again often and resume as soon as the hold ends.
- */
-const UNAUTHORIZED_PAUSE_MS = 60_000;
-
-/**
- * The one place where errors become BullMQ behaviour:
- * - no permit from the rate budget, or a 429 → hold the queue until the window resets;
- * - circuit open (Intercom down) → hold the queue until the breaker lets a probe through;
- * - unauthorized → hold the queue (401: while the auth hold lasts, looking again every
- *   second; 403: a minute); the backlog waits rather than failing;
- *   in these three cases the job goes back to waiting and no attempt is used;
- * - another job of the same contact is running → this job is delayed briefly, no attempt used;
- * - not retryable → UnrecoverableError: failed at once, with code, message and request_id;
- * - otherwise → rethrow: BullMQ retries with exponential backoff and full jitter.
+ * The one place where errors become BullMQ behaviour, as the error catalog says for each code
+ * (`onJob` in @relay/errors):
+ * - `hold` (no permit or a 429, the circuit open, the token refused) → the queue waits (the
+ *   error's retryAfterMs, else the catalog's holdMs), the job goes back to the head of it and
+ *   no attempt is used;
+ * - `defer` (another job of the same record is running) → this job is delayed briefly, no
+ *   attempt used;
+ * - `abandon` (the run lost its job) → nothing for BullMQ to do: the job is another run's;
+ * - `fail` → UnrecoverableError: failed at once, with code, message and request_id;
+ * - `retry` → rethrow: BullMQ retries with exponential backoff and full jitter.
  * failedReason holds the AppError as JSON, so job status can show the code and request_id.
  */
 export function createJobRunner(deps: JobRunnerDeps) {
@@ -114,26 +94,23 @@ export function createJobRunner(deps: JobRunnerDeps) {
       if (deps.logger.isLevelEnabled('debug')) log().debug('completed job');
       return result;
     } catch (caught) {
-      if (caught instanceof JobTakenOver) {
-        // Nothing to hand to BullMQ: the job is another run's (its lock says so).
-        count(queue, 'taken_over');
-        log().warn('abandoned job: its lock passed to another run');
-        throw caught;
-      }
       const error = isAppError(caught)
         ? caught
         : new AppError('INTERNAL', caught instanceof Error ? caught.message : String(caught), {
             cause: caught,
           });
+      const effect = jobEffectOf(error.code);
+      if (effect.onJob === 'abandon') {
+        // Nothing to hand to BullMQ: the job is another run's (its lock says so).
+        count(queue, 'taken_over');
+        log().warn('abandoned job: its lock passed to another run');
+        throw caught;
+      }
       const summary = JSON.stringify(error.toJSON());
 
-      if (HOLD_QUEUE.has(error.code)) {
-        const waitMs = Math.max(
-          error.retryAfterMs ??
-            (error.code === 'INTERCOM_UNAUTHORIZED' ? UNAUTHORIZED_PAUSE_MS : 10_000),
-          1,
-        );
-        count(queue, HOLD_OUTCOME[error.code] ?? 'paused');
+      if (effect.onJob === 'hold') {
+        const waitMs = Math.max(error.retryAfterMs ?? effect.holdMs, 1);
+        count(queue, effect.label);
         // A 403 is logged per job; a refused token (401) by the auth hold, once and then at a
         // bounded rate, however many jobs it holds.
         if (error.code === 'INTERCOM_UNAUTHORIZED' && error.status === 403) {
@@ -146,12 +123,12 @@ export function createJobRunner(deps: JobRunnerDeps) {
         await deps.pauseQueue(waitMs);
         throw Worker.RateLimitError();
       }
-      if (error.code === 'RECORD_BUSY' && token) {
+      if (effect.onJob === 'defer' && token) {
         count(queue, 'deferred');
-        await job.moveToDelayed(Date.now() + (error.retryAfterMs ?? 250), token);
+        await job.moveToDelayed(Date.now() + (error.retryAfterMs ?? effect.afterMs), token);
         throw new DelayedError();
       }
-      if (!error.retryable) {
+      if (effect.onJob === 'fail') {
         count(queue, 'failed');
         failures(queue, error.code).inc();
         log().warn(

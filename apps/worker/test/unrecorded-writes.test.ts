@@ -72,39 +72,45 @@ function upsert(contact: ContactInput, intercom: IntercomClient, context: JobCon
   return contactUpsert({ contact, receivedAt: Date.now() }, deps(intercom), context);
 }
 
+/** A client whose calls go through `send` (the network, as the test wants it to behave). */
+function clientOver(send: (request: Request) => Promise<Response>): IntercomClient {
+  return createIntercomClient({
+    baseUrl: sim.url,
+    token: () => sim.token,
+    fetch: (input, init) => send(new Request(input, init)),
+  });
+}
+
 /** `method`'s call reaches Intercom, then the run's worker dies: the run never goes on. */
 function diesAfter(method: 'createContact' | 'updateContact') {
   let landed: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     landed = resolve;
   });
-  const dying = new Proxy(client, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver) as (...args: unknown[]) => unknown;
-      if (name !== method) return value;
-      return async (...args: unknown[]) => {
-        await value.apply(target, args);
-        landed();
-        return new Promise(() => {}); // killed: no answer is ever handled
-      };
-    },
+  const dying = clientOver(async (request) => {
+    const path = new URL(request.url).pathname;
+    const isIt =
+      method === 'createContact'
+        ? request.method === 'POST' && path === '/contacts'
+        : request.method === 'PUT' && path.startsWith('/contacts/');
+    const response = await fetch(request);
+    if (!isIt) return response;
+    landed();
+    return new Promise<Response>(() => {}); // killed: no answer is ever handled
   });
   return { client: dying, landed: done };
 }
 
 /** A 429 storm begins as the create meets an existing contact (409), before anything else. */
 function stormAfterConflict(): IntercomClient {
-  return {
-    ...client,
-    createContact: async (body) => {
-      try {
-        return await client.createContact(body);
-      } catch (error) {
-        await sim.control('POST', 'faults', { rateLimitedForMs: 60_000 });
-        throw error;
-      }
-    },
-  };
+  return clientOver(async (request) => {
+    const isCreate = request.method === 'POST' && new URL(request.url).pathname === '/contacts';
+    const response = await fetch(request);
+    if (isCreate && response.status === 409) {
+      await sim.control('POST', 'faults', { rateLimitedForMs: 60_000 });
+    }
+    return response;
+  });
 }
 
 type Journal = { entries: { method: string; path: string; status: number }[] };

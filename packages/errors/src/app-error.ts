@@ -10,6 +10,13 @@ export type AppErrorOptions = {
   status?: number | undefined;
   /** Machine-readable specifics, safe to show to the caller (never secrets or personal data). */
   details?: unknown;
+  /**
+   * The failure provably sent nothing to Intercom (a permit refused, the breaker or the auth
+   * hold held the call, the run lost its job before a write): whatever it was meant to change
+   * did not change. Unset means it may have (a timeout, a 5xx, a reset may hide a write that
+   * landed), unless Intercom refused it with a 4xx.
+   */
+  sentNothing?: boolean;
 };
 
 /** The one error type the relay throws across package boundaries. */
@@ -21,6 +28,7 @@ export class AppError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly status: number | undefined;
   readonly details: unknown;
+  readonly sentNothing: boolean;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -32,6 +40,7 @@ export class AppError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.status = options.status;
     this.details = options.details;
+    this.sentNothing = options.sentNothing ?? false;
   }
 
   /** A JSON-safe summary for job results, logs and API answers (no stack, no cause). */

@@ -1,57 +1,114 @@
 /**
+ * What a job does when its run fails with a code, read in one place (the worker's run-job.ts):
+ * - `fail`: failed at once, no retry (a dead letter a human looks at);
+ * - `retry`: retried with backoff, using an attempt;
+ * - `hold`: the whole queue waits (`holdMs`, or the error's own retryAfterMs) and the job goes
+ *   back to the head of it, using no attempt: waiting is the cure (`label` names it in
+ *   relay_jobs_total's outcome);
+ * - `defer`: this job alone waits a moment (`afterMs`), using no attempt;
+ * - `abandon`: the run lets go of the job, which is another run's now.
+ */
+export type JobEffect =
+  | { onJob: 'fail' | 'retry' | 'abandon' }
+  | { onJob: 'defer'; afterMs: number }
+  | { onJob: 'hold'; holdMs: number; label: 'rate_limited' | 'circuit_open' | 'paused' };
+
+type Entry = JobEffect & {
+  httpStatus: number;
+  /**
+   * Whether the same request, sent again unchanged, may succeed without anyone acting: what
+   * API answers and job statuses show. `fail` is never retryable and `retry` always is.
+   */
+  retryable: boolean;
+};
+
+/**
  * The error catalog: every failure the relay reports has one of these codes. The code alone
- * decides the HTTP status an API answers with and whether a job retries, so the two can never
+ * decides the HTTP status an API answers with and what a job does, so the two can never
  * disagree.
  */
 export const ErrorCodes = {
   // Input from the CRM, webhooks and admins.
-  PAYLOAD_INVALID: { httpStatus: 400, retryable: false },
-  PAYLOAD_TOO_LARGE: { httpStatus: 413, retryable: false },
-  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, retryable: false },
-  UNAUTHENTICATED: { httpStatus: 401, retryable: false },
-  WEBHOOK_SIGNATURE_INVALID: { httpStatus: 401, retryable: false },
-  NOT_FOUND: { httpStatus: 404, retryable: false },
-  ROUTE_NOT_FOUND: { httpStatus: 404, retryable: false },
-  METHOD_NOT_ALLOWED: { httpStatus: 405, retryable: false },
+  PAYLOAD_INVALID: { httpStatus: 400, retryable: false, onJob: 'fail' },
+  PAYLOAD_TOO_LARGE: { httpStatus: 413, retryable: false, onJob: 'fail' },
+  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, retryable: false, onJob: 'fail' },
+  UNAUTHENTICATED: { httpStatus: 401, retryable: false, onJob: 'fail' },
+  WEBHOOK_SIGNATURE_INVALID: { httpStatus: 401, retryable: false, onJob: 'fail' },
+  NOT_FOUND: { httpStatus: 404, retryable: false, onJob: 'fail' },
+  ROUTE_NOT_FOUND: { httpStatus: 404, retryable: false, onJob: 'fail' },
+  METHOD_NOT_ALLOWED: { httpStatus: 405, retryable: false, onJob: 'fail' },
   /** An admin operation the relay refuses because it would break a duty (draining erasures). */
-  OPERATION_REFUSED: { httpStatus: 409, retryable: false },
+  OPERATION_REFUSED: { httpStatus: 409, retryable: false, onJob: 'fail' },
   /**
    * A CRM client over its request limit (429 with Retry-After; it sends again after that).
    * Only HTTP answers carry it, never a job, so `retryable` (a job's retry) does not apply.
    */
-  RATE_LIMITED: { httpStatus: 429, retryable: false },
+  RATE_LIMITED: { httpStatus: 429, retryable: false, onJob: 'fail' },
   // Our own infrastructure.
-  QUEUE_UNAVAILABLE: { httpStatus: 503, retryable: true },
-  CONFIG_INVALID: { httpStatus: 500, retryable: false },
-  INTERNAL: { httpStatus: 500, retryable: true },
+  QUEUE_UNAVAILABLE: { httpStatus: 503, retryable: true, onJob: 'retry' },
+  CONFIG_INVALID: { httpStatus: 500, retryable: false, onJob: 'fail' },
+  INTERNAL: { httpStatus: 500, retryable: true, onJob: 'retry' },
   // Intercom, as seen through the SDK.
-  INTERCOM_RATE_LIMITED: { httpStatus: 503, retryable: true },
+  /** No permit in this window, or a 429: every queue waits for the window to reset. */
+  INTERCOM_RATE_LIMITED: {
+    httpStatus: 503,
+    retryable: true,
+    onJob: 'hold',
+    holdMs: 10_000,
+    label: 'rate_limited',
+  },
   /** 5xx, 408, timeouts, connection resets: Intercom may succeed later. */
-  INTERCOM_UNAVAILABLE: { httpStatus: 502, retryable: true },
+  INTERCOM_UNAVAILABLE: { httpStatus: 502, retryable: true, onJob: 'retry' },
   /** The circuit breaker holds calls while Intercom looks down; the job waits, no attempt used. */
-  INTERCOM_CIRCUIT_OPEN: { httpStatus: 503, retryable: true },
+  INTERCOM_CIRCUIT_OPEN: {
+    httpStatus: 503,
+    retryable: true,
+    onJob: 'hold',
+    holdMs: 10_000,
+    label: 'circuit_open',
+  },
   /**
    * A call names a contact Intercom does not have (yet): an event pushed together with its
    * contact can arrive first. Retried with backoff; dead-lettered if it never appears.
    */
-  INTERCOM_CONTACT_MISSING: { httpStatus: 404, retryable: true },
+  INTERCOM_CONTACT_MISSING: { httpStatus: 404, retryable: true, onJob: 'retry' },
   /** 400/404/409/422 that retrying cannot fix. */
-  INTERCOM_REJECTED: { httpStatus: 422, retryable: false },
+  INTERCOM_REJECTED: { httpStatus: 422, retryable: false, onJob: 'fail' },
   /**
    * Intercom matched a CRM record to a contact that carries another record's external_id
    * (Intercom also matches by email): nothing is written to it; a human resolves it in the CRM.
    */
-  CONTACT_IDENTITY_CONFLICT: { httpStatus: 409, retryable: false },
-  /** 401/403: the token is wrong, revoked or lacks scope; a human must act. */
-  INTERCOM_UNAUTHORIZED: { httpStatus: 502, retryable: false },
+  CONTACT_IDENTITY_CONFLICT: { httpStatus: 409, retryable: false, onJob: 'fail' },
+  /**
+   * 401/403: the token is wrong, revoked or lacks scope; a human must act, and the backlog
+   * waits rather than failing. A 401 holds only while the auth hold lasts (its retryAfterMs);
+   * a 403 (a missing scope) a minute at a time.
+   */
+  INTERCOM_UNAUTHORIZED: {
+    httpStatus: 502,
+    retryable: false,
+    onJob: 'hold',
+    holdMs: 60_000,
+    label: 'paused',
+  },
   // Jobs.
   /** The CRM's conversation endpoint did not take a delivery; retried with backoff. */
-  SINK_UNAVAILABLE: { httpStatus: 503, retryable: true },
+  SINK_UNAVAILABLE: { httpStatus: 503, retryable: true, onJob: 'retry' },
   /** Another job of the same contact or company is running; this one runs after it. */
-  RECORD_BUSY: { httpStatus: 503, retryable: true },
-} as const satisfies Record<string, { httpStatus: number; retryable: boolean }>;
+  RECORD_BUSY: { httpStatus: 503, retryable: true, onJob: 'defer', afterMs: 250 },
+  /**
+   * The run no longer holds its job (its lock expired, another worker took it over): it makes
+   * no write, and the job is the other run's.
+   */
+  JOB_TAKEN_OVER: { httpStatus: 409, retryable: false, onJob: 'abandon' },
+} as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ErrorCodes;
+
+/** What a job does on this code (see JobEffect). */
+export function jobEffectOf(code: ErrorCode): JobEffect {
+  return ErrorCodes[code];
+}
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ErrorCodes, value);

@@ -9,4 +9,4 @@ export {
   isAppError,
   type SerializedAppError,
 } from './app-error.ts';
-export { type ErrorCode, ErrorCodes, isErrorCode } from './codes.ts';
+export { type ErrorCode, ErrorCodes, isErrorCode, type JobEffect, jobEffectOf } from './codes.ts';

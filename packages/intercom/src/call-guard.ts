@@ -32,6 +32,7 @@ export function createCallGuard(options: CallGuardOptions): CallObserver {
       if (!admission.allowed) {
         throw new AppError('INTERCOM_CIRCUIT_OPEN', 'Intercom looks down: calls are on hold', {
           retryAfterMs: admission.retryAfterMs,
+          sentNothing: true,
         });
       }
       if (budget) {
@@ -50,6 +51,7 @@ export function createCallGuard(options: CallGuardOptions): CallObserver {
           throw new AppError('INTERCOM_RATE_LIMITED', 'rate budget spent for this window', {
             retryAfterMs: permit.waitMs,
             details: { source: 'budget' },
+            sentNothing: true,
           });
         }
       }

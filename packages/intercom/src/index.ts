@@ -25,19 +25,21 @@ export {
   createCircuitBreaker,
 } from './circuit-breaker.ts';
 export {
-  type ArticleWrite,
-  type CompanyWrite,
-  type ContactWrite,
-  type ConversationPart,
   createIntercomClient,
-  type DataAttributeInfo,
-  type DataEvent,
-  type IntercomClient,
   type IntercomClientOptions,
-  type IntercomContact,
-  type SearchFilter,
-  type SearchQuery,
 } from './client.ts';
+export type { IntercomClient, WriteGuard } from './client-methods.ts';
+export type {
+  ArticleWrite,
+  CompanyWrite,
+  ContactWrite,
+  ConversationPart,
+  DataAttributeInfo,
+  DataEvent,
+  IntercomContact,
+  SearchFilter,
+  SearchQuery,
+} from './client-types.ts';
 export { endpointTemplate } from './endpoint-template.ts';
 export { createIntercomProbe, type IntercomHealth, type IntercomProbe } from './health-probe.ts';
 export { type CallObserver, createInstrumentedFetch } from './instrumented-fetch.ts';

@@ -10,7 +10,8 @@ import {
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntercomAccess, readIntercomSettings } from '../src/access.ts';
-import { createIntercomClient, type SearchQuery } from '../src/client.ts';
+import { createIntercomClient } from '../src/client.ts';
+import type { SearchQuery } from '../src/client-types.ts';
 
 /**
  * `searchContacts` against the simulator over HTTP through the real SDK: compound queries,

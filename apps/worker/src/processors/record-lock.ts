@@ -1,12 +1,10 @@
 import { AppError, isAppError } from '@relay/errors';
 import type { IntercomClient } from '@relay/intercom';
 import type { IntercomMatch, SyncRun, SyncSnapshot, SyncState } from '@relay/jobs';
-import { isWrite, JobTakenOver } from '../fenced-intercom.ts';
 import type { JobContext } from './job-context.ts';
 
 /** Longer than any run (three calls at the longest timeout); a re-run of the same job retakes it. */
 const RECORD_LOCK_MS = 120_000;
-const BUSY_RETRY_MS = 250;
 
 /**
  * Takes the record's lock for this run of the job and reads its sync state, or defers the job
@@ -22,9 +20,7 @@ export async function lockRecord<T>(
 ): Promise<SyncSnapshot<T> & Omit<SyncRun<T>, 'snapshot'>> {
   const taken = await state.lockRun(crmId, job.jobId, RECORD_LOCK_MS, job.lock);
   if (!taken) {
-    throw new AppError('RECORD_BUSY', `another job of this ${what} is running`, {
-      retryAfterMs: BUSY_RETRY_MS,
-    });
+    throw new AppError('RECORD_BUSY', `another job of this ${what} is running`);
   }
   return {
     ...taken.snapshot,
@@ -55,51 +51,44 @@ export type RecordRun = {
 };
 
 /**
- * The client for one run of a record's sync: before the run's first write (any method but the
- * reads) the record is marked (markWrite), so a write that reaches Intercom is never without
- * a trace in Redis, even when the run dies before it can record the outcome. It also tells
- * whether any of the run's writes can have taken effect, so that a run put on hold before it
- * wrote anything can drop its own mark and spare the next run a look.
+ * The client for one run of a record's sync: before the run's first write the record is
+ * marked (markWrite), so a write that reaches Intercom is never without a trace in Redis, even
+ * when the run dies before it can record the outcome. It also tells whether any of the run's
+ * writes can have taken effect, so that a run put on hold before it wrote anything can drop
+ * its own mark and spare the next run a look.
  */
 function markingWrites(client: IntercomClient, mark: () => Promise<void>) {
   let marked = false;
   let tookEffect = false;
-  const marking = new Proxy(client, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver) as unknown;
-      if (typeof value !== 'function' || !isWrite(name)) return value;
-      return async (...args: unknown[]) => {
-        if (!marked) {
-          await mark();
-          marked = true;
-        }
-        try {
-          const result = await (value as (...a: unknown[]) => unknown).apply(target, args);
-          tookEffect = true;
-          return result;
-        } catch (error) {
-          if (!cannotHaveTakenEffect(error)) tookEffect = true;
-          throw error;
-        }
-      };
-    },
+  const marking = client.withWriteGuard(async (send) => {
+    if (!marked) {
+      await mark();
+      marked = true;
+    }
+    try {
+      const result = await send();
+      tookEffect = true;
+      return result;
+    } catch (error) {
+      if (!cannotHaveTakenEffect(error)) tookEffect = true;
+      throw error;
+    }
   });
   return { client: marking, anyWriteMayHaveTakenEffect: () => tookEffect };
 }
 
 /**
- * A write that certainly changed nothing at Intercom: it was never sent (the run lost its job,
- * the circuit is open, the rate budget or the auth hold held it back), or Intercom refused it
- * with a 4xx (a 408 excepted: it may have been applied). A timeout, a 5xx, a dropped connection
- * or a garbled 2xx may hide a write that landed.
+ * A write that certainly changed nothing at Intercom: it was never sent (the error says so:
+ * the run lost its job, the circuit is open, the rate budget or the auth hold held it back),
+ * or Intercom refused it with a 4xx (a 408 excepted: it may have been applied). A timeout, a
+ * 5xx, a dropped connection or a garbled 2xx may hide a write that landed.
  */
 function cannotHaveTakenEffect(error: unknown): boolean {
-  if (error instanceof JobTakenOver) return true;
   if (!isAppError(error)) return false;
-  if (error.status !== undefined)
-    return error.status >= 400 && error.status < 500 && error.status !== 408;
-  const source = (error.details as { source?: unknown } | undefined)?.source;
-  return error.code === 'INTERCOM_CIRCUIT_OPEN' || source === 'budget' || source === 'auth_hold';
+  if (error.sentNothing) return true;
+  return (
+    error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 408
+  );
 }
 
 /** What a sync job reports: the Intercom id, and what it did. */
@@ -148,9 +137,7 @@ export async function syncLatest<T, Action extends string>(
     if (!(await state.markWrite(crmId, lock))) {
       // The record is no longer this run's (its lock expired or another run took it over):
       // whoever has it now writes; this run makes no write it could not account for.
-      throw new AppError('RECORD_BUSY', `this run of the ${what}'s job lost its record`, {
-        retryAfterMs: BUSY_RETRY_MS,
-      });
+      throw new AppError('RECORD_BUSY', `this run of the ${what}'s job lost its record`);
     }
   });
   let result: { intercomId: string | null; action: Action };
@@ -168,9 +155,7 @@ export async function syncLatest<T, Action extends string>(
   if ((await state.finish(crmId, lock, pendingSeq, result.intercomId ?? '', hash)) === -1) {
     // Another run took the record over meanwhile (this one was cut off past its job lock):
     // what it stores wins; this run reports nothing it could not record.
-    throw new AppError('RECORD_BUSY', `this run of the ${what}'s job was taken over`, {
-      retryAfterMs: BUSY_RETRY_MS,
-    });
+    throw new AppError('RECORD_BUSY', `this run of the ${what}'s job was taken over`);
   }
   return result;
 }

@@ -170,7 +170,7 @@ export function createAuthHold(options: AuthHoldOptions) {
       throw new AppError(
         'INTERCOM_UNAUTHORIZED',
         'Intercom refused the access token: calls are held until a call with it succeeds or it changes',
-        { retryAfterMs: checkMs, details: { source: 'auth_hold' } },
+        { retryAfterMs: checkMs, details: { source: 'auth_hold' }, sentNothing: true },
       );
     },
     /** Intercom answered a call made with `token` past authentication (2xx, or a 4xx but 401). */
