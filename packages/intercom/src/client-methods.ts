@@ -26,7 +26,7 @@ export type WriteGuard = <T>(send: () => Promise<T>) => Promise<T>;
  * caller guard every write and nothing else (`withWriteGuard`): a new write is guarded with
  * no list to keep elsewhere.
  */
-export function intercomCalls(sdk: Sdk, read: Send, write: Send) {
+function intercomCalls(sdk: Sdk, read: Send, write: Send) {
   return {
     ...conversationAndArticleCalls(sdk, read, write),
     /** The admin the token belongs to, with the workspace id (`app.id_code`). */
