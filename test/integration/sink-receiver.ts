@@ -60,7 +60,7 @@ export async function startSinkReceiver(): Promise<SinkReceiver> {
   };
 }
 
-/** `X-Relay-Signature: sha256=<hex HMAC-SHA256(secret, body)>`, as the README documents it. */
+/** `X-Relay-Signature: sha256=<hex HMAC-SHA256(secret, body)>`, as docs/configuration.md documents it. */
 export function hasValidRelaySignature(delivery: SinkDelivery, secret: string): boolean {
   const header = delivery.headers['x-relay-signature'];
   if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;

@@ -6,18 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAdminTestApp } from './admin-test-app.ts';
 
 /**
- * The root README documents every route the ingress serves, each with an example request and
+ * docs/http-api.md documents every route the ingress serves, each with an example request and
  * answer: its route tables are compared with the routes of the real app (admin routes on), both
- * ways, so a new route without a README row fails here, as does a row for a route that is gone.
+ * ways, so a new route without a row there fails here, as does a row for a route that is gone.
  */
-const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const readme = readFileSync(join(REPO_ROOT, 'docs/http-api.md'), 'utf8');
 
 type Row = { routes: string[]; request: string; answer: string };
 
 /** The rows of the first table after `marker`, with the routes named in their first cell. */
 function tableAfter(marker: string): Row[] {
   const at = readme.indexOf(marker);
-  expect(at, `README has "${marker}"`).toBeGreaterThan(-1);
+  expect(at, `docs/http-api.md has "${marker}"`).toBeGreaterThan(-1);
   const lines: string[] = [];
   for (const line of readme.slice(at).split('\n').slice(1)) {
     if (line.startsWith('|')) lines.push(line);
@@ -84,7 +84,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-describe('README route tables', () => {
+describe('docs/http-api.md route tables', () => {
   it('reads the routes the app serves', () => {
     // The tree parser found the routes at every depth: top level, nested, under a prefix.
     expect(served).toEqual(

@@ -123,7 +123,7 @@ if (failed) {
   process.exitCode = 1;
 }
 
-/** Markdown table, so the output can go into BENCHMARKS.md as is. */
+/** Markdown table, so the output can go into docs/benchmarks.md as is. */
 function printTable(table: string[][]) {
   const widths =
     table[0]?.map((_, col) => Math.max(...table.map((row) => row[col]?.length ?? 0))) ?? [];

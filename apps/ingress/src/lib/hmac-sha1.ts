@@ -10,7 +10,7 @@ const KEPT_SCRATCH_BYTES = 64 * 1024;
 /**
  * HMAC-SHA1 (RFC 2104) as lowercase hex, over one-shot `crypto.hash` calls, with the key's
  * padded blocks computed once: the same digest as `createHmac('sha1', key)`, at a little over
- * half its cost for a webhook-sized body (BENCHMARKS.md §5 has the figure). The body is copied behind the inner pad
+ * half its cost for a webhook-sized body (docs/benchmarks.md §5 has the figure). The body is copied behind the inner pad
  * in a buffer kept between calls, and the digests travel as hex strings, so a call makes no
  * buffer of its own (each one Node makes is an ArrayBuffer the garbage collector must sweep).
  */
