@@ -1,26 +1,16 @@
 import { isAppError } from '@relay/errors';
-import { startTestRedis, type TestRedis, waitFor } from '@relay/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useRedis, waitFor } from '@relay/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type AuthHold, createAuthHold } from '../src/auth-hold/auth-hold.ts';
 import { createRedisHoldStore, type HoldSchedule } from '../src/auth-hold/hold-store.ts';
 
-let redis: TestRedis;
-let connection: Redis;
+const redis = useRedis();
 const holds: AuthHold[] = [];
 let testNumber = 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  connection = new Redis(redis.url);
-});
 afterEach(() => {
   for (const hold of holds.splice(0)) hold.close();
-});
-afterAll(async () => {
-  connection.disconnect();
-  await redis.stop();
 });
 
 type Line = { level: 'warn' | 'info'; fields: Record<string, unknown>; msg: string };
@@ -46,7 +36,7 @@ function processHold(options: {
   const hold: AuthHold = createAuthHold({
     token: options.token,
     store: createRedisHoldStore({
-      redis: connection,
+      redis: redis.client,
       prefix: options.prefix,
       ...(options.schedule ?? { firstProbeMs: 50, maxProbeMs: 200 }),
     }),

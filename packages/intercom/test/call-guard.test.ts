@@ -1,19 +1,17 @@
 import { AppError } from '@relay/errors';
-import { startTestRedis, type TestRedis } from '@relay/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useRedis } from '@relay/testkit';
+import { describe, expect, it } from 'vitest';
 import { createRateBudget } from '../src/budget/rate-budget.ts';
 import { createCallGuard } from '../src/call-guard.ts';
 
-let redis: TestRedis;
-let connection: Redis;
+const redis = useRedis();
 let appNumber = 0;
 
 /** A spent budget whose window is short, so that the next one comes soon. */
 async function spentBudget() {
   appNumber += 1;
   const budget = createRateBudget({
-    redis: connection,
+    redis: redis.client,
     prefix: redis.prefix,
     appId: `guard-app${appNumber}`,
     limitPerWindow: 2,
@@ -25,15 +23,6 @@ async function spentBudget() {
   while ((await budget.acquire('webhook')).granted) {}
   return budget;
 }
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  connection = new Redis(redis.url);
-});
-afterAll(async () => {
-  connection.disconnect();
-  await redis.stop();
-});
 
 describe('call guard', () => {
   it('refuses at once when the budget is spent and the caller does not wait (a queued job)', async () => {

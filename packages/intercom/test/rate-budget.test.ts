@@ -1,6 +1,6 @@
-import { startTestRedis, type TestRedis } from '@relay/testkit';
+import { useRedis } from '@relay/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createRateBudget, type RateBudgetOptions } from '../src/budget/rate-budget.ts';
 
 /**
@@ -16,7 +16,7 @@ function earlyLongWindow(): number {
   }
 }
 
-let redis: TestRedis;
+const redis = useRedis();
 const connections: Redis[] = [];
 let testNumber = 0;
 
@@ -27,7 +27,7 @@ function connect() {
 }
 
 /** A budget with its own app id, so tests never share counters. */
-function budget(options: Partial<RateBudgetOptions> = {}, connection = connections[0] as Redis) {
+function budget(options: Partial<RateBudgetOptions> = {}, connection = redis.client) {
   testNumber += 1;
   return createRateBudget({
     redis: connection,
@@ -51,13 +51,8 @@ async function take(target: ReturnType<typeof budget>, lane: string, times: numb
   return granted;
 }
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  connect();
-});
-afterAll(async () => {
+afterAll(() => {
   for (const connection of connections) connection.disconnect();
-  await redis.stop();
 });
 
 describe('rate budget', () => {

@@ -1,14 +1,8 @@
 import { createEnvReader, type Secret } from '@relay/config';
 import { AppError } from '@relay/errors';
 import { createLogger, createMetrics } from '@relay/telemetry';
-import {
-  type SimulatorProcess,
-  startSimulator,
-  startTestRedis,
-  type TestRedis,
-} from '@relay/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type JournalEntry, useRedis, useSimulator } from '@relay/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createIntercomAccess, readIntercomSettings } from '../src/access.ts';
 import { createIntercomClient } from '../src/client.ts';
 import type { SearchQuery } from '../src/client-types.ts';
@@ -53,17 +47,11 @@ const expected = seeds
   .map((s) => s.external_id)
   .sort();
 
-let sim: SimulatorProcess;
-let redis: TestRedis;
-let connection: Redis;
+const sim = useSimulator();
+const redis = useRedis();
 const ids = new Map<string, string>(); // Intercom id → external_id
 
-type JournalEntry = {
-  requestId: string;
-  path: string;
-  status: number;
-  body: { pagination?: { per_page?: number; starting_after?: string } };
-};
+type SearchBody = { pagination?: { per_page?: number; starting_after?: string } };
 
 /** A window of whole hours, now in its first half: the test never crosses into the next one. */
 function earlyLongWindow(): number {
@@ -73,8 +61,8 @@ function earlyLongWindow(): number {
   }
 }
 
-async function searchCalls(): Promise<JournalEntry[]> {
-  const { entries } = await sim.control<{ entries: JournalEntry[] }>('GET', 'journal');
+async function searchCalls(): Promise<JournalEntry<SearchBody>[]> {
+  const entries = await sim.journal<SearchBody>();
   return entries.filter((entry) => entry.path === '/contacts/search');
 }
 
@@ -89,8 +77,6 @@ async function collect(iterator: AsyncIterable<{ id: string; external_id?: strin
 }
 
 beforeAll(async () => {
-  [sim, redis] = await Promise.all([startSimulator(), startTestRedis()]);
-  connection = new Redis(redis.url);
   for (const seed of seeds) {
     const created = await sim.api<{ id: string }>('POST', '/contacts', {
       role: seed.role,
@@ -100,10 +86,6 @@ beforeAll(async () => {
     });
     ids.set(created.id, seed.external_id);
   }
-});
-afterAll(async () => {
-  connection?.disconnect();
-  await Promise.all([sim?.stop(), redis?.stop()]);
 });
 
 describe('searchContacts', () => {
@@ -236,7 +218,7 @@ describe('searchContacts', () => {
     const metrics = createMetrics({ service: 'search-contacts-test' });
     const access = createIntercomAccess({
       settings: settings as typeof settings & { accessToken: Secret },
-      redis: connection,
+      redis: redis.client,
       prefix: redis.prefix,
       lanes: ['backfill'],
       metrics,

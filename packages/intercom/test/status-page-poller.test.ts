@@ -1,14 +1,8 @@
-import { freePort, type SimulatorProcess, startSimulator } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, useSimulator } from '@relay/testkit';
+import { describe, expect, it } from 'vitest';
 import { createStatusPagePoller, type StatusPageReading } from '../src/status-page-poller.ts';
 
-let sim: SimulatorProcess;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.process.stop();
-});
+const sim = useSimulator();
 
 function pollerOf(url: string) {
   const readings: { reading: StatusPageReading; changed: boolean }[] = [];

@@ -1,13 +1,17 @@
 /**
  * @relay/testkit — real parts for tests: private redis-server processes, the Intercom
- * simulator as a child process, the relay's own processes, and webhook signing.
+ * simulator as a child process (with its control API typed), the relay's own processes,
+ * captured logs, and webhook signing. `use*` helpers start a part in beforeAll and stop it in
+ * afterAll (useRedis, useSimulator, useRelay); `start*` functions are for a test that starts
+ * and stops a part itself.
  * Not here: mocks. Tests use the real Redis, BullMQ, SDK and simulator.
  */
+export { type CapturedLogs, captureLogs, type LogEntry } from './capture-logs.ts';
 export { exited, stopChild, trackChild } from './child-process.ts';
 export { type CrmAnswer, crmApi, type JobStatusAnswer } from './crm-api.ts';
 export { freePort } from './free-port.ts';
 export { type NodeProcess, type NodeProcessOptions, startNodeProcess } from './node-process.ts';
-export { startTestRedis, type TestRedis } from './redis.ts';
+export { startTestRedis, type TestRedis, uniquePrefix } from './redis.ts';
 export { startRedisCluster, type TestRedisCluster } from './redis-cluster.ts';
 export { dumpKeys } from './redis-dump.ts';
 export {
@@ -23,9 +27,29 @@ export {
   type RelayWithSimulator,
   startRelayOnCluster,
   startRelayWithSimulator,
+  useRelay,
 } from './relay-with-simulator.ts';
 export { REPO_ROOT } from './repo-root.ts';
-export { SIM_TOKEN, type SimulatorProcess, startSimulator } from './simulator.ts';
+export type {
+  JournalEntry,
+  SimContact,
+  SimContactEntry,
+  SimContacts,
+  SimDeletedContact,
+  SimDelivery,
+  SimEvent,
+  SimEvents,
+  SimStats,
+  SimWebhookStats,
+  SimWebhooks,
+} from './sim-views.ts';
+export {
+  SIM_TOKEN,
+  type SimulatorClient,
+  type SimulatorProcess,
+  startSimulator,
+  useSimulator,
+} from './simulator.ts';
 export { type Stack, type StackOptions, startStack } from './stack.ts';
 export {
   createTcpProxy,
@@ -34,5 +58,11 @@ export {
   type TcpProxyOptions,
 } from './tcp-proxy.ts';
 export { makeTestCertificate, type TestCertificate } from './tls-certificate.ts';
+export {
+  type UsedRedis,
+  type UsedRedisServer,
+  type UseRedisOptions,
+  useRedis,
+} from './use-redis.ts';
 export { waitFor } from './wait-for.ts';
 export { deliverWebhook, notificationFixture, signWebhook } from './webhooks.ts';

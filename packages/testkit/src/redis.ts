@@ -12,6 +12,14 @@ export type TestRedis = {
 };
 
 /**
+ * A BullMQ/key prefix no other test uses. In braces, so a Redis Cluster keeps every key under
+ * it in one slot (BullMQ's scripts touch several keys of a queue at once).
+ */
+export function uniquePrefix(): string {
+  return `{t${randomUUID().slice(0, 8)}}`;
+}
+
+/**
  * Redis for tests, in this order: REDIS_URL when set (never flushed: tests use unique
  * prefixes); else a private redis-server on a free port, with AOF in its own temp dir;
  * else a testcontainers Redis when a Docker engine answers; else an error that says what to
@@ -20,7 +28,7 @@ export type TestRedis = {
 export async function startTestRedis(
   env: Record<string, string | undefined> = process.env,
 ): Promise<TestRedis> {
-  const prefix = `{t${randomUUID().slice(0, 8)}}`;
+  const prefix = uniquePrefix();
   if (env.REDIS_URL) {
     return { url: env.REDIS_URL, prefix, source: 'REDIS_URL', stop: async () => {} };
   }

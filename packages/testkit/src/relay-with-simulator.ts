@@ -1,4 +1,5 @@
 import { freePort } from './free-port.ts';
+import { heldForFile } from './held-for-file.ts';
 import { startTestRedis, type TestRedis } from './redis.ts';
 import type { TestRedisCluster } from './redis-cluster.ts';
 import { type SimulatorProcess, startSimulator } from './simulator.ts';
@@ -89,6 +90,34 @@ async function startOn(
     async stop() {
       await stack.stop();
       await sim.stop();
+    },
+  };
+}
+
+/**
+ * The whole relay against the simulator (startRelayWithSimulator) for the test file or the
+ * `describe` it is called in: started in beforeAll with `options` (or what the function gives
+ * then), stopped in afterAll. The handle's parts are valid inside hooks and tests.
+ */
+export function useRelay(
+  options: RelayOptions | (() => RelayOptions) = {},
+  timeoutMs = 60_000,
+): Omit<RelayWithSimulator, 'stop'> {
+  const current = heldForFile(
+    'the relay',
+    () => startRelayWithSimulator(typeof options === 'function' ? options() : options),
+    (relay) => relay.stop(),
+    timeoutMs,
+  );
+  return {
+    get redis() {
+      return current().redis;
+    },
+    get sim() {
+      return current().sim;
+    },
+    get stack() {
+      return current().stack;
     },
   };
 }
