@@ -1,8 +1,7 @@
-import { startTestRedis, type TestRedis } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, basic, buildAdminTestApp, useAdminTestApp } from './admin-test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, basic, useTestApp } from './test-app.ts';
 
-const t = useAdminTestApp();
+const t = useTestApp({ admin: 'main' });
 
 function listQueues(authorization?: string) {
   return t().app.inject({
@@ -62,9 +61,9 @@ describe('admin authentication', () => {
 
   it('logs refusals without the presented token', async () => {
     await listQueues('Bearer leaked-candidate-token');
-    const refusals = t().logs.filter((line) => line.includes('admin request refused'));
+    const refusals = t().logs.lines.filter((line) => line.includes('admin request refused'));
     expect(refusals.length).toBeGreaterThan(0);
-    expect(t().logs.join('')).not.toContain('leaked-candidate-token');
+    expect(t().logs.text()).not.toContain('leaked-candidate-token');
   });
 });
 
@@ -111,20 +110,11 @@ describe('the queue dashboard', () => {
 });
 
 describe('without ADMIN_TOKEN', () => {
-  let redis: TestRedis;
-  let bare: Awaited<ReturnType<typeof buildAdminTestApp>>;
-  beforeAll(async () => {
-    redis = await startTestRedis();
-    bare = await buildAdminTestApp(redis, { token: undefined });
-  });
-  afterAll(async () => {
-    await bare.close();
-    await redis.stop();
-  });
+  const bare = useTestApp({ admin: false });
 
   it('has no admin routes at all: 404, whatever the credentials', async () => {
     for (const url of ['/admin/queues', '/admin/ui', '/admin/dead-letters']) {
-      const response = await bare.app.inject({
+      const response = await bare().app.inject({
         method: 'GET',
         url,
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },

@@ -1,9 +1,9 @@
 import { waitFor } from '@relay/testkit';
 import { UnrecoverableError } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useAdminTestApp } from './admin-test-app.ts';
+import { useTestApp } from './test-app.ts';
 
-const t = useAdminTestApp();
+const t = useTestApp({ admin: 'main' });
 
 const EMAIL = 'dead-letter-secret@example.com';
 type DeadLetter = {
@@ -176,14 +176,14 @@ describe('replay and retry', () => {
     );
     // Fresh attempts: each ran once more after its replay.
     expect(states).toEqual(jobIds.map(() => ({ state: 'completed', attempts: 1 })));
-    const lines = t().logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = t().logs.entries;
     expect(lines).toContainEqual(
       expect.objectContaining({ msg: 'replayed dead letters', lane: 'sync', replayed: 1 }),
     );
     expect(lines).toContainEqual(
       expect.objectContaining({ msg: 'retried failed jobs', lane: 'sync', retried: 1 }),
     );
-    expect(t().logs.join('')).not.toContain(EMAIL);
+    expect(t().logs.text()).not.toContain(EMAIL);
   });
 
   it('rejects job ids the relay cannot have made and an unknown lane', async () => {

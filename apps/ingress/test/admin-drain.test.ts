@@ -1,9 +1,4 @@
-import {
-  E2E_CRM_TOKEN,
-  type RelayWithSimulator,
-  startRelayWithSimulator,
-  waitFor,
-} from '@relay/testkit';
+import { E2E_CRM_TOKEN, useRelay, waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,27 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The worker registers the reconciliation schedule as it does in production, so the
 // backfill lane always holds the schedule's next run.
 const ADMIN_TOKEN = 'admin-token-for-drain-tests';
-let relay: RelayWithSimulator;
-let backfill: Queue;
 const ingressLines: string[] = [];
+const relay = useRelay({
+  env: { ADMIN_TOKEN, RECONCILE_EVERY_MS: '3600000', SHUTDOWN_GRACE_MS: '2000' },
+  onLine: (service, line) => {
+    if (service === 'ingress') ingressLines.push(line);
+  },
+});
+let backfill: Queue;
 
-beforeAll(async () => {
-  relay = await startRelayWithSimulator({
-    env: { ADMIN_TOKEN, RECONCILE_EVERY_MS: '3600000', SHUTDOWN_GRACE_MS: '2000' },
-    onLine: (service, line) => {
-      if (service === 'ingress') ingressLines.push(line);
-    },
-  });
+beforeAll(() => {
   backfill = new Queue('relay-backfill', {
     connection: { url: relay.redis.url },
     prefix: relay.redis.prefix,
   });
   backfill.on('error', () => {});
-}, 60_000);
+});
 
 afterAll(async () => {
   await backfill?.close();
-  await relay?.stop();
 });
 
 type Lane = { lane: string; counts: Record<string, number> };

@@ -1,10 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { ADMIN_TOKEN, basic, useAdminTestApp } from './admin-test-app.ts';
-import { CRM_TOKEN } from './build-test-app.ts';
+import { ADMIN_TOKEN, basic, CRM_TOKEN, useTestApp } from './test-app.ts';
 
-const t = useAdminTestApp({ separateAdmin: true });
+const t = useTestApp({ admin: 'separate' });
 
 describe('/admin on a listener of its own (ADMIN_PORT)', () => {
   let base = '';

@@ -1,8 +1,8 @@
 import { waitFor } from '@relay/testkit';
 import { describe, expect, it } from 'vitest';
-import { useAdminTestApp } from './admin-test-app.ts';
+import { useTestApp } from './test-app.ts';
 
-const t = useAdminTestApp();
+const t = useTestApp({ admin: 'main' });
 
 type Summary = {
   lane: string;
@@ -119,7 +119,7 @@ describe('pause and resume', () => {
       headers: { 'content-type': 'application/json' },
       payload: '',
     });
-    const lines = t().logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = t().logs.entries;
     expect(lines).toContainEqual(
       expect.objectContaining({ msg: 'paused lane', lane: 'backfill', paused: true }),
     );
@@ -195,7 +195,7 @@ describe('POST /admin/queues/:lane/drain', () => {
       prioritized: 0,
       delayed: 0,
     });
-    const lines = t().logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = t().logs.entries;
     expect(lines).toContainEqual(
       expect.objectContaining({ msg: 'drained lane', lane: 'backfill', removed: 3, remaining: 0 }),
     );

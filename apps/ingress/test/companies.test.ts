@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRM_TOKEN, useTestApp } from './build-test-app.ts';
+import { CRM_TOKEN, useTestApp } from './test-app.ts';
 
 const app = useTestApp();
 
@@ -34,7 +34,7 @@ describe('POST /v1/companies', () => {
         message: expect.stringContaining('companies[3]'),
       },
     ]);
-    const job = await app().queues.sync.getJob(body.accepted[0].jobId);
+    const job = await app().queues.queue('sync').getJob(body.accepted[0].jobId);
     expect(job?.name).toBe('company.upsert');
   });
 

@@ -1,44 +1,25 @@
 import { createIntercomClient } from '@relay/intercom';
-import { createContactState, createProducerConnection, waitUntilReady } from '@relay/jobs';
+import { createContactState } from '@relay/jobs';
 import { createContactCache } from '@relay/sync';
-import {
-  type SimulatorProcess,
-  startSimulator,
-  startTestRedis,
-  type TestRedis,
-} from '@relay/testkit';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, CRM_TOKEN, type TestApp } from './build-test-app.ts';
+import { useSimulator } from '@relay/testkit';
+import { describe, expect, it } from 'vitest';
+import { CRM_TOKEN, useTestApp } from './test-app.ts';
 
-let redis: TestRedis;
-let sim: SimulatorProcess;
-let connection: Redis;
-let t: TestApp;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  sim = await startSimulator();
-  connection = createProducerConnection(redis.url);
-  await waitUntilReady(connection);
-  const contactCache = createContactCache({
-    redis: connection,
-    prefix: redis.prefix,
-    intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),
-    contacts: createContactState(connection, redis.prefix),
-    freshMs: 0, // every read goes through, so the outage below meets a stale copy
-  });
-  t = await buildTestApp(redis.url, redis.prefix, { contactCache });
-});
-afterAll(async () => {
-  await t?.close();
-  connection?.disconnect();
-  await sim?.stop();
-  await redis?.stop();
+const sim = useSimulator();
+const t = useTestApp({
+  deps: ({ connection, prefix }) => ({
+    contactCache: createContactCache({
+      redis: connection,
+      prefix,
+      intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),
+      contacts: createContactState(connection, prefix),
+      freshMs: 0, // every read goes through, so the outage below meets a stale copy
+    }),
+  }),
 });
 
 const read = (externalId: string) =>
-  t.app.inject({
+  t().app.inject({
     method: 'GET',
     url: `/v1/contacts/${encodeURIComponent(externalId)}`,
     headers: { authorization: `Bearer ${CRM_TOKEN}` },

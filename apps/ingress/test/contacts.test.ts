@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRM_TOKEN, useTestApp } from './build-test-app.ts';
+import { CRM_TOKEN, useTestApp } from './test-app.ts';
 
 const app = useTestApp();
 
@@ -32,7 +32,7 @@ describe('POST /v1/contacts', () => {
       { index: 4, code: 'PAYLOAD_INVALID', message: 'contacts[4]/ must be an object' },
     ]);
     for (const { jobId } of body.accepted as { jobId: string }[]) {
-      const job = await app().queues.sync.getJob(jobId);
+      const job = await app().queues.queue('sync').getJob(jobId);
       expect(job?.name).toBe('contact.upsert');
       expect(jobId).not.toContain('crm-');
     }

@@ -1,17 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { createIntercomClient } from '@relay/intercom';
-import { createProducerConnection, waitUntilReady } from '@relay/jobs';
 import { createDataAttributeCatalog, DATA_ATTRIBUTES_WAIT_MS } from '@relay/sync';
-import {
-  type SimulatorProcess,
-  startSimulator,
-  startTestRedis,
-  type TestRedis,
-  waitFor,
-} from '@relay/testkit';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, CRM_TOKEN, type TestApp } from './build-test-app.ts';
+import { useRedis, useSimulator, waitFor } from '@relay/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CRM_TOKEN, useTestApp } from './test-app.ts';
 
 /** Intercom answers every call this late: far past the wait, well within its own timeout. */
 const INTERCOM_LATENCY_MS = 8_000;
@@ -19,46 +10,35 @@ const INTERCOM_TIMEOUT_MS = 30_000;
 /** What a push may take beyond the wait: Redis, validation and a loaded machine. */
 const SLACK_MS = 1_000;
 
-let redis: TestRedis;
-let sim: SimulatorProcess;
-let connection: Redis;
-let t: TestApp;
-let base = '';
-
+const redis = useRedis();
+const sim = useSimulator();
 beforeAll(async () => {
-  redis = await startTestRedis();
-  sim = await startSimulator();
-  connection = createProducerConnection(redis.url);
-  await waitUntilReady(connection);
   await sim.api('POST', '/data_attributes', {
     name: 'plan',
     model: 'contact',
     data_type: 'string',
   });
-  const attributeCatalog = createDataAttributeCatalog({
-    redis: connection,
-    prefix: redis.prefix,
-    intercom: createIntercomClient({
-      baseUrl: sim.url,
-      token: () => sim.token,
-      timeoutMs: INTERCOM_TIMEOUT_MS,
-    }),
-    refreshEveryMs: 0,
-  });
-  t = await buildTestApp(redis.url, redis.prefix, { attributeCatalog });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 });
-afterAll(async () => {
-  await t?.close();
-  connection?.disconnect();
-  await sim?.stop();
-  await redis?.stop();
+const t = useTestApp({
+  redis,
+  listen: true,
+  deps: ({ connection, prefix }) => ({
+    attributeCatalog: createDataAttributeCatalog({
+      redis: connection,
+      prefix,
+      intercom: createIntercomClient({
+        baseUrl: sim.url,
+        token: () => sim.token,
+        timeoutMs: INTERCOM_TIMEOUT_MS,
+      }),
+      refreshEveryMs: 0,
+    }),
+  }),
 });
 
 async function timedPush(contacts: unknown[]) {
   const started = performance.now();
-  const response = await fetch(`${base}/v1/contacts`, {
+  const response = await fetch(`${t().baseUrl}/v1/contacts`, {
     method: 'POST',
     headers: { authorization: `Bearer ${CRM_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ contacts }),
@@ -90,15 +70,12 @@ describe('custom attributes with Intercom slow to list them', () => {
     // The slow call went on after the pushes were answered, and filled the cache when it came.
     await sim.control('DELETE', 'faults');
     const stored = await waitFor(
-      () => connection.exists(`${redis.prefix}:cache:data-attributes:contact`),
+      () => redis.client.exists(`${redis.prefix}:cache:data-attributes:contact`),
       (count) => count === 1,
       INTERCOM_LATENCY_MS + SLACK_MS,
     );
     expect(stored).toBe(1);
-    const { entries } = await sim.control<{ entries: { method: string; path: string }[] }>(
-      'GET',
-      'journal',
-    );
+    const entries = await sim.journal();
     const listCalls = entries.filter(
       (entry) => entry.method === 'GET' && entry.path.startsWith('/data_attributes'),
     );

@@ -1,49 +1,32 @@
 import { createIntercomClient } from '@relay/intercom';
-import { createProducerConnection, waitUntilReady } from '@relay/jobs';
 import { createDataAttributeCatalog } from '@relay/sync';
-import {
-  type SimulatorProcess,
-  startSimulator,
-  startTestRedis,
-  type TestRedis,
-} from '@relay/testkit';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, CRM_TOKEN, type TestApp } from './build-test-app.ts';
+import { useSimulator } from '@relay/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CRM_TOKEN, useTestApp } from './test-app.ts';
 
-let redis: TestRedis;
-let sim: SimulatorProcess;
-let connection: Redis;
-let t: TestApp;
+const sim = useSimulator();
 
 async function createAttribute(name: string, dataType: string) {
   await sim.api('POST', '/data_attributes', { name, model: 'contact', data_type: dataType });
 }
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  sim = await startSimulator();
-  connection = createProducerConnection(redis.url);
-  await waitUntilReady(connection);
   await createAttribute('plan', 'string');
   await createAttribute('seats', 'integer');
-  const attributeCatalog = createDataAttributeCatalog({
-    redis: connection,
-    prefix: redis.prefix,
-    intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),
-    refreshEveryMs: 0,
-  });
-  t = await buildTestApp(redis.url, redis.prefix, { attributeCatalog });
 });
-afterAll(async () => {
-  await t?.close();
-  connection?.disconnect();
-  await sim?.stop();
-  await redis?.stop();
+const t = useTestApp({
+  deps: ({ connection, prefix }) => ({
+    attributeCatalog: createDataAttributeCatalog({
+      redis: connection,
+      prefix,
+      intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),
+      refreshEveryMs: 0,
+    }),
+  }),
 });
 
 function push(contacts: unknown[]) {
-  return t.app.inject({
+  return t().app.inject({
     method: 'POST',
     url: '/v1/contacts',
     payload: { contacts },
@@ -75,7 +58,7 @@ describe('custom attributes checked against the workspace', () => {
         message: 'contacts[2]/custom_attributes/seats must be a whole number',
       },
     ]);
-    expect(await t.queues.sync.getJobCounts('waiting')).toEqual({ waiting: 2 });
+    expect(await t().queues.queue('sync').getJobCounts('waiting')).toEqual({ waiting: 2 });
   });
 
   it('finds an attribute created in Intercom after the list was fetched', async () => {

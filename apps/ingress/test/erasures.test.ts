@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRM_TOKEN, useTestApp } from './build-test-app.ts';
+import { CRM_TOKEN, useTestApp } from './test-app.ts';
 
 const app = useTestApp();
 const auth = { authorization: `Bearer ${CRM_TOKEN}` };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRM_TOKEN, useTestApp } from './build-test-app.ts';
+import { CRM_TOKEN, useTestApp } from './test-app.ts';
 
 const app = useTestApp();
 
@@ -38,7 +38,7 @@ describe('POST /v1/events', () => {
       },
       { index: 3, code: 'PAYLOAD_INVALID', message: 'events[3]/external_id is required' },
     ]);
-    const job = await app().queues.sync.getJob(body.accepted[0].jobId);
+    const job = await app().queues.queue('sync').getJob(body.accepted[0].jobId);
     expect(job?.name).toBe('event.track');
     expect(job?.data.event).toMatchObject({ event_name: 'invoice-paid', external_id: 'crm-1' });
   });

@@ -1,23 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { QueueNames } from '@relay/jobs';
-import { startTestRedis, type TestRedis, waitFor } from '@relay/testkit';
+import { useRedis, waitFor } from '@relay/testkit';
 import { UnrecoverableError, Worker } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, CRM_TOKEN, type TestApp } from './build-test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { CRM_TOKEN, useTestApp } from './test-app.ts';
 
-let redis: TestRedis;
-let t: TestApp;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildTestApp(redis.url, redis.prefix);
-});
-afterAll(async () => {
-  await t.close();
-  await redis.stop();
-});
+const redis = useRedis();
+const t = useTestApp({ redis });
 
 async function push(contacts: unknown[]): Promise<string[]> {
-  const response = await t.app.inject({
+  const response = await t().app.inject({
     method: 'POST',
     url: '/v1/contacts',
     payload: { contacts },
@@ -27,7 +19,7 @@ async function push(contacts: unknown[]): Promise<string[]> {
 }
 
 function status(jobId: string, token: string | null = CRM_TOKEN) {
-  return t.app.inject({
+  return t().app.inject({
     method: 'GET',
     url: `/v1/jobs/${encodeURIComponent(jobId)}`,
     headers: token === null ? {} : { authorization: `Bearer ${token}` },
@@ -121,8 +113,8 @@ describe('GET /v1/jobs/:jobId', () => {
   });
 
   it('answers 404 for a well-formed id with no job, 400 naming the shape for an id the relay cannot have made, 401 without a token (over HTTP)', async () => {
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    await t().app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(t().app.server.address() as AddressInfo).port}`;
     const get = async (jobId: string, token: string | null = CRM_TOKEN) => {
       const response = await fetch(`${base}/v1/jobs/${encodeURIComponent(jobId)}`, {
         headers: token === null ? {} : { authorization: `Bearer ${token}` },

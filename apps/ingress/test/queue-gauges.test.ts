@@ -1,21 +1,19 @@
 import { createProducer, createProducerConnection, QueueNames, waitUntilReady } from '@relay/jobs';
 import { createMetrics } from '@relay/telemetry';
-import { startTestRedis, type TestRedis } from '@relay/testkit';
+import { useRedis } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerQueueGauges } from '../src/queue-gauges.ts';
 
-let redis: TestRedis;
+const redis = useRedis();
 let connection: Redis;
 beforeAll(async () => {
-  redis = await startTestRedis();
   connection = createProducerConnection(redis.url);
   await waitUntilReady(connection);
 });
-afterAll(async () => {
+afterAll(() => {
   connection.disconnect();
-  await redis.stop();
 });
 
 describe('queue gauges sampled at scrape time', () => {

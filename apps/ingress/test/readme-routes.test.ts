@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, startTestRedis, type TestRedis } from '@relay/testkit';
+import { REPO_ROOT } from '@relay/testkit';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAdminTestApp } from './admin-test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from './test-app.ts';
 
 /**
  * docs/http-api.md documents every route the ingress serves, each with an example request and
@@ -69,19 +69,12 @@ function servedRoutes(app: FastifyInstance): string[] {
   return [...served].sort();
 }
 
-let redis: TestRedis;
-let t: Awaited<ReturnType<typeof buildAdminTestApp>>;
+const t = useTestApp({ admin: 'main' });
 let served: string[];
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildAdminTestApp(redis);
-  await t.app.ready();
-  served = servedRoutes(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
+  await t().app.ready();
+  served = servedRoutes(t().app);
 });
 
 describe('docs/http-api.md route tables', () => {

@@ -1,38 +1,26 @@
-import { startTestRedis, type TestRedis } from '@relay/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './build-test-app.ts';
+import { useRedis } from '@relay/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useTestApp } from './test-app.ts';
 
-let redis: TestRedis;
-let admin: Redis;
-let t: TestApp;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  admin = new Redis(redis.url);
-  t = await buildTestApp(redis.url, redis.prefix);
-});
+const redis = useRedis();
+const t = useTestApp({ redis });
 afterEach(async () => {
-  await admin.config('SET', 'maxmemory', '0');
-});
-afterAll(async () => {
-  await t.close();
-  admin.disconnect();
-  await redis.stop();
+  await redis.client.config('SET', 'maxmemory', '0');
 });
 
 async function usedBytes(): Promise<number> {
-  const info = await admin.info('memory');
+  const info = await redis.client.info('memory');
   return Number(/^used_memory:(\d+)/m.exec(info)?.[1]);
 }
 
 const ready = async () => {
-  const response = await t.app.inject({ method: 'GET', url: '/readyz' });
+  const response = await t().app.inject({ method: 'GET', url: '/readyz' });
   return { code: response.statusCode, body: response.json() };
 };
 
 describe('/readyz and Redis memory headroom', () => {
   it('is healthy with room to spare, and reports the use', async () => {
-    await admin.config('SET', 'maxmemory', String((await usedBytes()) * 10));
+    await redis.client.config('SET', 'maxmemory', String((await usedBytes()) * 10));
     const { code, body } = await ready();
     expect(code).toBe(200);
     expect(body.status).toBe('healthy');
@@ -44,21 +32,21 @@ describe('/readyz and Redis memory headroom', () => {
   });
 
   it('is degraded while Redis fills up (workers drain it), unhealthy when nearly full', async () => {
-    await admin.config('SET', 'maxmemory', String(Math.ceil((await usedBytes()) / 0.85)));
+    await redis.client.config('SET', 'maxmemory', String(Math.ceil((await usedBytes()) / 0.85)));
     const filling = await ready();
     expect(filling.code).toBe(200);
     expect(filling.body).toMatchObject({
       status: 'degraded',
       services: { redis: { status: 'filling' } },
     });
-    await admin.config('SET', 'maxmemory', String(await usedBytes()));
+    await redis.client.config('SET', 'maxmemory', String(await usedBytes()));
     const full = await ready();
     expect(full.code).toBe(503);
     expect(full.body).toMatchObject({
       status: 'unhealthy',
       services: { redis: { status: 'full' } },
     });
-    const exposed = await t.metrics.registry.getSingleMetricAsString(
+    const exposed = await t().metrics.registry.getSingleMetricAsString(
       'relay_redis_memory_used_ratio',
     );
     expect(

@@ -2,14 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  freePort,
-  type NodeProcess,
-  REPO_ROOT,
-  startNodeProcess,
-  startTestRedis,
-  type TestRedis,
-} from '@relay/testkit';
+import { freePort, type NodeProcess, REPO_ROOT, startNodeProcess, useRedis } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -17,12 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * what passes (Node's NODE_USE_ENV_PROXY): the default status page is on another host, so
  * the proxy is how a test sees whether the ingress asks for it at all.
  */
-let redis: TestRedis;
+const redis = useRedis();
 let proxy: Server;
 const tunnels: string[] = [];
 
 beforeAll(async () => {
-  redis = await startTestRedis();
   proxy = createServer((_request, response) => response.writeHead(502).end());
   proxy.on('connect', (request, socket) => {
     socket.on('error', () => {}); // the ingress may hang up first
@@ -31,9 +23,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
 });
-afterAll(async () => {
+afterAll(() => {
   proxy?.close();
-  await redis?.stop();
 });
 
 async function startIngress(statusUrl: string | undefined): Promise<NodeProcess<string>> {

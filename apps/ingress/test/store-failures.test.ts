@@ -1,45 +1,31 @@
-import { notificationFixture, signWebhook, startTestRedis, type TestRedis } from '@relay/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, CRM_TOKEN, type TestApp, WEBHOOK_SECRET } from './build-test-app.ts';
+import { notificationFixture, signWebhook, useRedis } from '@relay/testkit';
+import { describe, expect, it } from 'vitest';
+import { CRM_TOKEN, useTestApp, WEBHOOK_SECRET } from './test-app.ts';
 
-let redis: TestRedis;
-let t: TestApp;
-let client: Redis;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildTestApp(redis.url, redis.prefix);
-  client = new Redis(redis.url);
-});
-afterAll(async () => {
-  client?.disconnect();
-  await t?.close();
-  await redis?.stop();
-});
+const redis = useRedis();
+const t = useTestApp({ redis });
 
 /** Runs `work` while a queue's key holds the wrong type: Redis is up and answers WRONGTYPE. */
 async function withBrokenQueue<T>(queue: string, work: () => Promise<T>): Promise<T> {
   const key = `${redis.prefix}:${queue}:meta`;
-  await client.set(key, 'not a hash');
+  await redis.client.set(key, 'not a hash');
   try {
     return await work();
   } finally {
-    await client.del(key);
+    await redis.client.del(key);
   }
 }
 
 function loggedErrors(msg: string): string[] {
-  return t.logs
-    .map((line) => JSON.parse(line) as { msg: string; err?: unknown })
-    .filter((line) => line.msg === msg)
+  return t()
+    .logs.withMsg(msg)
     .map((line) => JSON.stringify(line.err));
 }
 
 describe('a store that fails with Redis up', () => {
   it('answers a push 500 INTERNAL, not 503 "Redis cannot take jobs", and logs the cause', async () => {
     const response = await withBrokenQueue('relay-sync', () =>
-      t.app.inject({
+      t().app.inject({
         method: 'POST',
         url: '/v1/contacts',
         payload: { contacts: [{ external_id: 'crm-broken-1' }] },
@@ -54,7 +40,7 @@ describe('a store that fails with Redis up', () => {
   it('answers a webhook 500 INTERNAL and logs the cause', async () => {
     const body = JSON.stringify(notificationFixture());
     const response = await withBrokenQueue('relay-webhook', () =>
-      t.app.inject({
+      t().app.inject({
         method: 'POST',
         url: '/webhooks/intercom',
         payload: body,

@@ -2,19 +2,19 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { connect } from 'node:tls';
 import { readTlsPair } from '@relay/config';
 import { QueueNames, webhookJobId } from '@relay/jobs';
 import { createLogger } from '@relay/telemetry';
 import {
+  captureLogs,
   makeTestCertificate,
   notificationFixture,
+  type SimDelivery,
   type SimulatorProcess,
   startSimulator,
-  startTestRedis,
   type TestCertificate,
-  type TestRedis,
+  useRedis,
   waitFor,
 } from '@relay/testkit';
 import { Queue } from 'bullmq';
@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { type ReloadableServer, watchTlsFiles } from '../src/lib/tls-reload.ts';
 import { listen } from './security/raw-http.ts';
-import { buildSecurityApp, type SecurityApp, WEBHOOK_SECRET } from './security/security-app.ts';
+import { buildTestApp, type TestApp, WEBHOOK_SECRET, WHOLE_INGRESS } from './test-app.ts';
 
 /**
  * The ingress serving HTTPS itself (TLS_CERT_FILE/TLS_KEY_FILE): Intercom delivers webhooks
@@ -76,11 +76,9 @@ function servedFingerprint(port: number): Promise<string> {
   });
 }
 
-type Delivery = { notificationId: string; status: number | null; error: string | null };
-
 /** The simulator's record of its delivery of one notification, once it has one. */
-async function deliveryOf(sim: SimulatorProcess, id: string): Promise<Delivery | undefined> {
-  const read = () => sim.control<{ deliveries: Delivery[] }>('GET', '/webhooks');
+async function deliveryOf(sim: SimulatorProcess, id: string): Promise<SimDelivery | undefined> {
+  const read = () => sim.webhooks();
   const stats = await waitFor(
     read,
     (value) => value.deliveries.some((d) => d.notificationId === id),
@@ -147,29 +145,23 @@ describe('TLS configuration', () => {
 });
 
 describe('the ingress on HTTPS', () => {
-  let redis: TestRedis;
-  let t: SecurityApp;
+  const redis = useRedis();
+  let t: TestApp;
   let port: number;
   let files: { certFile: string; keyFile: string };
   let stopWatching: () => void;
-  const logs: string[] = [];
+  const logs = captureLogs();
   let sim: SimulatorProcess | undefined;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
     files = writePair('served', first.cert, first.key);
-    t = await buildSecurityApp(redis, { https: readTlsPair(files) });
+    // Built here, not with useTestApp: the certificate files are written first.
+    t = await buildTestApp(redis, { ...WHOLE_INGRESS, https: readTlsPair(files) });
     port = await listen(t.app);
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    });
     stopWatching = watchTlsFiles({
       files,
       servers: [t.app.server as unknown as ReloadableServer],
-      logger: createLogger({ service: 'ingress-test', destination }),
+      logger: createLogger({ service: 'ingress-test', destination: logs.destination }),
       intervalMs: 100,
     });
   });
@@ -177,7 +169,6 @@ describe('the ingress on HTTPS', () => {
     stopWatching?.();
     await sim?.stop();
     await t?.close();
-    await redis?.stop();
   });
 
   it('answers over HTTPS with the configured certificate', async () => {
@@ -241,12 +232,12 @@ describe('the ingress on HTTPS', () => {
       5_000,
       50,
     );
-    expect(logs.join('')).toContain('reloaded TLS certificate');
+    expect(logs.text()).toContain('reloaded TLS certificate');
 
     // A certificate written before its key: the pair is unusable until the key lands.
     replaceFile(files.certFile, third.cert);
     await waitFor(
-      async () => logs.join(''),
+      async () => logs.text(),
       (text) => text.includes('not a usable pair'),
       5_000,
       50,
@@ -261,6 +252,6 @@ describe('the ingress on HTTPS', () => {
       5_000,
       50,
     );
-    expect(logs.join('')).not.toContain('BEGIN');
+    expect(logs.text()).not.toContain('BEGIN');
   });
 });

@@ -1,24 +1,12 @@
-import type { AddressInfo } from 'node:net';
 import { QueueNames } from '@relay/jobs';
-import { startTestRedis, type TestRedis } from '@relay/testkit';
+import { useRedis } from '@relay/testkit';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, CRM_TOKEN, type TestApp } from './build-test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { CRM_TOKEN, useTestApp } from './test-app.ts';
 
 /** Bad input over a real socket: each answer says where the problem is and what is allowed. */
-let redis: TestRedis;
-let t: TestApp;
-let base = '';
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildTestApp(redis.url, redis.prefix);
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
-});
+const redis = useRedis();
+const t = useTestApp({ redis, listen: true });
 
 type Answer = {
   error: { code: string; message: string; details?: unknown };
@@ -27,7 +15,7 @@ type Answer = {
 };
 
 async function post(path: string, body: unknown) {
-  const response = await fetch(`${base}${path}`, {
+  const response = await fetch(`${t().baseUrl}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${CRM_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),

@@ -6,27 +6,18 @@ import {
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
-import {
-  createTcpProxy,
-  notificationFixture,
-  startTestRedis,
-  type TestRedis,
-} from '@relay/testkit';
+import { createTcpProxy, notificationFixture, useRedis } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 // Webhooks that arrive in one turn of the event loop are stored with one socket write
 // (packages/jobs/src/batched-add.ts); each must still get its own, exact answer.
 
-let redis: TestRedis;
+const redis = useRedis();
 const connections: Redis[] = [];
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => {
+afterAll(() => {
   for (const connection of connections) connection.disconnect();
-  await redis.stop();
 });
 
 async function connect(url: string) {

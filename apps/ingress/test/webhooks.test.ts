@@ -1,6 +1,6 @@
 import { notificationFixture, signWebhook } from '@relay/testkit';
 import { describe, expect, it } from 'vitest';
-import { useTestApp, WEBHOOK_SECRET } from './build-test-app.ts';
+import { useTestApp, WEBHOOK_SECRET } from './test-app.ts';
 
 const app = useTestApp();
 
@@ -20,7 +20,7 @@ describe('POST /webhooks/intercom', () => {
     const response = await post(body, { 'x-hub-signature': signWebhook(body, WEBHOOK_SECRET) });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'accepted', jobId: `webhook-${notification.id}` });
-    const job = await app().queues.webhook.getJob(`webhook-${notification.id}`);
+    const job = await app().queues.queue('webhook').getJob(`webhook-${notification.id}`);
     expect(job?.data.notification).toEqual(notification);
   });
 
@@ -37,7 +37,7 @@ describe('POST /webhooks/intercom', () => {
       'x-hub-signature': signWebhook(redelivery, WEBHOOK_SECRET),
     });
     expect(again.json().status).toBe('duplicate');
-    const jobs = await app().queues.webhook.getJobs(['waiting']);
+    const jobs = await app().queues.queue('webhook').getJobs(['waiting']);
     expect(jobs.filter((job) => job.data.notification.id === notification.id)).toHaveLength(1);
   });
 
@@ -67,7 +67,9 @@ describe('POST /webhooks/intercom', () => {
     );
     expect(response.statusCode).toBe(401);
     expect(response.json().error.code).toBe('WEBHOOK_SIGNATURE_INVALID');
-    expect(await app().queues.webhook.getJob(`webhook-${notification.id}`)).toBeUndefined();
+    expect(
+      await app().queues.queue('webhook').getJob(`webhook-${notification.id}`),
+    ).toBeUndefined();
   });
 
   it('rejects a body with one bit flipped after signing', async () => {

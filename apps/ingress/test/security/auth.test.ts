@@ -1,18 +1,11 @@
-import { startTestRedis, type TestRedis } from '@relay/testkit';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, CRM_TOKEN, OTHER_CRM_TOKEN, useTestApp, WHOLE_INGRESS } from '../test-app.ts';
 import { expectClearAnswer } from './answers.ts';
 import { headerValue } from './arbitraries.ts';
 import { describeRequest, requestFor } from './requests.ts';
 import { ROUTES, type RouteCase } from './routes.ts';
-import {
-  ADMIN_TOKEN,
-  buildSecurityApp,
-  CRM_TOKEN,
-  OTHER_CRM_TOKEN,
-  type SecurityApp,
-} from './security-app.ts';
 
 const PROTECTED = ROUTES.filter((route) => route.auth === 'crm' || route.auth === 'admin');
 /** bull-board's pages and API, mutating ones included (read-only mode refuses those anyway). */
@@ -27,16 +20,9 @@ const DASHBOARD: (InjectOptions & { url: string })[] = [
   { method: 'GET', url: '/admin/ui/static/nothing.js' },
 ];
 
-let redis: TestRedis;
-let t: SecurityApp;
+const t = useTestApp(WHOLE_INGRESS);
 let requests = 0;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis);
-});
 afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
   console.info(`auth requests: ${requests}`);
 });
 
@@ -79,7 +65,7 @@ function wrongCredentials(token: string, otherKind: string): fc.Arbitrary<string
 }
 
 async function send(request: InjectOptions & { url: string }) {
-  const response = await t.app.inject(request);
+  const response = await t().app.inject(request);
   requests++;
   expectClearAnswer(response, describeRequest(request));
   return response;
@@ -98,7 +84,7 @@ describe('the sync (/v1) and admin APIs', () => {
     async (_name, route) => {
       const token = route.auth === 'crm' ? CRM_TOKEN : ADMIN_TOKEN;
       const other = route.auth === 'crm' ? ADMIN_TOKEN : CRM_TOKEN;
-      const keys = await t.keyCount();
+      const keys = await t().keyCount();
       await fc.assert(
         fc.asyncProperty(wrongCredentials(token, other), async (authorization) => {
           const response = await send(withAuthorization(route, authorization));
@@ -107,7 +93,7 @@ describe('the sync (/v1) and admin APIs', () => {
         }),
         { seed: 20_250_703, numRuns: 80 },
       );
-      expect(await t.keyCount()).toBe(keys);
+      expect(await t().keyCount()).toBe(keys);
     },
   );
 

@@ -1,31 +1,16 @@
-import { notificationFixture, signWebhook, startTestRedis, type TestRedis } from '@relay/testkit';
+import { notificationFixture, signWebhook } from '@relay/testkit';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, CRM_TOKEN, useTestApp, WEBHOOK_SECRET, WHOLE_INGRESS } from '../test-app.ts';
 import { expectClearAnswer } from './answers.ts';
-import {
-  ADMIN_TOKEN,
-  buildSecurityApp,
-  CRM_TOKEN,
-  type SecurityApp,
-  WEBHOOK_SECRET,
-} from './security-app.ts';
 
-let redis: TestRedis;
-let t: SecurityApp;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis);
-});
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
-});
+const t = useTestApp(WHOLE_INGRESS);
 
 const crm = { authorization: `Bearer ${CRM_TOKEN}` };
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 async function answer(request: InjectOptions & { url: string }) {
-  const response = await t.app.inject(request);
+  const response = await t().app.inject(request);
   expectClearAnswer(response, `${request.method} ${request.url}`);
   return { status: response.statusCode, error: response.json().error };
 }
@@ -35,7 +20,7 @@ describe('answers to specific bad inputs', () => {
   it.each(['archive', 'unarchive'])(
     'refuses to %s a contact with an empty externalId (it queued a job for "")',
     async (verb) => {
-      const keys = await t.keyCount();
+      const keys = await t().keyCount();
       const { status, error } = await answer({
         method: 'POST',
         url: `/v1/contacts//${verb}`,
@@ -43,7 +28,7 @@ describe('answers to specific bad inputs', () => {
       });
       expect(status).toBe(400);
       expect(error.message).toBe('externalId must be 1 to 255 characters');
-      expect(await t.keyCount()).toBe(keys);
+      expect(await t().keyCount()).toBe(keys);
     },
   );
 

@@ -1,26 +1,17 @@
-import { notificationFixture, signWebhook, startTestRedis, type TestRedis } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notificationFixture, signWebhook } from '@relay/testkit';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, WEBHOOK_SECRET, WHOLE_INGRESS } from '../test-app.ts';
 import { expectClearAnswer } from './answers.ts';
 import { pathsOf, replaceAt } from './arbitraries.ts';
 import { describeRequest, requestFor } from './requests.ts';
 import { ROUTES } from './routes.ts';
-import { buildSecurityApp, type SecurityApp, WEBHOOK_SECRET } from './security-app.ts';
 
 const MiB = 1024 * 1024;
 /** The batch routes take up to 1,000 items; every other body is limited to 1 MiB. */
 const LARGE_BODY_ROUTES = new Set(['/v1/contacts', '/v1/companies', '/v1/events']);
 const BODY_ROUTES = ROUTES.filter((route) => route.body);
 
-let redis: TestRedis;
-let t: SecurityApp;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis);
-});
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
-});
+const t = useTestApp(WHOLE_INGRESS);
 
 const deepArray = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 const deepObject = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
@@ -42,10 +33,12 @@ describe.each(BODY_ROUTES.map((route) => [`${route.method} ${route.template}`, r
     const body = route.body?.() ?? {};
     const send = (text: string) => {
       const request = requestFor(route, { body: text });
-      return t.app.inject(request).then((response) => {
-        expectClearAnswer(response, describeRequest(request));
-        return response;
-      });
+      return t()
+        .app.inject(request)
+        .then((response) => {
+          expectClearAnswer(response, describeRequest(request));
+          return response;
+        });
     };
 
     it('refuses 100,000 nested arrays as the body with 400', async () => {
@@ -80,11 +73,11 @@ describe.each(BODY_ROUTES.map((route) => [`${route.method} ${route.template}`, r
 
 describe('a signed webhook nested too deep to store', () => {
   it('is refused with 400 (it was a 503, which Intercom retries for ever) and stores nothing', async () => {
-    const before = await t.keyCount();
+    const before = await t().keyCount();
     const notification = { ...notificationFixture(), data: { item: '__ITEM__' } };
     for (const levels of [100, 5_000, 150_000]) {
       const text = JSON.stringify(notification).replace('"__ITEM__"', deepObject(levels));
-      const response = await t.app.inject({
+      const response = await t().app.inject({
         method: 'POST',
         url: '/webhooks/intercom',
         payload: text,
@@ -99,13 +92,13 @@ describe('a signed webhook nested too deep to store', () => {
         message: 'the body nests deeper than 64 levels',
       });
     }
-    expect(await t.keyCount()).toBe(before);
+    expect(await t().keyCount()).toBe(before);
   });
 
   it('still stores a notification nested as deep as Intercom nests (60 levels)', async () => {
     const notification = { ...notificationFixture(), data: { item: '__ITEM__' } };
     const text = JSON.stringify(notification).replace('"__ITEM__"', deepObject(60));
-    const response = await t.app.inject({
+    const response = await t().app.inject({
       method: 'POST',
       url: '/webhooks/intercom',
       payload: text,

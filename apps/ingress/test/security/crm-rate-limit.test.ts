@@ -1,46 +1,41 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   hasRedisServerBinary,
   notificationFixture,
   signWebhook,
   startRedisCluster,
-  startRedisServer,
-  startTestRedis,
-  type TestRedis,
+  useRedis,
 } from '@relay/testkit';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createRequestLimiter, type RequestLimits } from '../../src/lib/request-limiter.ts';
-import { expectClearAnswer } from './answers.ts';
 import {
   ADMIN_TOKEN,
-  buildSecurityApp,
+  buildTestApp,
   CRM_TOKEN,
   OTHER_CRM_TOKEN,
-  type SecurityApp,
+  type TestApp,
   WEBHOOK_SECRET,
-} from './security-app.ts';
+  WHOLE_INGRESS,
+} from '../test-app.ts';
+import { expectClearAnswer } from './answers.ts';
 
-let redis: TestRedis;
-const apps: SecurityApp[] = [];
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
+const redis = useRedis();
+const apps: TestApp[] = [];
 afterAll(async () => {
   for (const app of apps) await app.close();
-  await redis?.stop();
 });
 
 /** An app with its own key prefix (so its counters start at 0), or one sharing `prefix`. */
-async function appWith(limits: RequestLimits, prefix = `{t${randomUUID().slice(0, 8)}}`) {
-  const app = await buildSecurityApp({ ...redis, prefix }, { limits });
+async function appWith(limits: RequestLimits, prefix = redis.uniquePrefix()) {
+  const app = await buildTestApp({ url: redis.url, prefix }, { ...WHOLE_INGRESS, limits });
   apps.push(app);
   return { app, prefix };
 }
 
 /** Waits, if need be, so that the next `needMs` fall in one window of Redis's clock. */
-async function freshWindow(app: SecurityApp, lengthMs: number, needMs: number) {
+async function freshWindow(app: TestApp, lengthMs: number, needMs: number) {
   const [seconds, micros] = await app.connection.time();
   const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   const left = lengthMs - (nowMs % lengthMs);
@@ -165,14 +160,14 @@ describe('the CRM request limit', () => {
 });
 
 describe('when Redis is down', () => {
+  const down = useRedis({ server: true });
   it('lets requests through the limiter: a push answers 503 QUEUE_UNAVAILABLE, not 429 or 500', async () => {
-    const server = await startRedisServer();
-    const t = await buildSecurityApp(
-      { url: server.url, prefix: '{down}', source: 'redis-server', stop: () => server.stop() },
-      { limits: { perSecond: 1, perMinute: 1 } },
+    const t = await buildTestApp(
+      { url: down.url, prefix: '{down}' },
+      { ...WHOLE_INGRESS, limits: { perSecond: 1, perMinute: 1 } },
     );
     try {
-      await server.kill();
+      await down.server.kill();
       for (let i = 0; i < 3; i++) {
         const push = await t.app.inject({
           method: 'POST',
@@ -183,10 +178,9 @@ describe('when Redis is down', () => {
         expect(push.statusCode).toBe(503);
         expect(push.json().error.code).toBe('QUEUE_UNAVAILABLE');
       }
-      expect(t.logs.join('')).toContain('request limit not checked');
+      expect(t.logs.text()).toContain('request limit not checked');
     } finally {
       await t.close();
-      await server.stop();
     }
   });
 });

@@ -1,15 +1,9 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { signWebhook, startTestRedis, type TestRedis } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWebhook } from '@relay/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, CRM_TOKEN, useTestApp, WEBHOOK_SECRET, WHOLE_INGRESS } from '../test-app.ts';
 import { listen } from './raw-http.ts';
-import {
-  ADMIN_TOKEN,
-  buildSecurityApp,
-  CRM_TOKEN,
-  type SecurityApp,
-  WEBHOOK_SECRET,
-} from './security-app.ts';
 
 /**
  * Many clients label every request `Content-Type: application/json`, bodiless ones too. Such
@@ -18,17 +12,10 @@ import {
 const execFileAsync = promisify(execFile);
 const hasCurl = spawnSync('curl', ['--version']).status === 0;
 
-let redis: TestRedis;
-let t: SecurityApp;
+const t = useTestApp(WHOLE_INGRESS);
 let base: string;
 beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis);
-  base = `http://127.0.0.1:${await listen(t.app)}`;
-});
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
+  base = `http://127.0.0.1:${await listen(t().app)}`;
 });
 
 const CRM = `Bearer ${CRM_TOKEN}`;

@@ -1,11 +1,10 @@
-import { startTestRedis, type TestRedis } from '@relay/testkit';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTestApp, WHOLE_INGRESS } from '../test-app.ts';
 import { expectClearAnswer, prototypeSnapshot, unpolluted } from './answers.ts';
 import { badBodies } from './arbitraries.ts';
 import { describeRequest, requestFor } from './requests.ts';
 import { ROUTES } from './routes.ts';
-import { buildSecurityApp, type SecurityApp } from './security-app.ts';
 
 const RUNS = 150;
 
@@ -38,21 +37,14 @@ function jsonShape(text: string): 'invalid' | 'poisoned' | 'json' {
 }
 const BODY_ROUTES = ROUTES.filter((route) => route.body);
 const prototypes = prototypeSnapshot();
-let redis: TestRedis;
-let t: SecurityApp;
+const t = useTestApp(WHOLE_INGRESS);
 const tally = {
   requests: 0,
   byKind: new Map<string, number>(),
   byStatus: new Map<number, number>(),
 };
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis);
-});
 afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
   console.info(
     `fuzzed bodies: ${tally.requests} requests over ${BODY_ROUTES.length} routes;`,
     Object.fromEntries(tally.byKind),
@@ -67,7 +59,7 @@ describe('every route that takes a body, fed malformed, retyped, poisoned and un
       await fc.assert(
         fc.asyncProperty(badBodies(route.body as () => unknown), async (body) => {
           const request = requestFor(route, { body: body.text });
-          const response = await t.app.inject(request);
+          const response = await t().app.inject(request);
           tally.requests++;
           tally.byKind.set(body.kind, (tally.byKind.get(body.kind) ?? 0) + 1);
           tally.byStatus.set(
@@ -84,7 +76,7 @@ describe('every route that takes a body, fed malformed, retyped, poisoned and un
         }),
         { seed: 20_250_701, numRuns: RUNS },
       );
-      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect((await t().app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     },
   );
 

@@ -1,26 +1,18 @@
-import { startTestRedis, type TestRedis } from '@relay/testkit';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTestApp, WHOLE_INGRESS } from '../test-app.ts';
 import { expectClearAnswer, prototypeSnapshot, unpolluted } from './answers.ts';
 import { contentType, headerValue, pathSegment, queryString } from './arbitraries.ts';
 import { describeRequest, requestFor, rightAuth } from './requests.ts';
 import { type Auth, DASHBOARD_PREFIX, listedRoutes, ROUTES, type RouteCase } from './routes.ts';
-import { buildSecurityApp, type SecurityApp } from './security-app.ts';
 
 const RUNS = 100;
 const SEED = 20_250_702;
 const prototypes = prototypeSnapshot();
-let redis: TestRedis;
-let t: SecurityApp;
+const t = useTestApp(WHOLE_INGRESS);
 let requests = 0;
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis);
-});
 afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
   console.info(`fuzzed requests (paths, queries, methods, headers): ${requests}`);
 });
 
@@ -28,7 +20,7 @@ const named = (routes: readonly RouteCase[]) =>
   routes.map((route) => [`${route.method} ${route.template}`, route] as const);
 
 async function send(request: ReturnType<typeof requestFor>) {
-  const response = await t.app.inject(request);
+  const response = await t().app.inject(request);
   requests++;
   expectClearAnswer(response, describeRequest(request));
   expect(unpolluted()).toBe(true);
@@ -37,7 +29,7 @@ async function send(request: ReturnType<typeof requestFor>) {
 
 describe('the fuzzed route table', () => {
   it('covers every route the app serves (a new route needs a case here)', () => {
-    const served = listedRoutes(t.app.printRoutes({ commonPrefix: false }))
+    const served = listedRoutes(t().app.printRoutes({ commonPrefix: false }))
       .filter((route) => !route.startsWith('HEAD ')) // Fastify adds HEAD to every GET
       .filter((route) => !route.split(' ')[1]?.startsWith(DASHBOARD_PREFIX));
     const fuzzed = ROUTES.map((route) => `${route.method} ${route.template}`);
@@ -163,7 +155,7 @@ describe('headers', () => {
 
 describe('after the run', () => {
   it('answers health checks and leaves every prototype as it was', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await t().app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect(unpolluted()).toBe(true);
     expect(prototypeSnapshot()).toBe(prototypes);
   });

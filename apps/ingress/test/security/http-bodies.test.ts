@@ -1,20 +1,13 @@
-import { notificationFixture, signWebhook, startTestRedis, type TestRedis } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notificationFixture, signWebhook } from '@relay/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CRM_TOKEN, useTestApp, WEBHOOK_SECRET, WHOLE_INGRESS } from '../test-app.ts';
 import { exchange, listen } from './raw-http.ts';
-import { buildSecurityApp, CRM_TOKEN, type SecurityApp, WEBHOOK_SECRET } from './security-app.ts';
 
 const MiB = 1024 * 1024;
-let redis: TestRedis;
-let t: SecurityApp;
+const t = useTestApp(WHOLE_INGRESS);
 let port: number;
 beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis);
-  port = await listen(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
+  port = await listen(t().app);
 });
 
 const auth = `Authorization: Bearer ${CRM_TOKEN}\r\n`;
@@ -139,7 +132,7 @@ describe('bodies over real HTTP', () => {
   });
 
   it('stores nothing from a body cut off mid-way by the client', async () => {
-    const keys = await t.keyCount();
+    const keys = await t().keyCount();
     const body = JSON.stringify({ contacts: [{ external_id: 'cut-off-1' }] });
     const answer = await exchange(
       port,
@@ -148,6 +141,6 @@ describe('bodies over real HTTP', () => {
     );
     expect(answer.closed).toBe(false); // the server still waits; the client goes away
     await expectServing();
-    expect(await t.keyCount()).toBe(keys);
+    expect(await t().keyCount()).toBe(keys);
   });
 });

@@ -1,8 +1,8 @@
-import { notificationFixture, signWebhook, startTestRedis, type TestRedis } from '@relay/testkit';
+import { notificationFixture, signWebhook } from '@relay/testkit';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CRM_TOKEN, useTestApp, WEBHOOK_SECRET, WHOLE_INGRESS } from '../test-app.ts';
 import { expectClearAnswer } from './answers.ts';
-import { buildSecurityApp, CRM_TOKEN, type SecurityApp, WEBHOOK_SECRET } from './security-app.ts';
 
 /** Values planted in requests; no answer and no metric may carry any of them back. */
 const PLANTED = {
@@ -162,23 +162,20 @@ const REQUESTS: (InjectOptions & { url: string })[] = [
   },
 ];
 
-let redis: TestRedis;
-let t: SecurityApp;
+const t = useTestApp(WHOLE_INGRESS);
 const answers: { request: string; response: LightMyRequestResponse }[] = [];
 beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis);
   for (const request of REQUESTS) {
     answers.push({
       request: `${request.method} ${request.url.slice(0, 80)}`,
-      response: await t.app.inject(request),
+      response: await t().app.inject(request),
     });
   }
   // A signed webhook carrying personal data is accepted: its data must not reach metrics.
   const text = JSON.stringify(
     notificationFixture({ item: { type: 'contact', email, name, phone } }),
   );
-  await t.app.inject({
+  await t().app.inject({
     method: 'POST',
     url: '/webhooks/intercom',
     payload: text,
@@ -187,10 +184,6 @@ beforeAll(async () => {
       'x-hub-signature': signWebhook(text, WEBHOOK_SECRET),
     },
   });
-});
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
 });
 
 /** The value and the ways an answer could spell it (URL-encoded, JSON-escaped, any case). */
@@ -222,7 +215,7 @@ describe('answers to requests carrying planted tokens and personal data', () => 
   });
 
   it('leave none of them in /metrics', async () => {
-    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await t().app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('http_request_duration_seconds');
     expectNothingPlanted(metrics.body, '/metrics');

@@ -4,10 +4,9 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startTestRedis, type TestRedis } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CRM_TOKEN, useTestApp, WHOLE_INGRESS } from '../test-app.ts';
 import { listen } from './raw-http.ts';
-import { buildSecurityApp, CRM_TOKEN, type SecurityApp } from './security-app.ts';
 
 /**
  * A body over a route's limit, sent by a client that is still writing when the answer comes:
@@ -19,21 +18,16 @@ const ROUNDS = 5;
 const execFileAsync = promisify(execFile);
 const hasCurl = spawnSync('curl', ['--version']).status === 0;
 
-let redis: TestRedis;
-let t: SecurityApp;
+const t = useTestApp(WHOLE_INGRESS);
 let base: string;
 let port: number;
 let dir: string;
 beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis);
-  port = await listen(t.app);
+  port = await listen(t().app);
   base = `http://127.0.0.1:${port}`;
   dir = mkdtempSync(join(tmpdir(), 'relay-oversize-'));
 });
 afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,7 +1,7 @@
 import { signWebhook } from '@relay/testkit';
 import type { InjectOptions } from 'fastify';
+import { ADMIN_TOKEN, CRM_TOKEN, WEBHOOK_SECRET } from '../test-app.ts';
 import { type Auth, fillTemplate, type RouteCase } from './routes.ts';
-import { ADMIN_TOKEN, CRM_TOKEN, WEBHOOK_SECRET } from './security-app.ts';
 
 /** The right credentials for a route (a webhook is signed over its exact body bytes). */
 export function rightAuth(auth: Auth, body: string | Buffer | undefined): Record<string, string> {

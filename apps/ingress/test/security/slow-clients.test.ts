@@ -1,7 +1,7 @@
-import { startTestRedis, type TestRedis } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useRedis } from '@relay/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, CRM_TOKEN, useTestApp, WHOLE_INGRESS } from '../test-app.ts';
 import { dribble, listen, openRaw, type RawConnection } from './raw-http.ts';
-import { buildSecurityApp, CRM_TOKEN, type SecurityApp } from './security-app.ts';
 
 /** Short timeouts so the test is quick; production keeps 10 s / 15 s (checked below). */
 const TIMEOUTS = { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000, checkIntervalMs: 250 };
@@ -9,17 +9,11 @@ const TIMEOUTS = { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000, checkInterv
 const CLOSED_WITHIN_MS = 10_000;
 const ATTACKERS = 25;
 
-let redis: TestRedis;
-let t: SecurityApp;
+const redis = useRedis();
+const t = useTestApp({ ...WHOLE_INGRESS, redis, timeouts: TIMEOUTS });
 let port: number;
 beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis, { timeouts: TIMEOUTS });
-  port = await listen(t.app);
-});
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
+  port = await listen(t().app);
 });
 
 /** Legitimate requests over real HTTP while the attack runs; every one must succeed. */
@@ -58,7 +52,7 @@ async function attack(open: (connection: RawConnection) => () => void) {
 
 describe('slow clients', () => {
   it('production keeps 10 s for headers and 15 s for a whole request (Fastify had reset the latter to none)', async () => {
-    const production = await buildSecurityApp(redis);
+    const production = await buildTestApp(redis, WHOLE_INGRESS);
     const server = production.app.server as typeof production.app.server & {
       connectionsCheckingInterval?: number;
     };
@@ -82,7 +76,7 @@ describe('slow clients', () => {
   });
 
   it('closes connections that dribble the body while legitimate requests succeed, and stores nothing from them', async () => {
-    const keys = await t.keyCount();
+    const keys = await t().keyCount();
     const body = JSON.stringify({ contacts: [{ external_id: 'slow-body' }] });
     const result = await attack((connection) => {
       connection.socket.write(
@@ -95,8 +89,8 @@ describe('slow clients', () => {
     expect(result.closed.every(Boolean)).toBe(true);
     expect(result.statuses.every((status) => status === 202 || status === 200)).toBe(true);
     // Legitimate pushes were stored; nothing of the slow ones: no job names their contact.
-    expect(await t.keyCount()).toBeGreaterThan(keys);
-    expect(await t.connection.keys(`${redis.prefix}*slow-body*`)).toEqual([]);
+    expect(await t().keyCount()).toBeGreaterThan(keys);
+    expect(await t().connection.keys(`${redis.prefix}*slow-body*`)).toEqual([]);
   });
 
   it('closes connections that send a slow webhook body, and ones that send nothing at all', async () => {

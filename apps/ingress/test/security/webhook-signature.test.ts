@@ -1,24 +1,16 @@
 import { createHmac } from 'node:crypto';
-import { notificationFixture, signWebhook, startTestRedis, type TestRedis } from '@relay/testkit';
+import { notificationFixture, signWebhook, useRedis } from '@relay/testkit';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, WEBHOOK_SECRET, WHOLE_INGRESS } from '../test-app.ts';
 import { expectClearAnswer } from './answers.ts';
 import { headerValue } from './arbitraries.ts';
-import { buildSecurityApp, type SecurityApp, WEBHOOK_SECRET } from './security-app.ts';
 
-let redis: TestRedis;
-let t: SecurityApp;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  t = await buildSecurityApp(redis);
-});
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
-});
+const redis = useRedis();
+const t = useTestApp({ ...WHOLE_INGRESS, redis });
 
 function post(payload: string | Buffer, signature: string | string[] | undefined) {
-  return t.app.inject({
+  return t().app.inject({
     method: 'POST',
     url: '/webhooks/intercom',
     payload,
@@ -133,8 +125,8 @@ describe('POST /webhooks/intercom signature checks', () => {
 
 describe('a flood of unsigned and badly signed webhooks', () => {
   it('writes nothing to Redis, counts every refusal, and the next signed one is stored', async () => {
-    const keysBefore = await t.keyCount();
-    const dbSizeBefore = await t.connection.dbsize();
+    const keysBefore = await t().keyCount();
+    const dbSizeBefore = await t().connection.dbsize();
     const refusedBefore = await refusals();
     const FLOOD = 2_000;
     for (let wave = 0; wave < FLOOD / 100; wave++) {
@@ -155,19 +147,19 @@ describe('a flood of unsigned and badly signed webhooks', () => {
         }),
       );
     }
-    expect(await t.keyCount()).toBe(keysBefore);
-    if (redis.source !== 'REDIS_URL') expect(await t.connection.dbsize()).toBe(dbSizeBefore);
+    expect(await t().keyCount()).toBe(keysBefore);
+    if (redis.source !== 'REDIS_URL') expect(await t().connection.dbsize()).toBe(dbSizeBefore);
     expect((await refusals()) - refusedBefore).toBe(FLOOD);
 
     const text = JSON.stringify(notificationFixture());
     const accepted = await post(text, signWebhook(text, WEBHOOK_SECRET));
     expect(accepted.statusCode).toBe(200);
-    expect(await t.keyCount()).toBeGreaterThan(keysBefore);
+    expect(await t().keyCount()).toBeGreaterThan(keysBefore);
   });
 });
 
 async function refusals(): Promise<number> {
-  const metric = await t.metrics.webhooks.get();
+  const metric = await t().metrics.webhooks.get();
   return metric.values
     .filter((value) => value.labels.outcome === 'signature_invalid')
     .reduce((sum, value) => sum + value.value, 0);
