@@ -1,21 +1,13 @@
 import { join } from 'node:path';
-import {
-  freePort,
-  type NodeProcess,
-  REPO_ROOT,
-  startNodeProcess,
-  startTestRedis,
-  type TestRedis,
-} from '@relay/testkit';
+import { freePort, type NodeProcess, REPO_ROOT, startNodeProcess, useRedis } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli.ts';
 
 // The ingress as "Running it" once started it: without ADMIN_TOKEN, so without /admin.
-let redis: TestRedis;
+const redis = useRedis();
 let ingress: NodeProcess<string>;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
   const port = String(await freePort());
   ingress = await startNodeProcess<string>({
     script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),
@@ -35,7 +27,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ingress?.stop();
-  await redis?.stop();
 });
 
 describe('relay queues against an ingress without ADMIN_TOKEN', () => {

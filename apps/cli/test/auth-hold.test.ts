@@ -1,10 +1,5 @@
-import {
-  E2E_CRM_TOKEN,
-  type RelayWithSimulator,
-  startRelayWithSimulator,
-  waitFor,
-} from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_CRM_TOKEN, useRelay, waitFor } from '@relay/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, stackEnv } from './cli.ts';
 
 /**
@@ -12,16 +7,11 @@ import { runCli, stackEnv } from './cli.ts';
  * `relay token check` tell the operator during the hold and after it, against a running stack.
  */
 const ADMIN_TOKEN = 'admin-token-for-cli-tests';
-let relay: RelayWithSimulator;
+const relay = useRelay({ env: { ADMIN_TOKEN, RECONCILE_EVERY_MS: '0' } });
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  relay = await startRelayWithSimulator({ env: { ADMIN_TOKEN, RECONCILE_EVERY_MS: '0' } });
+beforeAll(() => {
   env = stackEnv(relay, ADMIN_TOKEN);
-}, 60_000);
-
-afterAll(async () => {
-  await relay?.stop();
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON output, checked field by field

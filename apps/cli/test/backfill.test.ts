@@ -10,36 +10,33 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RelayWithSimulator, startRelayWithSimulator, waitFor } from '@relay/testkit';
+import { useRelay, waitFor } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, stackEnv, startCli } from './cli.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 
-let relay: RelayWithSimulator;
+const dir = mkdtempSync(join(tmpdir(), 'relay-cli-backfill-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+const relay = useRelay({
+  simArgs: ['--custom-attribute', 'plan:string', '--custom-attribute', 'seats:integer'],
+  env: { RECONCILE_EVERY_MS: '0' },
+});
 let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
 let env: Record<string, string>;
-const dir = mkdtempSync(join(tmpdir(), 'relay-cli-backfill-'));
 
 beforeAll(async () => {
-  relay = await startRelayWithSimulator({
-    simArgs: ['--custom-attribute', 'plan:string', '--custom-attribute', 'seats:integer'],
-    env: { RECONCILE_EVERY_MS: '0' },
-  });
   proxy = await startCountingProxy(relay.stack.ingressUrl);
   env = { ...stackEnv(relay, 'unused'), RELAY_URL: proxy.url };
-}, 60_000);
+});
 
 afterAll(async () => {
   await proxy?.close();
-  await relay?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
-type SimContact = {
-  contact: { external_id?: string; custom_attributes?: Record<string, unknown>; name?: string };
-};
 async function simContacts(prefix: string) {
-  const { contacts } = await relay.sim.control<{ contacts: SimContact[] }>('GET', 'contacts');
+  const { contacts } = await relay.sim.contacts();
   return contacts.filter((c) => c.contact.external_id?.startsWith(prefix)).map((c) => c.contact);
 }
 const synced = (prefix: string, count: number) =>

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT, type RelayWithSimulator, trackChild } from '@relay/testkit';
+import { REPO_ROOT, trackChild, type UsedRelay } from '@relay/testkit';
 
 const MAIN = join(REPO_ROOT, 'apps/cli/src/main.ts');
 
@@ -52,7 +52,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 }
 
 /** The environment that points the CLI at a test stack, with every secret set. */
-export function stackEnv(relay: RelayWithSimulator, adminToken: string): Record<string, string> {
+export function stackEnv(relay: UsedRelay, adminToken: string): Record<string, string> {
   return {
     RELAY_URL: relay.stack.ingressUrl,
     ADMIN_TOKEN: adminToken,

@@ -1,23 +1,13 @@
-import {
-  E2E_CRM_TOKEN,
-  type RelayWithSimulator,
-  startRelayWithSimulator,
-  waitFor,
-} from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_CRM_TOKEN, useRelay, waitFor } from '@relay/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, setStatusPage, stackEnv } from './cli.ts';
 
 const ADMIN_TOKEN = 'admin-token-for-cli-tests';
-let relay: RelayWithSimulator;
+const relay = useRelay({ env: { ADMIN_TOKEN, RECONCILE_EVERY_MS: '0' } });
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  relay = await startRelayWithSimulator({ env: { ADMIN_TOKEN, RECONCILE_EVERY_MS: '0' } });
+beforeAll(() => {
   env = stackEnv(relay, ADMIN_TOKEN);
-}, 60_000);
-
-afterAll(async () => {
-  await relay?.stop();
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON output, checked field by field

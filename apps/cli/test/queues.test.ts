@@ -1,24 +1,14 @@
-import {
-  E2E_CRM_TOKEN,
-  type RelayWithSimulator,
-  startRelayWithSimulator,
-  waitFor,
-} from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_CRM_TOKEN, useRelay, waitFor } from '@relay/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, stackEnv } from './cli.ts';
 
 const ADMIN_TOKEN = 'admin-token-for-queue-tests';
-let relay: RelayWithSimulator;
+// The reconciliation schedule is on, as in production: its next run waits in the backfill lane.
+const relay = useRelay({ env: { ADMIN_TOKEN, RECONCILE_EVERY_MS: '3600000' } });
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  // The reconciliation schedule is on, as in production: its next run waits in the backfill lane.
-  relay = await startRelayWithSimulator({ env: { ADMIN_TOKEN, RECONCILE_EVERY_MS: '3600000' } });
+beforeAll(() => {
   env = stackEnv(relay, ADMIN_TOKEN);
-}, 60_000);
-
-afterAll(async () => {
-  await relay?.stop();
 });
 
 async function push(prefix: string, count: number, lane: 'sync' | 'backfill' = 'sync') {
@@ -53,9 +43,7 @@ async function failedInSync(): Promise<number> {
 }
 
 async function simHas(prefix: string): Promise<number> {
-  const { contacts } = await relay.sim.control<{
-    contacts: { contact: { external_id?: string } }[];
-  }>('GET', 'contacts');
+  const { contacts } = await relay.sim.contacts();
   return contacts.filter((c) => c.contact.external_id?.startsWith(`${prefix}-`)).length;
 }
 

@@ -27,6 +27,7 @@ export {
   type RelayWithSimulator,
   startRelayOnCluster,
   startRelayWithSimulator,
+  type UsedRelay,
   useRelay,
 } from './relay-with-simulator.ts';
 export { REPO_ROOT } from './repo-root.ts';

@@ -94,6 +94,9 @@ async function startOn(
   };
 }
 
+/** The relay of a test file (useRelay): its Redis, the simulator and the processes. */
+export type UsedRelay = Omit<RelayWithSimulator, 'stop'>;
+
 /**
  * The whole relay against the simulator (startRelayWithSimulator) for the test file or the
  * `describe` it is called in: started in beforeAll with `options` (or what the function gives
@@ -102,7 +105,7 @@ async function startOn(
 export function useRelay(
   options: RelayOptions | (() => RelayOptions) = {},
   timeoutMs = 60_000,
-): Omit<RelayWithSimulator, 'stop'> {
+): UsedRelay {
   const current = heldForFile(
     'the relay',
     () => startRelayWithSimulator(typeof options === 'function' ? options() : options),
