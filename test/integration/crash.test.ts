@@ -4,27 +4,23 @@ import {
   freePort,
   type NodeProcess,
   REPO_ROOT,
-  type SimulatorProcess,
   startNodeProcess,
-  startSimulator,
-  startTestRedis,
-  type TestRedis,
+  useRedis,
+  useSimulator,
   waitFor,
 } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-let redis: TestRedis;
-let sim: SimulatorProcess;
+const redis = useRedis();
+const sim = useSimulator(['--latency-ms', '20', '--latency-max-ms', '120']);
 let connection: Redis;
 let producer: ReturnType<typeof createProducer>;
 let syncQueue: Queue;
 const running = new Set<NodeProcess<string>>();
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  sim = await startSimulator(['--latency-ms', '20', '--latency-max-ms', '120']);
   connection = createProducerConnection(redis.url);
   await waitUntilReady(connection);
   producer = createProducer({ connection, prefix: redis.prefix });
@@ -36,8 +32,6 @@ afterAll(async () => {
   await syncQueue?.close();
   await producer?.close();
   connection?.disconnect();
-  await sim?.stop();
-  await redis?.stop();
 });
 
 async function startWorker(env: Record<string, string> = {}) {
@@ -62,10 +56,8 @@ async function startWorker(env: Record<string, string> = {}) {
   return worker;
 }
 
-type SimContact = { contact: { external_id: string; name: string } };
-
 async function simContacts() {
-  return (await sim.control<{ contacts: SimContact[] }>('GET', 'contacts')).contacts;
+  return (await sim.contacts()).contacts;
 }
 
 describe('a worker killed mid-run', () => {
@@ -101,10 +93,7 @@ describe('a worker killed mid-run', () => {
       expect(byExternalId.get(contact.external_id)?.name).toBe(contact.name);
     }
     // Each contact was created exactly once; a job re-run after a kill met a 409 and updated.
-    const stats = await sim.control<{ calls: Record<string, Record<string, number>> }>(
-      'GET',
-      'stats',
-    );
+    const stats = await sim.stats();
     expect(stats.calls['POST /contacts']?.['200']).toBe(total);
     // The kills did cut jobs short: some ran again and found their contact already created.
     expect(stats.calls['POST /contacts']?.['409']).toBeGreaterThan(0);

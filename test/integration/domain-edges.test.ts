@@ -4,14 +4,14 @@ import {
   E2E_CRM_TOKEN as CRM_TOKEN,
   crmApi,
   dumpKeys,
-  type RelayWithSimulator,
-  type SimulatorProcess,
+  type SimContact,
+  type SimulatorClient,
   type Stack,
-  startRelayWithSimulator,
-  startSimulator,
   startStack,
-  startTestRedis,
-  type TestRedis,
+  type UsedRelay,
+  useRedis,
+  useRelay,
+  useSimulator,
   waitFor,
 } from '@relay/testkit';
 import { Redis } from 'ioredis';
@@ -20,33 +20,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The edges of the sync domain, each through the whole relay: ingress → queue → worker
 // process → the simulator over HTTP, on a private Redis.
 
-type JournalEntry = { seq: number; method: string; path: string; status: number; body: unknown };
-type SimContact = {
-  id: string;
-  external_id: string | null;
-  role: string;
-  email: string | null;
-  phone: string | null;
-  name: string | null;
-  custom_attributes: Record<string, unknown>;
-};
-
 const relayApi = (stack: Stack) => crmApi(stack.ingressUrl, CRM_TOKEN);
 
-/** The simulator's journal after `since` (its seq), oldest first. */
-async function journal(sim: SimulatorProcess, since: number): Promise<JournalEntry[]> {
-  return (await sim.control<{ entries: JournalEntry[] }>('GET', `journal?since=${since}`)).entries;
-}
-
-async function lastSeq(sim: SimulatorProcess): Promise<number> {
-  return (await journal(sim, 0)).at(-1)?.seq ?? 0;
-}
-
-async function simContacts(sim: SimulatorProcess): Promise<SimContact[]> {
-  const { contacts } = await sim.control<{ contacts: { contact: SimContact }[] }>(
-    'GET',
-    'contacts',
-  );
+async function simContacts(sim: SimulatorClient): Promise<SimContact[]> {
+  const { contacts } = await sim.contacts();
   return contacts.map((entry) => entry.contact);
 }
 
@@ -54,15 +31,9 @@ async function simContacts(sim: SimulatorProcess): Promise<SimContact[]> {
  * Waits until every notification the simulator emitted was delivered to the ingress and its
  * webhook job completed, so what the webhooks do has been done.
  */
-async function webhooksSettled(relay: RelayWithSimulator): Promise<void> {
-  type Deliveries = {
-    emitted: number;
-    inFlight: number;
-    pendingRetries: number;
-    deliveries: { notificationId: string; ok: boolean }[];
-  };
+async function webhooksSettled(relay: UsedRelay): Promise<void> {
   const view = await waitFor(
-    () => relay.sim.control<Deliveries>('GET', 'webhooks'),
+    () => relay.sim.webhooks(),
     (v) => v.inFlight === 0 && v.pendingRetries === 0 && v.deliveries.length === v.emitted,
     20_000,
   );
@@ -76,13 +47,11 @@ async function webhooksSettled(relay: RelayWithSimulator): Promise<void> {
 describe('a 409 race with a lagging search index and no webhook', () => {
   // Its own stack: the simulator sends no webhooks (none configured) and search lags writes
   // by ten minutes, so the relay learns of a contact made elsewhere only from Intercom's 409.
-  let redis: TestRedis;
-  let sim: SimulatorProcess;
+  const redis = useRedis();
+  const sim = useSimulator(['--search-lag-ms', '600000']);
   let stack: Stack;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    sim = await startSimulator(['--search-lag-ms', '600000']);
     stack = await startStack({
       redisUrl: redis.url,
       queuePrefix: redis.prefix,
@@ -96,8 +65,6 @@ describe('a 409 race with a lagging search index and no webhook', () => {
 
   afterAll(async () => {
     await stack?.stop();
-    await sim?.stop();
-    await redis?.stop();
   });
 
   it('takes the id from the 409, updates that contact, and makes no duplicate', async () => {
@@ -108,9 +75,9 @@ describe('a 409 race with a lagging search index and no webhook', () => {
       email,
       name: 'Made elsewhere',
     });
-    const since = await lastSeq(sim);
+    const since = await sim.journalMark();
     const api = relayApi(stack);
-    const webhooks = await sim.control<{ subscriptions: unknown[] }>('GET', 'webhooks');
+    const webhooks = await sim.webhooks();
     expect(webhooks.subscriptions).toEqual([]); // the relay hears nothing of `made`
 
     const push = await api.call('POST', '/v1/contacts', {
@@ -123,7 +90,7 @@ describe('a 409 race with a lagging search index and no webhook', () => {
       result: { intercomId: made.id, action: 'updated' },
     });
 
-    const calls = (await journal(sim, since))
+    const calls = (await sim.journal(since))
       .filter((entry) => entry.path.startsWith('/contacts'))
       .map((entry) => `${entry.method} ${entry.path} ${entry.status}`);
     // The look tells whose contact the 409 names: this record's, so it is updated.
@@ -138,7 +105,7 @@ describe('a 409 race with a lagging search index and no webhook', () => {
   describe('two CRM records that share an email (Intercom matches the second to the first)', () => {
     const email = 'shared.inbox@example.com';
     const contactsCalls = async (since: number) =>
-      (await journal(sim, since))
+      (await sim.journal(since))
         .filter((entry) => entry.path.startsWith('/contacts'))
         .map((entry) => `${entry.method} ${entry.path} ${entry.status}`);
     const conflicts = async () => {
@@ -166,7 +133,7 @@ describe('a 409 race with a lagging search index and no webhook', () => {
       expect(made).toMatchObject({ state: 'completed', result: { action: 'created' } });
       const aId = (made.result as { intercomId: string }).intercomId;
       const conflictsBefore = await conflicts();
-      const since = await lastSeq(sim);
+      const since = await sim.journalMark();
 
       const second = await api.call('POST', '/v1/contacts', {
         contacts: [{ external_id: 'crm-B', role: 'user', email, name: 'Bob B' }],
@@ -214,7 +181,7 @@ describe('a 409 race with a lagging search index and no webhook', () => {
       const made = await api.done(push.body.accepted[0].jobId);
       const cId = (made.result as { intercomId: string }).intercomId;
       const aId = (await simContacts(sim)).find((c) => c.external_id === 'crm-A')?.id;
-      const since = await lastSeq(sim);
+      const since = await sim.journalMark();
 
       const move = await api.call('POST', '/v1/contacts', {
         contacts: [{ external_id: 'crm-C', role: 'user', email, name: 'Cy' }],
@@ -244,7 +211,7 @@ describe('a 409 race with a lagging search index and no webhook', () => {
         client.disconnect();
       }
       const api = relayApi(stack);
-      const since = await lastSeq(sim);
+      const since = await sim.journalMark();
       const erase = await api.call('DELETE', '/v1/contacts/crm-E');
       expect(await api.done(erase.body.jobId)).toMatchObject({
         state: 'completed',
@@ -285,29 +252,27 @@ describe('a 409 race with a lagging search index and no webhook', () => {
 });
 
 describe('edges of the sync domain, with webhooks', () => {
-  let relay: RelayWithSimulator;
-  let redis: Redis;
   const FRESH_MS = 1_500;
+  const relay = useRelay({
+    simArgs: [
+      '--custom-attribute', 'contact.plan:string',
+      '--custom-attribute', 'contact.seats:integer',
+      '--strict-custom-attributes',
+    ], // biome-ignore format: flag/value pairs
+    env: {
+      RECONCILE_EVERY_MS: '0',
+      CONTACT_CACHE_FRESH_MS: String(FRESH_MS),
+      INTERCOM_CIRCUIT_OPEN_MS: '500',
+    },
+  });
+  let redis: Redis;
 
-  beforeAll(async () => {
-    relay = await startRelayWithSimulator({
-      simArgs: [
-        '--custom-attribute', 'contact.plan:string',
-        '--custom-attribute', 'contact.seats:integer',
-        '--strict-custom-attributes',
-      ], // biome-ignore format: flag/value pairs
-      env: {
-        RECONCILE_EVERY_MS: '0',
-        CONTACT_CACHE_FRESH_MS: String(FRESH_MS),
-        INTERCOM_CIRCUIT_OPEN_MS: '500',
-      },
-    });
+  beforeAll(() => {
     redis = new Redis(relay.redis.url);
-  }, 60_000);
+  });
 
-  afterAll(async () => {
+  afterAll(() => {
     redis?.disconnect();
-    await relay?.stop();
   });
 
   const api = () => relayApi(relay.stack);
@@ -316,7 +281,7 @@ describe('edges of the sync domain, with webhooks', () => {
     dumpKeys(redis, relay.redis.source === 'REDIS_URL' ? relay.redis.prefix : '');
 
   it('rejects an unknown and a wrongly typed custom attribute by name and index, and queues and writes nothing for them', async () => {
-    const since = await lastSeq(relay.sim);
+    const since = await relay.sim.journalMark();
     const push = await api().call('POST', '/v1/contacts', {
       contacts: [
         { external_id: 'crm-attr-ok', custom_attributes: { plan: 'pro', seats: 3 } },
@@ -357,7 +322,7 @@ describe('edges of the sync domain, with webhooks', () => {
       expect(values).not.toContain(rejected);
     }
     // Intercom: a write for the valid one, none for the rejected ones.
-    const writes = (await journal(relay.sim, since)).filter((entry) => entry.method !== 'GET');
+    const writes = (await relay.sim.journal(since)).filter((entry) => entry.method !== 'GET');
     const bodies = writes.map((entry) => JSON.stringify(entry.body)).join('\n');
     expect(bodies).toContain('crm-attr-ok');
     expect(bodies).not.toContain('crm-attr-unknown');
@@ -524,10 +489,7 @@ describe('edges of the sync domain, with webhooks', () => {
       item: leadRead.body.contact,
     });
     await webhooksSettled(relay);
-    const { deliveries } = await relay.sim.control<{ deliveries: { topic: string }[] }>(
-      'GET',
-      'webhooks',
-    );
+    const { deliveries } = await relay.sim.webhooks();
     expect(deliveries.map((delivery) => delivery.topic)).toContain('contact.merged');
 
     await expectMergedAway('crm-lead-2', 'crm-user-2', user.id);

@@ -8,8 +8,7 @@ import {
   deliverWebhook,
   E2E_WEBHOOK_SECRET,
   notificationFixture,
-  type RelayWithSimulator,
-  startRelayWithSimulator,
+  useRelay,
   waitFor,
 } from '@relay/testkit';
 import { Redis } from 'ioredis';
@@ -26,50 +25,45 @@ import { hasValidRelaySignature, type SinkReceiver, startSinkReceiver } from './
 const SINK_SECRET = 'e2e-sink-secret';
 const SEEDED = 'crm-seeded-warm'; // in the simulator from the start: no webhook ever told the relay
 
-let relay: RelayWithSimulator;
 let sink: SinkReceiver;
-let redis: Redis;
 let seedDir: string;
-let crm: ReturnType<typeof crmApi>;
-let probes: ReturnType<typeof createSimProbes>;
-
+let seed: string;
 beforeAll(async () => {
   sink = await startSinkReceiver();
   seedDir = mkdtempSync(join(tmpdir(), 'relay-ops-seed-'));
-  const seed = join(seedDir, 'seed.json');
+  seed = join(seedDir, 'seed.json');
   writeFileSync(seed, JSON.stringify([{ external_id: SEEDED, role: 'user', name: 'Warm' }]));
-  relay = await startRelayWithSimulator({
-    simArgs: [
-      '--seed', seed,
-      '--custom-attribute', 'contact.tier:string',
-      '--custom-attribute', 'contact.seats:integer',
-    ], // biome-ignore format: flag/value pairs
-    env: {
-      RECONCILE_EVERY_MS: '0', // no sweep: the cache and the id map change only as tested
-      CONVERSATION_SINK: 'http',
-      CONVERSATION_SINK_URL: sink.url,
-      CONVERSATION_SINK_SECRET: SINK_SECRET,
-    },
-  });
-  redis = new Redis(relay.redis.url);
-  crm = crmApi(relay.stack.ingressUrl, CRM_TOKEN);
-  probes = createSimProbes(relay.sim, crm);
-}, 60_000);
-
+});
 afterAll(async () => {
-  redis?.disconnect();
-  await relay?.stop();
   await sink?.close();
   if (seedDir) rmSync(seedDir, { recursive: true, force: true });
 });
 
-type Contact = {
-  id: string;
-  external_id: string;
-  role: string;
-  phone: string | null;
-  custom_attributes: Record<string, unknown>;
-};
+const relay = useRelay(() => ({
+  simArgs: [
+    '--seed', seed,
+    '--custom-attribute', 'contact.tier:string',
+    '--custom-attribute', 'contact.seats:integer',
+  ], // biome-ignore format: flag/value pairs
+  env: {
+    RECONCILE_EVERY_MS: '0', // no sweep: the cache and the id map change only as tested
+    CONVERSATION_SINK: 'http',
+    CONVERSATION_SINK_URL: sink.url,
+    CONVERSATION_SINK_SECRET: SINK_SECRET,
+  },
+}));
+let redis: Redis;
+let crm: ReturnType<typeof crmApi>;
+let probes: ReturnType<typeof createSimProbes>;
+
+beforeAll(() => {
+  redis = new Redis(relay.redis.url);
+  crm = crmApi(relay.stack.ingressUrl, CRM_TOKEN);
+  probes = createSimProbes(relay.sim, crm);
+});
+afterAll(() => {
+  redis?.disconnect();
+});
 
 /** POST /v1/contacts with one contact; waits for its job to complete. */
 async function pushContact(contact: Record<string, unknown>) {
@@ -83,9 +77,7 @@ async function pushContact(contact: Record<string, unknown>) {
 
 /** The simulator's own record of a contact (archived included). */
 async function simContact(id: string) {
-  const { contacts } = await relay.sim.control<{
-    contacts: { contact: Contact; archived: boolean }[];
-  }>('GET', 'contacts');
+  const { contacts } = await relay.sim.contacts();
   return contacts.find((entry) => entry.contact.id === id);
 }
 
@@ -197,8 +189,7 @@ describe('events through the stack', () => {
 
   it('sends an event sent twice with the same id to Intercom once', async () => {
     await relay.sim.api('POST', '/contacts', { role: 'user', external_id: 'crm-events' });
-    const duplicates = async () =>
-      (await relay.sim.control<{ duplicates: number }>('GET', 'events')).duplicates;
+    const duplicates = async () => (await relay.sim.events()).duplicates;
     const [mark, duplicatesBefore] = [await probes.journalMark(), await duplicates()];
     const send = (body: unknown) => crm.call('POST', '/v1/events', { events: [body] });
     const [first, second] = [await send(event), await send(event)];
@@ -209,7 +200,7 @@ describe('events through the stack', () => {
     const again = await send({ ...event, created_at: event.created_at + 60 });
     expect(again.body.accepted[0].jobId).toBe(jobId);
 
-    const sim = await relay.sim.control<{ events: { event_name: string }[] }>('GET', 'events');
+    const sim = await relay.sim.events();
     expect(sim.events.filter((e) => e.event_name === 'invoice-paid')).toHaveLength(1);
     expect(await duplicates()).toBe(duplicatesBefore);
     const posts = (await probes.journal(mark)).filter(
@@ -235,7 +226,7 @@ describe('events through the stack', () => {
     expect((await crm.done(answer.body.accepted[0].jobId)).state).toBe('completed');
     const notQueued = await crm.call('GET', `/v1/jobs/${eventJobId(bad)}`);
     expect(notQueued.status).toBe(404);
-    const sim = await relay.sim.control<{ events: { event_name: string }[] }>('GET', 'events');
+    const sim = await relay.sim.events();
     const names = sim.events.map((e) => e.event_name);
     expect(names).toContain('plan-changed');
     expect(names).not.toContain('too-much-metadata');

@@ -1,24 +1,18 @@
 import {
   E2E_CRM_TOKEN as CRM_TOKEN,
   crmApi,
-  type RelayWithSimulator,
   type SimulatorProcess,
   type Stack,
-  startRelayWithSimulator,
+  useRelay,
 } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-let relay: RelayWithSimulator;
+const relay = useRelay({ env: { RECONCILE_EVERY_MS: '0' } });
 let sim: SimulatorProcess;
 let stack: Stack;
 
-beforeAll(async () => {
-  relay = await startRelayWithSimulator({ env: { RECONCILE_EVERY_MS: '0' } });
+beforeAll(() => {
   ({ sim, stack } = relay);
-}, 60_000);
-
-afterAll(async () => {
-  await relay?.stop();
 });
 
 const api = (method: string, path: string, body?: unknown) =>
@@ -51,7 +45,7 @@ describe('the sync domain over HTTP: ingress → queue → worker process → si
       events: [{ event_name: 'ordered', external_id: 'crm-e2e', created_at: 1_764_000_000 }],
     });
     expect((await done(events.body.accepted[0].jobId)).state).toBe('completed');
-    const simEvents = await sim.control<{ events: { user_id: string }[] }>('GET', 'events');
+    const simEvents = await sim.events();
     expect(simEvents.events.map((event) => event.user_id)).toEqual(['crm-e2e']);
 
     const read = await api('GET', '/v1/contacts/crm-e2e');
@@ -68,7 +62,7 @@ describe('the sync domain over HTTP: ingress → queue → worker process → si
     expect(audit.body.erasures).toEqual([
       expect.objectContaining({ externalId: 'crm-e2e', outcome: 'deleted' }),
     ]);
-    const simContacts = await sim.control<{ total_count: number }>('GET', 'contacts');
+    const simContacts = await sim.contacts();
     expect(simContacts.total_count).toBe(0);
     const read = await api('GET', '/v1/contacts/crm-e2e');
     expect(read.status, JSON.stringify(read.body)).toBe(404);
@@ -190,9 +184,7 @@ describe('the sync domain over HTTP: ingress → queue → worker process → si
       state: 'completed',
       result: { archived: true },
     });
-    const entries = await sim.control<{
-      contacts: { contact: { id: string }; archived: boolean }[];
-    }>('GET', 'contacts');
+    const entries = await sim.contacts();
     expect(entries.contacts.find((entry) => entry.contact.id === user.id)?.archived).toBe(true);
   });
 });

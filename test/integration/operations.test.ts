@@ -2,13 +2,12 @@ import {
   E2E_CRM_TOKEN as CRM_TOKEN,
   E2E_WEBHOOK_SECRET,
   notificationFixture,
-  type RelayWithSimulator,
   SIM_TOKEN,
   signWebhook,
-  startRelayWithSimulator,
+  useRelay,
   waitFor,
 } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * A full run at debug level with planted secrets and personal data in every place they can
@@ -34,19 +33,15 @@ const PERSONAL = PEOPLE.flatMap((person) => [
 ]);
 
 const lines: { service: string; line: string }[] = [];
-let relay: RelayWithSimulator;
+const relay = useRelay({
+  simArgs: ['--custom-attribute', 'contact.plan_note:string'],
+  env: { LOG_LEVEL: 'debug', RECONCILE_EVERY_MS: '0', INTERCOM_STATUS_POLL_MS: '1000' },
+  onLine: (service, line) => lines.push({ service, line }),
+});
 let ingressUrl: string;
 
-beforeAll(async () => {
-  relay = await startRelayWithSimulator({
-    simArgs: ['--custom-attribute', 'contact.plan_note:string'],
-    env: { LOG_LEVEL: 'debug', RECONCILE_EVERY_MS: '0', INTERCOM_STATUS_POLL_MS: '1000' },
-    onLine: (service, line) => lines.push({ service, line }),
-  });
+beforeAll(() => {
   ingressUrl = relay.stack.ingressUrl;
-}, 60_000);
-afterAll(async () => {
-  await relay?.stop();
 });
 
 function call(method: string, path: string, body?: unknown, token = CRM_TOKEN) {

@@ -2,37 +2,31 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContactState } from '@relay/jobs';
-import {
-  E2E_CRM_TOKEN as CRM_TOKEN,
-  type RelayWithSimulator,
-  startRelayWithSimulator,
-  waitFor,
-} from '@relay/testkit';
+import { E2E_CRM_TOKEN as CRM_TOKEN, useRelay, waitFor } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Search lags writes by ten minutes here, as Intercom's can; one contact exists from the
 // start without any webhook ever having been sent for it.
-let relay: RelayWithSimulator;
 let seedDir: string;
+let seed: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   seedDir = mkdtempSync(join(tmpdir(), 'relay-seed-'));
-  const seed = join(seedDir, 'seed.json');
+  seed = join(seedDir, 'seed.json');
   writeFileSync(
     seed,
     JSON.stringify([{ external_id: 'crm-seeded', role: 'user', email: 'seeded@example.com' }]),
   );
-  relay = await startRelayWithSimulator({
-    simArgs: ['--search-lag-ms', '600000', '--seed', seed],
-    env: { RECONCILE_EVERY_MS: '3600000' }, // the first sweep runs at start
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await relay?.stop();
+});
+afterAll(() => {
   rmSync(seedDir, { recursive: true, force: true });
 });
+
+const relay = useRelay(() => ({
+  simArgs: ['--search-lag-ms', '600000', '--seed', seed],
+  env: { RECONCILE_EVERY_MS: '3600000' }, // the first sweep runs at start
+}));
 
 async function push(contacts: unknown[]) {
   const response = await fetch(`${relay.stack.ingressUrl}/v1/contacts`, {
@@ -64,9 +58,7 @@ describe('races Intercom sets up', () => {
       20_000,
     );
     expect(status).toMatchObject({ state: 'completed', result: { action: 'updated' } });
-    const { contacts } = await relay.sim.control<{
-      contacts: { contact: { id: string; external_id: string; name: string } }[];
-    }>('GET', 'contacts');
+    const { contacts } = await relay.sim.contacts();
     const race = contacts.filter((entry) => entry.contact.external_id === 'crm-race');
     expect(race).toEqual([
       expect.objectContaining({

@@ -70,11 +70,9 @@ const api = (method: string, path: string, body?: unknown) =>
   crmApi(stack.ingressUrl, CRM_TOKEN).call(method, path, body);
 const done = (jobId: string) => crmApi(stack.ingressUrl, CRM_TOKEN).done(jobId, 60_000);
 
-type JournalEntry = { method: string; path: string; status: number; body: unknown };
-
 /** Successful calls to Intercom of `method` on paths matching `path`, by what they name. */
 async function callsTo(method: string, path: RegExp, field: string): Promise<string[]> {
-  const { entries } = await sim.control<{ entries: JournalEntry[] }>('GET', 'journal');
+  const entries = await sim.journal();
   return entries
     .filter((entry) => entry.method === method && path.test(entry.path) && entry.status === 200)
     .map((entry) => String((entry.body as Record<string, unknown> | null)?.[field]));
@@ -133,10 +131,10 @@ describe.skipIf(!canRunCluster)('the slice on a 3-master Redis Cluster', () => {
     ]);
     const attached = await callsTo('POST', /^\/contacts\/[^/]+\/companies$/, 'id');
     expect(attached).toHaveLength(5);
-    const simEvents = await sim.control<{ events: unknown[]; duplicates: number }>('GET', 'events');
+    const simEvents = await sim.events();
     expect(simEvents).toMatchObject({ events: expect.any(Array), duplicates: 0 });
     expect(simEvents.events).toHaveLength(3);
-    expect((await sim.control<{ rateLimited: number }>('GET', 'stats')).rateLimited).toBe(0);
+    expect((await sim.stats()).rateLimited).toBe(0);
   });
 
   it("ingests the simulator's webhooks, and a duplicate delivery makes one job and one handler run", async () => {
@@ -161,10 +159,7 @@ describe.skipIf(!canRunCluster)('the slice on a 3-master Redis Cluster', () => {
     // companies attached): each one it delivered is one completed job, besides the one above.
     const webhookQueue = queues[Object.keys(QueueNames).indexOf('webhook')] as Queue;
     const expected = async () => {
-      const { sent, inFlight } = await sim.control<{ sent: number; inFlight: number }>(
-        'GET',
-        'webhooks',
-      );
+      const { sent, inFlight } = await sim.webhooks();
       const counts = await webhookQueue.getJobCounts('completed', 'failed', 'waiting', 'active');
       return { sent, inFlight, counts };
     };
@@ -188,10 +183,7 @@ describe.skipIf(!canRunCluster)('the slice on a 3-master Redis Cluster', () => {
       state: 'completed',
       result: { outcome: 'deleted' },
     });
-    const simContacts = await sim.control<{ contacts: { contact: { external_id: string } }[] }>(
-      'GET',
-      'contacts',
-    );
+    const simContacts = await sim.contacts();
     const left = simContacts.contacts.map((entry) => entry.contact.external_id);
     expect(left).toHaveLength(CONTACTS - 1);
     expect(left).not.toContain('cl-7');

@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   notificationFixture,
-  type SimulatorProcess,
   type Stack,
   signWebhook,
-  startSimulator,
   startStack,
-  startTestRedis,
-  type TestRedis,
+  useRedis,
+  useSimulator,
   waitFor,
 } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +24,6 @@ const OLD_SECRET = 'client-secret-old';
 const NEW_SECRET = 'client-secret-new';
 
 let dir: string;
-let redis: TestRedis;
-let sim: SimulatorProcess;
-let stack: Stack;
 const tokenFile = () => join(dir, 'intercom-token');
 const secretFile = () => join(dir, 'client-secret');
 
@@ -38,13 +33,20 @@ function replaceFile(path: string, value: string) {
   renameSync(`${path}.next`, path);
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'relay-rotation-'));
   replaceFile(tokenFile(), OLD_TOKEN);
   replaceFile(secretFile(), OLD_SECRET);
-  redis = await startTestRedis();
-  // Two tokens of one app; no webhook URL: the test sends the webhooks, signed as it chooses.
-  sim = await startSimulator(['--token', `${OLD_TOKEN}:simapp`, '--token', `${NEW_TOKEN}:simapp`]);
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+const redis = useRedis();
+// Two tokens of one app; no webhook URL: the test sends the webhooks, signed as it chooses.
+const sim = useSimulator(['--token', `${OLD_TOKEN}:simapp`, '--token', `${NEW_TOKEN}:simapp`]);
+let stack: Stack;
+
+beforeAll(async () => {
   stack = await startStack({
     redisUrl: redis.url,
     queuePrefix: redis.prefix,
@@ -63,9 +65,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
-  await sim?.stop();
-  await redis?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,15 +126,12 @@ describe('secrets rotation under load', () => {
     expect(await sendWebhook(OLD_SECRET)).toBe(401); // the overlap is over
 
     const synced = await waitFor(
-      () => sim.control<{ total_count: number }>('GET', 'contacts'),
+      () => sim.contacts(),
       (contacts) => contacts.total_count >= pushed,
       60_000,
     );
     expect(synced.total_count).toBe(pushed);
-    const stats = await sim.control<{ calls: Record<string, Record<string, number>> }>(
-      'GET',
-      'stats',
-    );
+    const stats = await sim.stats();
     const unauthorized = Object.values(stats.calls).reduce(
       (sum, byStatus) => sum + (byStatus['401'] ?? 0),
       0,

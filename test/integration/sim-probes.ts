@@ -1,35 +1,18 @@
-import { type crmApi, type JobStatusAnswer, type SimulatorProcess, waitFor } from '@relay/testkit';
+import { type crmApi, type JobStatusAnswer, type SimulatorClient, waitFor } from '@relay/testkit';
 
 /**
  * What a full-stack test looks at besides the relay's answers: the simulator's journal of
  * API calls, its webhook deliveries and the relay's jobs for them, and Prometheus samples.
  */
-export type JournalEntry = {
-  seq: number;
-  method: string;
-  /** As requested, query string included. */
-  path: string;
-  /** The route pattern matched, e.g. `/contacts/:contact_id`. */
-  route: string | null;
-  body: unknown;
-};
-
 export type WebhookJob = JobStatusAnswer & { topic: string; notificationId: string };
 
-type Delivery = { notificationId: string; topic: string; ok: boolean };
-
-export function createSimProbes(sim: SimulatorProcess, crm: ReturnType<typeof crmApi>) {
-  async function journal(since = 0): Promise<JournalEntry[]> {
-    const answer = await sim.control<{ entries: JournalEntry[] }>('GET', `journal?since=${since}`);
-    return answer.entries;
-  }
-  const deliveries = async () =>
-    (await sim.control<{ deliveries: Delivery[] }>('GET', 'webhooks')).deliveries;
+export function createSimProbes(sim: SimulatorClient, crm: ReturnType<typeof crmApi>) {
+  const deliveries = async () => (await sim.webhooks()).deliveries;
 
   return {
     /** The simulator's API calls after `since` (a journal seq from `journalMark`). */
-    journal,
-    journalMark: async () => (await journal()).at(-1)?.seq ?? 0,
+    journal: (since = 0) => sim.journal(since),
+    journalMark: () => sim.journalMark(),
     /** How many webhook deliveries the simulator has made (for `webhookJobsSince`). */
     deliveryMark: async () => (await deliveries()).length,
     /**

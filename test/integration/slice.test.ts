@@ -1,33 +1,27 @@
 import {
   E2E_CRM_TOKEN as CRM_TOKEN,
-  type RelayWithSimulator,
   type SimulatorProcess,
   type Stack,
-  startRelayWithSimulator,
+  useRelay,
   waitFor,
 } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-let relay: RelayWithSimulator;
+const relay = useRelay({
+  workers: 2,
+  simArgs: ['--rate-limit', '15', '--window-ms', '1000'],
+  env: {
+    WORKER_CONCURRENCY: '4',
+    SHUTDOWN_GRACE_MS: '5000',
+    INTERCOM_RATE_LIMIT_PER_10S: '15', // per window: the simulator's windows are 1 s
+    INTERCOM_RATE_LIMIT_WINDOW_MS: '1000',
+  },
+});
 let sim: SimulatorProcess;
 let stack: Stack;
 
-beforeAll(async () => {
-  relay = await startRelayWithSimulator({
-    workers: 2,
-    simArgs: ['--rate-limit', '15', '--window-ms', '1000'],
-    env: {
-      WORKER_CONCURRENCY: '4',
-      SHUTDOWN_GRACE_MS: '5000',
-      INTERCOM_RATE_LIMIT_PER_10S: '15', // per window: the simulator's windows are 1 s
-      INTERCOM_RATE_LIMIT_WINDOW_MS: '1000',
-    },
-  });
+beforeAll(() => {
   ({ sim, stack } = relay);
-}, 60_000);
-
-afterAll(async () => {
-  await relay?.stop();
 });
 
 function metricSum(text: string, name: string, filter = ''): number {
@@ -56,11 +50,11 @@ describe('the first slice, end to end: HTTP → Redis → worker processes → s
     ]);
 
     const synced = await waitFor(
-      () => sim.control<{ total_count: number }>('GET', 'contacts'),
+      () => sim.contacts(),
       (value) => value.total_count >= 60,
     );
     expect(synced.total_count).toBe(60);
-    const stats = await sim.control<{ rateLimited: number }>('GET', 'stats');
+    const stats = await sim.stats();
     expect(stats.rateLimited).toBe(0); // 60 creates at 15/s: the shared budget kept both workers under it
 
     const ingressMetrics = await waitFor(
