@@ -1,19 +1,13 @@
-import {
-  E2E_CRM_TOKEN,
-  type RelayWithSimulator,
-  startRelayWithSimulator,
-  waitFor,
-} from '@relay/testkit';
+import { E2E_CRM_TOKEN, useRelay, waitFor } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrometheusServer, startPrometheus } from './prometheus-server.ts';
 
-let relay: RelayWithSimulator;
+const relay = useRelay({ workers: 1, env: { WORKER_CONCURRENCY: '4' } });
 let prometheus: PrometheusServer;
 
 const hostOf = (url: string) => new URL(url).host;
 
 beforeAll(async () => {
-  relay = await startRelayWithSimulator({ workers: 1, env: { WORKER_CONCURRENCY: '4' } });
   prometheus = await startPrometheus({
     'relay-ingress': [hostOf(relay.stack.ingressUrl)],
     'relay-worker': relay.stack.workerMetricsUrls.map(hostOf),
@@ -22,7 +16,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prometheus?.stop();
-  await relay?.stop();
 }, 60_000);
 
 async function pushContacts(prefix: string, count: number): Promise<void> {
@@ -72,7 +65,7 @@ describe('a real Prometheus scraping a running relay', () => {
   it('fires IntercomErrorRateHigh once the simulated Intercom fails, not while it works', async () => {
     await pushContacts('scrape-ok', 5);
     await waitFor(
-      () => relay.sim.control<{ total_count: number }>('GET', 'contacts'),
+      () => relay.sim.contacts(),
       (value) => value.total_count >= 5,
     );
     const calls = await waitFor(

@@ -1,17 +1,14 @@
 import { QueueNames } from '@relay/jobs';
 import {
   notificationFixture,
-  type SimulatorProcess,
   type Stack,
   signWebhook,
-  startSimulator,
   startStack,
-  startTestRedis,
-  type TestRedis,
+  useRedis,
+  useSimulator,
   waitFor,
 } from '@relay/testkit';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricSum } from '../workers/worker-process.ts';
 
@@ -24,15 +21,12 @@ import { metricSum } from '../workers/worker-process.ts';
 const SECRET = 'duplicate-webhooks-secret';
 const COPIES = 20;
 
-let redis: TestRedis;
-let sim: SimulatorProcess;
+const redis = useRedis();
+const sim = useSimulator();
 let stack: Stack;
-let connection: Redis;
 let webhookQueue: Queue;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  sim = await startSimulator();
   stack = await startStack({
     redisUrl: redis.url,
     queuePrefix: redis.prefix,
@@ -43,16 +37,12 @@ beforeAll(async () => {
     workers: 1,
     env: { CONVERSATION_SINK: 'stream', RECONCILE_EVERY_MS: '0', LOG_LEVEL: 'warn' },
   });
-  connection = new Redis(redis.url);
-  webhookQueue = new Queue(QueueNames.webhook, { connection, prefix: redis.prefix });
+  webhookQueue = new Queue(QueueNames.webhook, { connection: redis.client, prefix: redis.prefix });
 }, 60_000);
 
 afterAll(async () => {
   await webhookQueue?.close();
-  connection?.disconnect();
   await stack?.stop();
-  await sim?.stop();
-  await redis?.stop();
 });
 
 function conversationNotification(id: string, deliveryAttempts = 1) {
@@ -79,7 +69,7 @@ async function deliver(notification: unknown): Promise<string> {
 
 /** Handler runs for one notification: entries it appended to the conversation stream. */
 async function handlerRuns(id: string): Promise<number> {
-  const entries = await connection.xrange(`${redis.prefix}:sink:conversations`, '-', '+');
+  const entries = await redis.client.xrange(`${redis.prefix}:sink:conversations`, '-', '+');
   return entries.filter(([, fields]) => fields[fields.indexOf('id') + 1] === id).length;
 }
 

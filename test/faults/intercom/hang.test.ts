@@ -1,7 +1,7 @@
 import { waitFor } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { metricSum, type WorkerProcess } from '../workers/worker-process.ts';
-import { startWorkerRig, type WorkerRig } from './worker-rig.ts';
+import { useWorkerRig } from './worker-rig.ts';
 
 /**
  * Intercom accepts the connection and never answers. Each call is aborted at
@@ -11,14 +11,12 @@ const TIMEOUT_MS = 500;
 // Generous for a machine shared with other runs; a loop blocked by a hung call never answers.
 const HEALTH_TIMEOUT_MS = 2_000;
 
-let rig: WorkerRig;
+const rig = useWorkerRig();
 let worker: WorkerProcess;
 
 beforeAll(async () => {
-  rig = await startWorkerRig();
   worker = await rig.startWorker({ INTERCOM_TIMEOUT_MS: String(TIMEOUT_MS) });
 }, 60_000);
-afterAll(async () => rig?.stop());
 
 /** /healthz answers within HEALTH_TIMEOUT_MS: the event loop is not blocked by hung calls. */
 async function healthy(): Promise<boolean> {

@@ -1,19 +1,17 @@
 import { waitFor } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkerRig, type WorkerRig } from './worker-rig.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorkerRig } from './worker-rig.ts';
 
 /**
  * Intercom applies the write and answers 200 with a truncated body. The relay cannot tell
  * what happened: it must not take the garbage as a result, and its retry must not write the
  * contact a second time.
  */
-let rig: WorkerRig;
+const rig = useWorkerRig();
 
 beforeAll(async () => {
-  rig = await startWorkerRig();
   await rig.startWorker();
 }, 60_000);
-afterAll(async () => rig?.stop());
 
 describe('malformed answers', () => {
   it('are retried and never taken as results; the retry finds the write done and does not repeat it', async () => {

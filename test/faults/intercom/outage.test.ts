@@ -3,16 +3,14 @@ import {
   E2E_CRM_TOKEN as CRM_TOKEN,
   E2E_WEBHOOK_SECRET,
   notificationFixture,
-  type RelayWithSimulator,
   signWebhook,
-  startRelayWithSimulator,
+  useRelay,
   waitFor,
 } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricSum } from '../workers/worker-process.ts';
-import type { SimContact } from './worker-rig.ts';
 
 /**
  * Intercom failing for a while — every call a 5xx, or no answer at all — under the whole relay
@@ -24,30 +22,28 @@ const FAULT_MS = LONG ? 60_000 : 10_000;
 const CONTACTS = 40;
 const WEBHOOKS = 20;
 
-let relay: RelayWithSimulator;
+const relay = useRelay({
+  workers: 2,
+  env: {
+    WORKER_CONCURRENCY: '5',
+    INTERCOM_CIRCUIT_OPEN_MS: '1000', // the first open period; it doubles per failed probe
+    RECONCILE_EVERY_MS: '0',
+    LOG_LEVEL: 'warn',
+  },
+});
 let redis: Redis;
 let queues: Queue[];
 
-beforeAll(async () => {
-  relay = await startRelayWithSimulator({
-    workers: 2,
-    env: {
-      WORKER_CONCURRENCY: '5',
-      INTERCOM_CIRCUIT_OPEN_MS: '1000', // the first open period; it doubles per failed probe
-      RECONCILE_EVERY_MS: '0',
-      LOG_LEVEL: 'warn',
-    },
-  });
+beforeAll(() => {
   redis = new Redis(relay.redis.url);
   queues = [QueueNames.sync, QueueNames.webhook].map(
     (name) => new Queue(name, { connection: redis, prefix: relay.redis.prefix }),
   );
-}, 60_000);
+});
 
 afterAll(async () => {
   await Promise.all((queues ?? []).map((queue) => queue.close()));
   redis?.disconnect();
-  await relay?.stop();
 });
 
 const workerMetrics = () =>
@@ -117,7 +113,7 @@ async function survive(tag: string, faults: Record<string, unknown>) {
     if (i < WEBHOOKS) statuses.push(await sendWebhook(tag, i));
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const callsDuringFault = (await relay.sim.control<{ total: number }>('GET', 'stats')).total;
+  const callsDuringFault = (await relay.sim.stats()).total;
   await relay.sim.control('DELETE', 'faults');
   const recovered = Date.now();
   const [sync, webhook] = await waitFor(
@@ -129,9 +125,9 @@ async function survive(tag: string, faults: Record<string, unknown>) {
     LONG ? 120_000 : 60_000,
   );
   const drainMs = Date.now() - recovered;
-  const contacts = (
-    await relay.sim.control<{ contacts: SimContact[] }>('GET', 'contacts')
-  ).contacts.filter((entry) => entry.contact.external_id?.startsWith(`${tag}-`));
+  const contacts = (await relay.sim.contacts()).contacts.filter((entry) =>
+    entry.contact.external_id?.startsWith(`${tag}-`),
+  );
   const texts = await workerMetrics();
   const outcomes = outcomeTotals(texts);
   console.info(

@@ -1,7 +1,7 @@
 import { waitFor } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { metricSum } from '../workers/worker-process.ts';
-import { startWorkerRig, type WorkerRig } from './worker-rig.ts';
+import { useWorkerRig } from './worker-rig.ts';
 
 /**
  * A 429 storm: Intercom answers 429 to every call for several windows. A 429 closes the
@@ -13,10 +13,9 @@ const WORKERS = 2;
 const CONCURRENCY = 4;
 const JOBS = 40;
 
-let rig: WorkerRig;
+const rig = useWorkerRig({ simArgs: ['--window-ms', String(WINDOW_MS)] });
 
 beforeAll(async () => {
-  rig = await startWorkerRig({ simArgs: ['--window-ms', String(WINDOW_MS)] });
   for (let i = 0; i < WORKERS; i++) {
     await rig.startWorker({
       INTERCOM_RATE_LIMIT_WINDOW_MS: String(WINDOW_MS),
@@ -24,7 +23,6 @@ beforeAll(async () => {
     });
   }
 }, 60_000);
-afterAll(async () => rig?.stop());
 
 /** X-RateLimit-Reset of an answer at `at`: the end of its window, in whole seconds (as ms). */
 const resetOf = (at: number) =>

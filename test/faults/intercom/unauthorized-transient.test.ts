@@ -1,7 +1,7 @@
 import { waitFor } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { metricSum, type WorkerProcess } from '../workers/worker-process.ts';
-import { startWorkerRig, type WorkerRig } from './worker-rig.ts';
+import { useWorkerRig } from './worker-rig.ts';
 
 /**
  * Intercom refuses the access token for a while (a transient 401, a token revoked and
@@ -15,12 +15,11 @@ const LOUD = new Set(['warn', 'error', 'fatal']);
 /** How long a process held calls before a probe got through: once a minute, for good. */
 const OLD_RETRY_MS = 60_000;
 
-let rig: WorkerRig;
+const rig = useWorkerRig();
 let workers: WorkerProcess[];
 const logs: LogLine[][] = [[], []];
 
 beforeAll(async () => {
-  rig = await startWorkerRig();
   workers = await Promise.all(
     logs.map((lines) =>
       rig.startWorker({ LOG_LEVEL: 'info' }, (line) => {
@@ -29,9 +28,6 @@ beforeAll(async () => {
     ),
   );
 }, 60_000);
-afterAll(async () => {
-  await rig?.stop();
-});
 
 const refuseToken = () => rig.sim.control('POST', 'faults', { revokedTokens: [rig.sim.token] });
 const acceptToken = () => rig.sim.control('DELETE', 'faults');

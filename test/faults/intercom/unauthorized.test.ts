@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { waitFor } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricSum, type WorkerProcess } from '../workers/worker-process.ts';
-import { startWorkerRig, type WorkerRig } from './worker-rig.ts';
+import { useWorkerRig } from './worker-rig.ts';
 
 /**
  * Intercom answers 401: the access token was revoked. Work pauses without failing jobs or
@@ -17,7 +17,6 @@ const VALID = 'rotated-valid-token';
 const OLD_HOLD_MS = 60_000;
 
 let dir: string;
-let rig: WorkerRig;
 let worker: WorkerProcess;
 const tokenFile = () => join(dir, 'intercom-token');
 
@@ -27,12 +26,18 @@ function writeToken(value: string) {
   renameSync(`${tokenFile()}.next`, tokenFile());
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'relay-401-'));
   writeToken(REVOKED);
-  rig = await startWorkerRig({
-    simArgs: ['--token', `${REVOKED}:simapp`, '--token', `${VALID}:simapp`],
-  });
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+const rig = useWorkerRig({
+  simArgs: ['--token', `${REVOKED}:simapp`, '--token', `${VALID}:simapp`],
+});
+
+beforeAll(async () => {
   await rig.sim.control('POST', 'faults', { revokedTokens: [REVOKED] });
   worker = await rig.startWorker({
     INTERCOM_ACCESS_TOKEN: '',
@@ -40,10 +45,6 @@ beforeAll(async () => {
     INTERCOM_APP_ID: 'simapp', // one budget whichever token is in use
   });
 }, 60_000);
-afterAll(async () => {
-  await rig?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const unauthorizedCalls = async () =>
   (await rig.journal()).filter((entry) => entry.status === 401).length;

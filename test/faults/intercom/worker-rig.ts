@@ -5,49 +5,45 @@ import {
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
-import {
-  type SimulatorProcess,
-  startSimulator,
-  startTestRedis,
-  type TestRedis,
-} from '@relay/testkit';
+import { type JournalEntry, type SimContactEntry, useRedis, useSimulator } from '@relay/testkit';
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { startWorkerProcess, type WorkerProcess } from '../workers/worker-process.ts';
-
-export type JournalEntry = {
-  seq: number;
-  at: number;
-  method: string;
-  route: string | null;
-  status: number;
-  outcome: string | null;
-  headers: Record<string, string>;
-};
-
-export type SimContact = {
-  contact: { id: string; external_id: string | null; name: string | null };
-  writes: number;
-};
 
 /**
  * A private Redis, the simulator, and worker processes against it: the relay's sync lane as
- * in production, for Intercom faults injected through the simulator's /__sim/faults.
+ * in production, for Intercom faults injected through the simulator's /__sim/faults. Set up
+ * in beforeAll and torn down in afterAll of the file; valid inside its hooks and tests.
  */
-export async function startWorkerRig(options: { simArgs?: string[] } = {}) {
-  const redis: TestRedis = await startTestRedis();
-  const sim: SimulatorProcess = await startSimulator(options.simArgs ?? []);
-  const connection: Redis = createProducerConnection(redis.url);
-  await waitUntilReady(connection);
-  const producer = createProducer({ connection, prefix: redis.prefix });
-  const syncQueue = new Queue(QueueNames.sync, { connection, prefix: redis.prefix });
+export function useWorkerRig(options: { simArgs?: string[] } = {}) {
+  const redis = useRedis();
+  const sim = useSimulator(options.simArgs ?? []);
+  let connection: Redis | undefined;
+  let producer: ReturnType<typeof createProducer> | undefined;
+  let syncQueue: Queue | undefined;
   const workers: WorkerProcess[] = [];
+  const ready = () => {
+    if (!producer || !syncQueue) throw new Error('the worker rig is used outside its hooks');
+    return { producer, syncQueue };
+  };
+
+  beforeAll(async () => {
+    connection = createProducerConnection(redis.url);
+    await waitUntilReady(connection);
+    producer = createProducer({ connection, prefix: redis.prefix });
+    syncQueue = new Queue(QueueNames.sync, { connection, prefix: redis.prefix });
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.process.stop(10_000)));
+    await syncQueue?.close();
+    await producer?.close();
+    connection?.disconnect();
+  });
 
   return {
     redis,
     sim,
-    producer,
-    syncQueue,
     workers,
     /** A worker process; `onLine` hears each line it logs. */
     async startWorker(env: Record<string, string> = {}, onLine?: (line: string) => void) {
@@ -67,7 +63,7 @@ export async function startWorkerRig(options: { simArgs?: string[] } = {}) {
     },
     /** Queues contact upserts `<tag>-0…`, and gives their job ids. */
     async enqueueContacts(count: number, tag: string): Promise<string[]> {
-      const results: EnqueueItemResult[] = await producer.enqueueContactUpserts(
+      const results: EnqueueItemResult[] = await ready().producer.enqueueContactUpserts(
         Array.from({ length: count }, (_, i) => ({ external_id: `${tag}-${i}`, name: tag })),
       );
       return results.map((result) => {
@@ -76,26 +72,15 @@ export async function startWorkerRig(options: { simArgs?: string[] } = {}) {
       });
     },
     async jobs(ids: string[]): Promise<Job[]> {
+      const { syncQueue } = ready();
       return (await Promise.all(ids.map((id) => syncQueue.getJob(id)))) as Job[];
     },
     async counts() {
-      return syncQueue.getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed');
+      return ready().syncQueue.getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed');
     },
-    async journal(): Promise<JournalEntry[]> {
-      return (await sim.control<{ entries: JournalEntry[] }>('GET', 'journal')).entries;
-    },
-    async contacts(): Promise<SimContact[]> {
-      return (await sim.control<{ contacts: SimContact[] }>('GET', 'contacts')).contacts;
-    },
-    async stop() {
-      await Promise.all(workers.map((worker) => worker.process.stop(10_000)));
-      await syncQueue.close();
-      await producer.close();
-      connection.disconnect();
-      await sim.stop();
-      await redis.stop();
+    journal: (): Promise<JournalEntry[]> => sim.journal(),
+    async contacts(): Promise<SimContactEntry[]> {
+      return (await sim.contacts()).contacts;
     },
   };
 }
-
-export type WorkerRig = Awaited<ReturnType<typeof startWorkerRig>>;

@@ -1,24 +1,13 @@
 import { createContactState, syncKeyHash } from '@relay/jobs';
-import { createTcpProxy, startTestRedis, type TestRedis, waitFor } from '@relay/testkit';
+import { createTcpProxy, useRedis, waitFor } from '@relay/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-let redis: TestRedis;
-let connection: Redis;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  connection = new Redis(redis.url);
-});
-
-afterAll(async () => {
-  connection?.disconnect();
-  await redis?.stop();
-});
+const redis = useRedis();
 
 describe('the record lock fences out a run that was taken over', () => {
   it('lets a re-run of the same job take the lock, and the old run can no longer finish or unlock', async () => {
-    const state = createContactState(connection, redis.prefix);
+    const state = createContactState(redis.client, redis.prefix);
     await state.storePending({ external_id: 'crm-1', name: 'v1' });
     const cutOff = await state.lockRun('crm-1', 'job-1', 10_000);
     expect(cutOff?.resumed).toBe(false);
@@ -58,10 +47,10 @@ describe('the record lock fences out a run that was taken over', () => {
   });
 
   it('lets only a run that still holds its job take the record, and releases a lock whose answer was lost', async () => {
-    const state = createContactState(connection, redis.prefix);
+    const state = createContactState(redis.client, redis.prefix);
     await state.storePending({ external_id: 'crm-3', name: 'v1' });
     const jobLock = `${redis.prefix}:relay-sync:job-5:lock`;
-    await connection.set(jobLock, 'token-b'); // the job is run B's
+    await redis.client.set(jobLock, 'token-b'); // the job is run B's
     const stale = { key: jobLock, token: 'token-a' };
     // Run A lost the job while cut off; its request arrives late: it takes nothing.
     expect(await state.lockRun('crm-3', 'job-5', 10_000, stale)).toBeUndefined();
@@ -90,7 +79,7 @@ describe('the record lock fences out a run that was taken over', () => {
         10_000,
       );
       const lockKey = `${redis.prefix}:contact-lock:${syncKeyHash('crm-3')}`;
-      expect(await connection.get(lockKey)).toBeNull();
+      expect(await redis.client.get(lockKey)).toBeNull();
       expect(await state.lockRun('crm-3', 'job-7', 10_000)).toBeDefined(); // free for others
     } finally {
       cut.disconnect();
@@ -99,7 +88,7 @@ describe('the record lock fences out a run that was taken over', () => {
   });
 
   it('keeps lockAndRead with the owner as the lock value (one run per owner)', async () => {
-    const state = createContactState(connection, redis.prefix);
+    const state = createContactState(redis.client, redis.prefix);
     await state.storePending({ external_id: 'crm-2', name: 'A' });
     const read = await state.lockAndRead('crm-2', 'job-1', 10_000);
     expect(await state.lockAndRead('crm-2', 'job-2', 10_000)).toBeUndefined();

@@ -1,5 +1,5 @@
-import { E2E_CRM_TOKEN, type RedisServer, startRedisServer, waitFor } from '@relay/testkit';
-import { Redis } from 'ioredis';
+import { E2E_CRM_TOKEN, useRedis, waitFor } from '@relay/testkit';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIntakeLoad } from './intake-load.ts';
 import { redisMemory } from './redis-memory.ts';
@@ -8,7 +8,7 @@ import { type RelayOnRedis, startRelayOnRedis } from './relay-on-redis.ts';
 // 5 % of it (the room left to the workers) is several times what intake adds between two samples.
 const MAXMEMORY_BYTES = 64 * 1024 * 1024;
 
-let redis: RedisServer;
+const redis = useRedis({ server: { maxmemory: String(MAXMEMORY_BYTES) } });
 let relay: RelayOnRedis;
 let admin: Redis;
 let memory: ReturnType<typeof redisMemory>['memory'];
@@ -16,8 +16,7 @@ let oomRefusals: ReturnType<typeof redisMemory>['oomRefusals'];
 let fillTo: ReturnType<typeof redisMemory>['fillTo'];
 
 beforeAll(async () => {
-  redis = await startRedisServer({ maxmemory: String(MAXMEMORY_BYTES) });
-  admin = new Redis(redis.url);
+  admin = redis.client;
   ({ memory, oomRefusals, fillTo } = redisMemory(admin));
   relay = await startRelayOnRedis({
     redisUrl: redis.url,
@@ -27,9 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  admin?.disconnect();
   await relay?.stop();
-  await redis?.stop();
 });
 
 describe('Redis full (maxmemory, noeviction)', () => {

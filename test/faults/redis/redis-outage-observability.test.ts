@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SCRAPE_WAIT_MS } from '@relay/telemetry';
-import { type RedisServer, startRedisServer, waitFor } from '@relay/testkit';
+import { useRedis, waitFor } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RelayOnRedis, startRelayOnRedis } from './relay-on-redis.ts';
 
@@ -18,12 +18,11 @@ const INGRESS_REDIS_TIMEOUT_MS = 3_000;
 /** Long enough for a few reconnect attempts of every connection (ioredis: ≤ 2 s apart). */
 const OUTAGE_MS = 10_000;
 
-let redis: RedisServer;
+const redis = useRedis({ server: true });
 let relay: RelayOnRedis;
 const lines: { service: string; line: string; at: number }[] = [];
 
 beforeAll(async () => {
-  redis = await startRedisServer();
   relay = await startRelayOnRedis({
     redisUrl: redis.url,
     env: { LOG_LEVEL: 'info', JOB_LOCK_MS: String(JOB_LOCK_MS) },
@@ -32,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await relay?.stop();
-  await redis?.stop();
 });
 
 /** /metrics, timed; aborted (a failed test) once the process's own Redis timeout has passed. */
@@ -59,7 +57,7 @@ describe('a Redis outage seen from the relay processes', () => {
     expect(gauge(healthy.text, 'intercom_budget_allowed_per_window')).toBeGreaterThan(0);
     expect((await scrape(ingress, INGRESS_REDIS_TIMEOUT_MS)).text).toMatch(/relay_queue_jobs\{/);
 
-    redis.pause(); // hung: connections open, nothing answered
+    redis.server.pause(); // hung: connections open, nothing answered
     try {
       await sleep(1_000);
       for (let i = 0; i < 2; i++) {
@@ -80,14 +78,14 @@ describe('a Redis outage seen from the relay processes', () => {
         );
       }
     } finally {
-      redis.resume();
+      redis.server.resume();
     }
   });
 
   it('logs a Redis that went away once per process, with the cause, then once when it is back', async () => {
     await sleep(2_000); // what the pause held is answered
     const start = Date.now();
-    await redis.kill();
+    await redis.server.kill();
     await sleep(OUTAGE_MS);
     for (const service of ['worker-1', 'ingress']) {
       const during = linesOf(service, start);
@@ -106,7 +104,7 @@ describe('a Redis outage seen from the relay processes', () => {
     expect(fromWorker.ms).toBeLessThan(WORKER_REDIS_TIMEOUT_MS / 4);
 
     const restarted = Date.now();
-    await redis.restart();
+    await redis.server.restart();
     for (const service of ['worker-1', 'ingress']) {
       const back = await waitFor(
         async () =>

@@ -1,13 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { E2E_CRM_TOKEN, type RedisServer, startRedisServer, waitFor } from '@relay/testkit';
+import { E2E_CRM_TOKEN, useRedis, waitFor } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RelayOnRedis, startRelayOnRedis } from './relay-on-redis.ts';
 
-let redis: RedisServer;
+const redis = useRedis({ server: true });
 let relay: RelayOnRedis;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
   relay = await startRelayOnRedis({
     redisUrl: redis.url,
     workers: 2,
@@ -17,7 +16,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await relay?.stop();
-  await redis?.stop();
 });
 
 async function push(externalIds: string[]) {
@@ -43,9 +41,7 @@ async function readiness() {
 }
 
 async function synced(externalIds: string[]): Promise<number> {
-  const { contacts } = await relay.sim.control<{
-    contacts: { contact: { external_id: string } }[];
-  }>('GET', 'contacts');
+  const { contacts } = await relay.sim.contacts();
   const there = new Set(contacts.map(({ contact }) => contact.external_id));
   return externalIds.filter((id) => there.has(id)).length;
 }
@@ -64,7 +60,7 @@ describe.each([
     expect((await push(before)).status).toBe(202);
 
     const pids = [relay.stack.ingress, ...relay.stack.workers].map((p) => p.child.pid);
-    await redis.kill();
+    await redis.server.kill();
     const downSince = Date.now();
     const refused = await push(ids(`${tag}-down`, 3));
     expect(refused.status).toBe(503);
@@ -73,7 +69,7 @@ describe.each([
     const down = await readiness();
     expect(down).toEqual({ status: 503, ready: 'unhealthy', redis: 'down' });
     await sleep(Math.max(0, downMs - (Date.now() - downSince)));
-    await redis.restart();
+    await redis.server.restart();
     const restartedAt = Date.now();
     await relay.sim.control('DELETE', 'faults');
 

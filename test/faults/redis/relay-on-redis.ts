@@ -69,9 +69,7 @@ export async function startRelayOnRedis(options: {
     },
     /** What became of what the ingress acknowledged: at the simulator, or completed. */
     async account(tally: IntakeTally): Promise<Accounting> {
-      const { contacts } = await sim.control<{
-        contacts: { contact: { external_id: string; name: string } }[];
-      }>('GET', 'contacts');
+      const { contacts } = await sim.contacts();
       const synced = new Map(contacts.map(({ contact }) => [contact.external_id, contact.name]));
       const contactsLost = [...tally.contacts].filter(([id, name]) => synced.get(id) !== name);
       const webhookQueue = queues[Object.keys(QueueNames).indexOf('webhook')] as Queue;

@@ -1,7 +1,7 @@
 import { DEFAULT_JOB_OPTIONS, JobNames, QueueNames } from '@relay/jobs';
-import { E2E_CRM_TOKEN, type RedisServer, startRedisServer, waitFor } from '@relay/testkit';
+import { E2E_CRM_TOKEN, useRedis, waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricSum, startWorkerProcess, type WorkerProcess } from '../workers/worker-process.ts';
 import { redisMemory } from './redis-memory.ts';
@@ -16,7 +16,7 @@ const RETENTION_THAT_NEVER_YIELDS = {
   JOB_KEEP_FAILED_UNDER_PRESSURE_MS: String(7 * DAY_MS),
 };
 
-let redis: RedisServer;
+const redis = useRedis({ server: { maxmemory: String(MAXMEMORY_BYTES) } }); // AOF on, noeviction
 let relay: RelayOnRedis;
 let admin: Redis;
 let mem: ReturnType<typeof redisMemory>;
@@ -24,8 +24,7 @@ const workers: WorkerProcess[] = [];
 const queues: Record<'sync' | 'webhook' | 'backfill', Queue> = {} as never;
 
 beforeAll(async () => {
-  redis = await startRedisServer({ maxmemory: String(MAXMEMORY_BYTES) }); // AOF on, noeviction
-  admin = new Redis(redis.url);
+  admin = redis.client;
   mem = redisMemory(admin);
   relay = await startRelayOnRedis({ redisUrl: redis.url, workers: 0 }); // workers: below
   for (const lane of ['sync', 'webhook', 'backfill'] as const) {
@@ -36,9 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(workers.map((worker) => worker.process.stop(5_000)));
   await Promise.all(Object.values(queues).map((queue) => queue.close()));
-  admin?.disconnect();
   await relay?.stop();
-  await redis?.stop();
 });
 
 /** Relay workers for the webhook and sync lanes; backfill has none, so its jobs stay waiting. */
@@ -242,9 +239,7 @@ describe('retention under memory pressure (maxmemory, noeviction, real BullMQ)',
     // Every contact acknowledged is at the simulator with its data (the one pushed since too).
     const synced = await waitFor(
       async () => {
-        const { contacts } = await relay.sim.control<{
-          contacts: { contact: { external_id: string; name: string } }[];
-        }>('GET', 'contacts');
+        const { contacts } = await relay.sim.contacts();
         return new Map(contacts.map(({ contact }) => [contact.external_id, contact.name]));
       },
       (map) => map.size >= acknowledged.size + 1,

@@ -11,12 +11,11 @@ import {
   freePort,
   type NodeProcess,
   REPO_ROOT,
-  type RedisServer,
-  type SimulatorProcess,
+  type SimContactEntry,
   startNodeProcess,
-  startRedisServer,
-  startSimulator,
   type TcpProxy,
+  useRedis,
+  useSimulator,
   waitFor,
 } from '@relay/testkit';
 import { Queue } from 'bullmq';
@@ -27,9 +26,9 @@ const PREFIX = '{relay}';
 const JOB_LOCK_MS = 2_000;
 const CONTACTS = 40;
 
-let redis: RedisServer;
+const redis = useRedis({ server: true });
+const sim = useSimulator();
 let proxy: TcpProxy;
-let sim: SimulatorProcess;
 let producerConnection: Redis;
 let producer: ReturnType<typeof createProducer>;
 let queueConnection: Redis;
@@ -37,9 +36,7 @@ let syncQueue: Queue;
 const workers = new Set<NodeProcess<string>>();
 
 beforeAll(async () => {
-  redis = await startRedisServer();
   proxy = await createTcpProxy({ target: redis.url });
-  sim = await startSimulator();
   producerConnection = createProducerConnection(redis.url);
   await waitUntilReady(producerConnection);
   producer = createProducer({ connection: producerConnection, prefix: PREFIX });
@@ -55,8 +52,6 @@ afterAll(async () => {
   producerConnection?.disconnect();
   queueConnection?.disconnect();
   await proxy?.close();
-  await sim?.stop();
-  await redis?.stop();
 });
 
 async function startWorker(redisUrl: string) {
@@ -82,18 +77,13 @@ async function startWorker(redisUrl: string) {
   return worker;
 }
 
-type SimContact = { contact: { external_id: string; name: string }; writes: number };
-
-async function simContacts(): Promise<Map<string, SimContact>> {
-  const { contacts } = await sim.control<{ contacts: SimContact[] }>('GET', 'contacts');
+async function simContacts(): Promise<Map<string | null, SimContactEntry>> {
+  const { contacts } = await sim.contacts();
   return new Map(contacts.map((entry) => [entry.contact.external_id, entry]));
 }
 
 async function writeCalls(): Promise<number> {
-  const stats = await sim.control<{ calls: Record<string, Record<string, number>> }>(
-    'GET',
-    'stats',
-  );
+  const stats = await sim.stats();
   return Object.entries(stats.calls)
     .filter(([route]) => /^(POST|PUT) \/contacts/.test(route))
     .reduce((sum, [, byStatus]) => sum + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
@@ -115,11 +105,9 @@ async function settled() {
   );
 }
 
-type JournalEntry = { method: string; path: string; status: number; body: unknown };
-
 /** Per contact, the versions of its data Intercom accepted, in the order they arrived. */
 async function writtenVersions(): Promise<Map<string, string[]>> {
-  const { entries } = await sim.control<{ entries: JournalEntry[] }>('GET', 'journal');
+  const entries = await sim.journal();
   const versions = new Map<string, string[]>();
   for (const entry of entries) {
     const isWrite = entry.method === 'POST' || entry.method === 'PUT';
@@ -206,10 +194,7 @@ describe('a worker cut off from Redis longer than its job lock', () => {
     await settled();
 
     const synced = await simContacts();
-    const stats = await sim.control<{ calls: Record<string, Record<string, number>> }>(
-      'GET',
-      'stats',
-    );
+    const stats = await sim.stats();
     const written = await writtenVersions();
     const expected = ['v1', 'v2', 'v3', 'v2'];
     const wrong = ids.filter((id) => written.get(id)?.join() !== expected.join());

@@ -7,13 +7,7 @@ import {
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
-import {
-  type SimulatorProcess,
-  startSimulator,
-  startTestRedis,
-  type TestRedis,
-  waitFor,
-} from '@relay/testkit';
+import { type SimContacts, useRedis, useSimulator, waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,8 +36,11 @@ const CONCURRENCY = '15';
 // replacements start slowly and a run can take several times its usual ~4 minutes.
 const TEST_TIMEOUT_MS = 1_600_000;
 
-let redis: TestRedis;
-let sim: SimulatorProcess;
+const redis = useRedis();
+const sim = useSimulator([
+  '--rate-limit', HIGH_LIMIT, '--workspace-rate-limit', HIGH_LIMIT,
+  '--latency-ms', '100', '--latency-max-ms', '400', '--journal-limit', String(TOTAL * 3),
+]); // biome-ignore format: flag/value pairs
 let connection: Redis;
 let producer: ReturnType<typeof createProducer>;
 let syncQueue: Queue;
@@ -51,11 +48,6 @@ let syncQueue: Queue;
 const live: (WorkerProcess | undefined)[] = [];
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  sim = await startSimulator([
-    '--rate-limit', HIGH_LIMIT, '--workspace-rate-limit', HIGH_LIMIT,
-    '--latency-ms', '100', '--latency-max-ms', '400', '--journal-limit', String(TOTAL * 3),
-  ]); // biome-ignore format: flag/value pairs
   connection = createProducerConnection(redis.url);
   await waitUntilReady(connection);
   producer = createProducer({ connection, prefix: redis.prefix });
@@ -67,8 +59,6 @@ afterAll(async () => {
   await syncQueue?.close();
   await producer?.close();
   connection?.disconnect();
-  await sim?.stop();
-  await redis?.stop();
 });
 
 const workerEnv = () => ({
@@ -82,23 +72,9 @@ const workerEnv = () => ({
   JOB_LOCK_MS: '3000',
 });
 
-type SimContacts = {
-  contacts: {
-    contact: { id: string; external_id: string | null; name: string | null };
-    writes: number;
-  }[];
-};
-type SimJournal = {
-  entries: { at: number; method: string; path: string; status: number; body: unknown }[];
-};
-type SimEvents = {
-  events: { user_id: string | null; event_name: string; created_at: number }[];
-  duplicates: number;
-};
-
 /** For a failure's message: the calls Intercom saw for these contacts, in order. */
 async function callsFor(entries: SimContacts['contacts']): Promise<string> {
-  const { entries: journal } = await sim.control<SimJournal>('GET', 'journal');
+  const journal = await sim.journal();
   return entries
     .map(({ contact }) => {
       const calls = journal.filter(
@@ -204,12 +180,9 @@ describe('worker processes SIGKILLed at random points of a run', () => {
       );
     }
 
-    const simContacts = await sim.control<SimContacts>('GET', 'contacts');
-    const simEvents = await sim.control<SimEvents>('GET', 'events');
-    const stats = await sim.control<{ calls: Record<string, Record<string, number>> }>(
-      'GET',
-      'stats',
-    );
+    const simContacts = await sim.contacts();
+    const simEvents = await sim.events();
+    const stats = await sim.stats();
     const synced = simContacts.contacts.filter((entry) =>
       entry.contact.external_id?.startsWith('kill-'),
     );

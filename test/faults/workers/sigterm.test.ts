@@ -5,13 +5,7 @@ import {
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
-import {
-  type RedisServer,
-  type SimulatorProcess,
-  startRedisServer,
-  startSimulator,
-  waitFor,
-} from '@relay/testkit';
+import { useRedis, useSimulator, waitFor } from '@relay/testkit';
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -28,16 +22,14 @@ const EXIT_MS = 1_500;
 /** main.ts's last resort exits 1 this long after SIGTERM. */
 const HARD_STOP_MS = GRACE_MS + 5_000;
 
-let redis: RedisServer;
-let sim: SimulatorProcess;
+const redis = useRedis({ server: true });
+const sim = useSimulator();
 let connection: Redis;
 let producer: ReturnType<typeof createProducer>;
 let syncQueue: Queue;
 const started: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  sim = await startSimulator();
   connection = createProducerConnection(redis.url);
   connection.on('error', () => {}); // Redis is killed on purpose below
   await waitUntilReady(connection);
@@ -57,8 +49,6 @@ afterAll(async () => {
   await syncQueue?.close();
   await producer?.close();
   connection?.disconnect();
-  await sim?.stop();
-  await redis?.stop();
 });
 
 async function startWorker(env: Record<string, string> = {}) {
@@ -95,12 +85,7 @@ async function jobsOf(ids: string[]) {
 }
 
 async function simContacts() {
-  return (
-    await sim.control<{ contacts: { contact: { external_id: string }; writes: number }[] }>(
-      'GET',
-      'contacts',
-    )
-  ).contacts;
+  return (await sim.contacts()).contacts;
 }
 
 describe('a worker asked to stop (SIGTERM) with jobs in flight', () => {
@@ -148,7 +133,7 @@ describe('a worker asked to stop (SIGTERM) with jobs in flight', () => {
       (counts) => (counts.active ?? 0) >= 5,
       15_000,
     );
-    await redis.kill();
+    await redis.server.kill();
     const stop = await terminate(worker);
     console.info(
       `sigterm with Redis down: exited ${stop.exitMs} ms after SIGTERM (grace ${GRACE_MS} ms), code ${stop.code}`,
@@ -156,7 +141,7 @@ describe('a worker asked to stop (SIGTERM) with jobs in flight', () => {
     expect(stop.code).toBe(0);
     expect(stop.exitMs).toBeLessThan(GRACE_MS + EXIT_MS);
 
-    await redis.restart();
+    await redis.server.restart();
     await waitUntilReady(connection, 10_000);
     await sim.control('DELETE', 'faults');
     await startWorker({ JOB_LOCK_MS: '3000' });
