@@ -1,7 +1,7 @@
 import { IntercomClient } from 'intercom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildSimulator, type Simulator } from '../src/app.ts';
-import { apiCall, startSimulator, token } from './helpers.ts';
+import { apiCall, token, useListeningSimulators } from './helpers.ts';
 
 describe('companies', () => {
   let sim: Simulator;
@@ -127,11 +127,10 @@ describe('companies', () => {
 });
 
 describe('companies through the SDK', () => {
-  let running: Awaited<ReturnType<typeof startSimulator>> | undefined;
-  afterEach(() => running?.close());
+  const listen = useListeningSimulators();
 
   it('creates or updates a company and attaches a contact', async () => {
-    running = await startSimulator();
+    const running = await listen();
     const client = new IntercomClient({ token, baseUrl: running.baseUrl, maxRetries: 0 });
     const company = await client.companies.createOrUpdate({ company_id: 'acme', name: 'Acme' });
     const contact = await client.contacts.create({ external_id: 'crm-1' });

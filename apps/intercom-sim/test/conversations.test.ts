@@ -2,7 +2,7 @@ import { IntercomClient } from 'intercom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { simAdmin } from '../src/admins/admin-routes.ts';
 import { buildSimulator, type Simulator } from '../src/app.ts';
-import { apiCall, createManualClock, startSimulator, token } from './helpers.ts';
+import { apiCall, createManualClock, token, useListeningSimulators } from './helpers.ts';
 import { startWebhookReceiver } from './webhook-receiver.ts';
 
 async function contactWritesIn(sim: Simulator, externalId = 'crm-1') {
@@ -152,11 +152,10 @@ describe('conversations', () => {
 });
 
 describe('conversations through the SDK', () => {
-  let running: Awaited<ReturnType<typeof startSimulator>> | undefined;
-  afterEach(() => running?.close());
+  const listen = useListeningSimulators();
 
   it('replies, closes and searches', async () => {
-    running = await startSimulator();
+    const running = await listen();
     const client = new IntercomClient({ token, baseUrl: running.baseUrl, maxRetries: 0 });
     const contact = await client.contacts.create({ external_id: 'crm-1' });
     const message = await client.conversations.create({

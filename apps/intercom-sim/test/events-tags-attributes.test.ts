@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { simAdmin } from '../src/admins/admin-routes.ts';
 import { buildSimulator, type Simulator } from '../src/app.ts';
 import type { SimulatorOptions } from '../src/options.ts';
-import { apiCall, startSimulator, token } from './helpers.ts';
+import { apiCall, token, useListeningSimulators } from './helpers.ts';
 import { startWebhookReceiver } from './webhook-receiver.ts';
 
 describe('data events, tags and data attributes', () => {
@@ -176,11 +176,10 @@ describe('data events, tags and data attributes', () => {
 });
 
 describe('events through the SDK', () => {
-  let running: Awaited<ReturnType<typeof startSimulator>> | undefined;
-  afterEach(() => running?.close());
+  const listen = useListeningSimulators();
 
   it('submits an event and gets nothing back', async () => {
-    running = await startSimulator();
+    const running = await listen();
     const client = new IntercomClient({ token, baseUrl: running.baseUrl, maxRetries: 0 });
     await client.contacts.create({ external_id: 'crm-1' });
     const result = await client.events.create({

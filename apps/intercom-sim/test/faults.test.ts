@@ -2,17 +2,15 @@ import { IntercomClient } from 'intercom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSimulator, type Simulator } from '../src/app.ts';
 import type { SimulatorOptions } from '../src/options.ts';
-import { apiCall, createManualClock, startSimulator, token } from './helpers.ts';
+import { apiCall, createManualClock, token, useListeningSimulators } from './helpers.ts';
 
 describe('fault injection', () => {
   let sim: Simulator | undefined;
-  let running: Awaited<ReturnType<typeof startSimulator>> | undefined;
   afterEach(async () => {
     await sim?.app.close();
-    await running?.close();
     sim = undefined;
-    running = undefined;
   });
+  const listen = useListeningSimulators();
 
   const build = (options: SimulatorOptions = {}) => {
     sim = buildSimulator(options);
@@ -115,7 +113,7 @@ describe('fault injection', () => {
 
   // A hazard worth knowing in packages/intercom: the SDK does not throw on a garbled 200.
   it('makes the SDK resolve with { ok: false, error: { reason: "non-json" } }', async () => {
-    running = await startSimulator({ faults: { malformedRate: 1 } });
+    const running = await listen({ faults: { malformedRate: 1 } });
     const client = new IntercomClient({ token, baseUrl: running.baseUrl, maxRetries: 0 });
     const result: unknown = await client.contacts.create({ external_id: 'crm-1' });
     expect(result).toMatchObject({ ok: false, error: { reason: 'non-json', statusCode: 200 } });
@@ -138,7 +136,7 @@ describe('fault injection', () => {
   });
 
   it('keeps a hung request open without answering and counts it', async () => {
-    running = await startSimulator({ faults: { hangRate: 1 } });
+    const running = await listen({ faults: { hangRate: 1 } });
     const outcome = await fetch(`${running.baseUrl}/me`, {
       headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(200),
@@ -153,7 +151,7 @@ describe('fault injection', () => {
 
   it('hangs only the drawn fraction of requests', async () => {
     const draws = [0.05, 0.5];
-    running = await startSimulator({
+    const running = await listen({
       faults: { hangRate: 0.1 },
       random: () => draws.shift() ?? 0.9,
     });
@@ -170,7 +168,7 @@ describe('fault injection', () => {
   });
 
   it('destroys the socket on a connection reset', async () => {
-    running = await startSimulator({ faults: { connectionResetRate: 1 } });
+    const running = await listen({ faults: { connectionResetRate: 1 } });
     const outcome = await fetch(`${running.baseUrl}/me`, {
       headers: { authorization: `Bearer ${token}` },
     }).then(

@@ -2,7 +2,7 @@ import { IntercomClient } from 'intercom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { simAdmin } from '../src/admins/admin-routes.ts';
 import { buildSimulator, type Simulator } from '../src/app.ts';
-import { apiCall, createManualClock, startSimulator, token } from './helpers.ts';
+import { apiCall, createManualClock, token, useListeningSimulators } from './helpers.ts';
 
 describe('articles and help center collections', () => {
   let sim: Simulator;
@@ -79,11 +79,10 @@ describe('articles and help center collections', () => {
 });
 
 describe('articles through the SDK', () => {
-  let running: Awaited<ReturnType<typeof startSimulator>> | undefined;
-  afterEach(() => running?.close());
+  const listen = useListeningSimulators();
 
   it('creates articles and walks every page with the iterator', async () => {
-    running = await startSimulator();
+    const running = await listen();
     const client = new IntercomClient({ token, baseUrl: running.baseUrl, maxRetries: 0 });
     for (let i = 0; i < 5; i++) {
       await client.articles.create({ title: `Article ${i}`, author_id: Number(simAdmin.id) });

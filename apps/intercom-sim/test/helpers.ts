@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { InjectOptions } from 'fastify';
+import { afterEach } from 'vitest';
 import { buildSimulator } from '../src/app.ts';
 import type { SimulatorOptions } from '../src/options.ts';
 
@@ -46,4 +47,20 @@ export async function startSimulator(options: SimulatorOptions = {}) {
   await sim.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = sim.app.server.address() as AddressInfo;
   return { ...sim, baseUrl: `http://127.0.0.1:${port}`, close: () => sim.app.close() };
+}
+
+/**
+ * For tests that each need a simulator of their own options on a socket: `listen(options)`
+ * starts one (startSimulator), and every one started is closed after its test.
+ */
+export function useListeningSimulators() {
+  const running: Awaited<ReturnType<typeof startSimulator>>[] = [];
+  afterEach(async () => {
+    for (const sim of running.splice(0)) await sim.close();
+  });
+  return async (options: SimulatorOptions = {}) => {
+    const sim = await startSimulator(options);
+    running.push(sim);
+    return sim;
+  };
 }

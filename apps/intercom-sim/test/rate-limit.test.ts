@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSimulator, type Simulator } from '../src/app.ts';
 import type { SimulatorOptions } from '../src/options.ts';
-import { apiCall, createManualClock, startSimulator, token } from './helpers.ts';
+import { apiCall, createManualClock, token, useListeningSimulators } from './helpers.ts';
 
 describe('rate limits over HTTP', () => {
   let sim: Simulator | undefined;
@@ -92,12 +92,10 @@ describe('bursts across window boundaries (listening simulator, clock set over /
   // A window boundary: windows are floor(epochMs / 10 000), so this is the start of one.
   const boundary = Date.UTC(2026, 0, 1, 0, 0, 10);
   const boundarySeconds = boundary / 1000;
-  let running: Awaited<ReturnType<typeof startSimulator>> | undefined;
-  afterEach(() => running?.close());
+  const listen = useListeningSimulators();
 
-  async function start(options: SimulatorOptions) {
-    running = await startSimulator({ clockControl: true, ...options });
-    return running;
+  function start(options: SimulatorOptions) {
+    return listen({ clockControl: true, ...options });
   }
 
   async function setClock(baseUrl: string, body: object) {

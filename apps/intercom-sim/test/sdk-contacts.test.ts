@@ -1,6 +1,6 @@
 import { IntercomClient } from 'intercom-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createManualClock, startSimulator, token } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { createManualClock, token, useListeningSimulators } from './helpers.ts';
 import { sdkErrorOf, useSdk } from './sdk/sdk-harness.ts';
 
 describe('contacts through the real intercom-client SDK', () => {
@@ -88,12 +88,11 @@ describe('contacts through the real intercom-client SDK', () => {
 });
 
 describe('rate-limit headers through the SDK', () => {
-  let running: Awaited<ReturnType<typeof startSimulator>> | undefined;
-  afterEach(() => running?.close());
+  const listen = useListeningSimulators();
 
   it('exposes the rate-limit headers through withRawResponse and 429 as IntercomError', async () => {
     const clock = createManualClock();
-    running = await startSimulator({ rateLimit: 1, now: clock.now });
+    const running = await listen({ rateLimit: 1, now: clock.now });
     const client = new IntercomClient({ token, baseUrl: running.baseUrl, maxRetries: 0 });
     const { rawResponse } = await client.admins.identify().withRawResponse();
     expect(rawResponse.headers.get('x-ratelimit-remaining')).toBe('0');
