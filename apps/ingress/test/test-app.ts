@@ -15,7 +15,7 @@ import { type Processor, Worker } from 'bullmq';
 import type { InjectOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { type AppDeps, type AppOptions, buildApps } from '../src/app.ts';
+import { type AppDeps, type AppOptions, buildApp, buildApps } from '../src/app.ts';
 import { createRequestLimiter, type RequestLimits } from '../src/lib/request-limiter.ts';
 
 export const CRM_TOKEN = 'crm-test-token-0123456789';
@@ -99,21 +99,24 @@ export async function buildTestApp(
         }
       : {};
   const admin = options.admin ?? false;
-  const { app, adminApp } = await buildApps(
-    {
-      producer,
-      metrics,
-      logger: createLogger({ service: 'ingress-test', destination: logs.destination }),
-      crmTokens: () => [CRM_TOKEN, OTHER_CRM_TOKEN],
-      webhookSecrets: () => [WEBHOOK_SECRET],
-      ...intercom,
-      admin: admin === false ? undefined : { token: () => ADMIN_TOKEN, queues },
-      crmRequestLimiter: options.limits
-        ? createRequestLimiter({ redis: connection, prefix, limits: options.limits })
-        : undefined,
-    },
-    { separateAdmin: admin === 'separate', timeouts: options.timeouts, https: options.https },
-  );
+  const deps: AppDeps = {
+    producer,
+    metrics,
+    logger: createLogger({ service: 'ingress-test', destination: logs.destination }),
+    crmTokens: () => [CRM_TOKEN, OTHER_CRM_TOKEN],
+    webhookSecrets: () => [WEBHOOK_SECRET],
+    ...intercom,
+    admin: admin === false ? undefined : { token: () => ADMIN_TOKEN, queues },
+    crmRequestLimiter: options.limits
+      ? createRequestLimiter({ redis: connection, prefix, limits: options.limits })
+      : undefined,
+  };
+  const appOptions = { timeouts: options.timeouts, https: options.https };
+  // One app, as main.ts builds it without ADMIN_PORT; with it, /admin on an app of its own.
+  const { app, adminApp } =
+    admin === 'separate'
+      ? await buildApps(deps, { ...appOptions, separateAdmin: true })
+      : { app: await buildApp(deps, appOptions), adminApp: undefined };
   async function keyCount(): Promise<number> {
     let count = 0;
     let cursor = '0';
