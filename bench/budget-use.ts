@@ -36,17 +36,15 @@ const env = await startBenchEnv([
   '--latency-ms', '20', '--latency-max-ms', '200',
 ]); // biome-ignore format: flag/value pairs
 
-type Stats = { total: number; rateLimited: number };
-
 /** Counts what the simulator answered over whole windows, from one boundary to another. */
 async function measureWindows(
   windows: number,
 ): Promise<{ accepted: number; rateLimited: number; total: number }> {
   const nextBoundary = Math.ceil(Date.now() / WINDOW_MS) * WINDOW_MS;
   await sleep(nextBoundary + WINDOW_MS - Date.now()); // skip the first, partly used window
-  const before = await env.sim.control<Stats>('GET', 'stats');
+  const before = await env.sim.stats();
   await sleep(windows * WINDOW_MS);
-  const after = await env.sim.control<Stats>('GET', 'stats');
+  const after = await env.sim.stats();
   const total = after.total - before.total;
   const rateLimited = after.rateLimited - before.rateLimited;
   return { accepted: total - rateLimited, rateLimited, total };

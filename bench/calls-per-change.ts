@@ -51,23 +51,21 @@ const env = await startBenchEnv([
   '--journal-limit', '100000', '--latency-ms', '5', '--latency-max-ms', '30',
 ]); // biome-ignore format: flag/value pairs
 
-type Journal = {
-  entries: { method: string; path: string; body?: { query?: { value?: unknown } } | null }[];
-};
-type SimContacts = { contacts: { contact: { id: string; external_id: string; name: string } }[] };
+/** What the journal's request bodies are read for: a search's query value. */
+type SearchBody = { query?: { value?: unknown } } | null;
 
 /** Calls made since the journal was reset, split into unchanged contacts' and the rest. */
 async function countCalls() {
   const [journal, contacts] = await Promise.all([
-    env.sim.control<Journal>('GET', 'journal'),
-    env.sim.control<SimContacts>('GET', 'contacts'),
+    env.sim.journal<SearchBody>(),
+    env.sim.contacts(),
   ]);
   const unchangedIntercomIds = new Set(
     contacts.contacts
-      .filter((entry) => unchangedIds.has(entry.contact.external_id))
+      .filter((entry) => unchangedIds.has(entry.contact.external_id ?? ''))
       .map((entry) => entry.contact.id),
   );
-  const api = journal.entries.filter((entry) => !entry.path.startsWith('/__sim'));
+  const api = journal.filter((entry) => !entry.path.startsWith('/__sim'));
   const onUnchanged = api.filter(
     (entry) =>
       [...unchangedIntercomIds].some((id) => entry.path.includes(id)) ||
@@ -97,7 +95,7 @@ async function relayRun() {
   };
   const drained = async (expected: number) => {
     for (;;) {
-      const { total_count } = await env.sim.control<{ total_count: number }>('GET', 'contacts');
+      const { total_count } = await env.sim.contacts();
       const stats = await producer.jobCounts();
       const sync = stats.sync;
       const busy =

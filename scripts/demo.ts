@@ -119,12 +119,7 @@ async function main() {
     log(progressLine(Math.round((Date.now() - started) / 1000), ingress, workers));
     const sync = queueState(ingress, 'relay-sync');
     const webhook = queueState(ingress, 'relay-webhook');
-    const simWebhooks = await sim
-      .control<{ pendingRetries: number; inFlight: number }>('GET', 'stats')
-      .then(
-        (stats) =>
-          (stats as unknown as { webhooks: { pendingRetries: number; inFlight: number } }).webhooks,
-      );
+    const simWebhooks = (await sim.stats()).webhooks;
     const drained =
       sync.pending === 0 &&
       sync.completed + sync.failed >= expectedSync &&
