@@ -3,7 +3,6 @@ import { configOrExit, readTlsPair } from '@relay/config';
 import { createIntercomAccess, createIntercomProbe, createStatusPagePoller } from '@relay/intercom';
 import {
   connectRedis,
-  createContactState,
   createProducer,
   createProducerConnection,
   createQueueAdmin,
@@ -11,7 +10,7 @@ import {
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
-import { createContactCache, createDataAttributeCatalog } from '@relay/sync';
+import { createContactCache, createContactState, createDataAttributeCatalog } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { buildApps } from './app.ts';
 import { crmTokens, loadConfig, webhookSecrets } from './config.ts';

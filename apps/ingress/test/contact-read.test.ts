@@ -1,6 +1,6 @@
 import { createIntercomClient } from '@relay/intercom';
-import { createContactState, createProducerConnection, waitUntilReady } from '@relay/jobs';
-import { createContactCache } from '@relay/sync';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs';
+import { createContactCache, createContactState } from '@relay/sync';
 import {
   type SimulatorProcess,
   startSimulator,

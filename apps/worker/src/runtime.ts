@@ -1,8 +1,6 @@
 import { createIntercomAccess } from '@relay/intercom';
 import {
   connectRedis,
-  createCompanyState,
-  createContactState,
   createErasureStore,
   createRedisOutageLog,
   createWorkerConnection,
@@ -12,7 +10,7 @@ import {
   QueueNames,
   readRedisMemory,
 } from '@relay/jobs';
-import { createContactCache } from '@relay/sync';
+import { createCompanyState, createContactCache, createContactState } from '@relay/sync';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
 import { registerBudgetGauges } from './budget-gauges.ts';

@@ -5,12 +5,9 @@ import {
   type IntercomClient,
   type RateBudget,
 } from '@relay/intercom';
-import {
-  type ContactInput,
-  type ContactState,
-  createCompanyState,
-  createContactState,
-} from '@relay/jobs';
+import type { ContactInput } from '@relay/jobs';
+import type { RunContext as JobContext } from '@relay/sync';
+import { type ContactState, createCompanyState, createContactState } from '@relay/sync';
 import {
   type SimulatorProcess,
   startSimulator,
@@ -21,7 +18,6 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contactUpsert } from '../src/processors/contact-upsert.ts';
 import type { ProcessorDeps } from '../src/processors/deps.ts';
-import type { JobContext } from '../src/processors/job-context.ts';
 
 /**
  * Runs of one contact job interleaved by hand, step by step, against a real Redis and the

@@ -1,13 +1,12 @@
 import { Writable } from 'node:stream';
 import {
-  createCompanyState,
-  createContactState,
   createProducer,
   createProducerConnection,
   type Lane,
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
+import { createCompanyState, createContactState } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { startSimulator, startTestRedis, waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';

@@ -77,6 +77,13 @@ export {
   type QueueName,
   QueueNames,
 } from './queues.ts';
+export {
+  createPendingStore,
+  createRecordKeys,
+  RECORD_KINDS,
+  type RecordKind,
+  syncKeyHash,
+} from './record-keys.ts';
 export { readRedisMemory } from './redis-memory.ts';
 export {
   createRedisOutageLog,
@@ -117,18 +124,5 @@ export {
   MAX_EVENT_METADATA_KEYS,
 } from './schemas/event.ts';
 export { WebhookNotification, type WebhookProcessJob } from './schemas/webhook.ts';
-export {
-  type CompanyState,
-  type ContactState,
-  createCompanyState,
-  createContactState,
-  type IntercomMatch,
-  type JobLock,
-  payloadHash,
-  type SyncRun,
-  type SyncSnapshot,
-  type SyncState,
-  syncKeyHash,
-} from './sync-state.ts';
 export { compileValidator, type ValidationResult } from './validate.ts';
 export { createWriteCoalescing } from './write-coalescing.ts';

@@ -20,6 +20,7 @@ import {
 import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
 import type { MemoryReading } from './memory-headroom.ts';
 import { type JobName, JobNames, type Lane, QueueNames } from './queues.ts';
+import { createPendingStore } from './record-keys.ts';
 import { jobStoreFailure } from './redis-failure.ts';
 import { readRedisMemory } from './redis-memory.ts';
 import type { ArticleCreateJob, ArticleInput } from './schemas/article.ts';
@@ -36,7 +37,6 @@ import type {
 import type { ConversationActionJob } from './schemas/conversation.ts';
 import type { EventInput, EventTrackJob } from './schemas/event.ts';
 import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.ts';
-import { createCompanyState, createContactState, type SyncState } from './sync-state.ts';
 import { createWriteCoalescing } from './write-coalescing.ts';
 
 export type ProducerOptions = {
@@ -81,8 +81,16 @@ export function createProducer(options: ProducerOptions) {
       options.connection,
       'the job store (Redis) cannot take jobs right now; retry later',
     );
-  const contactState = createContactState(options.connection, options.prefix);
-  const companyState = createCompanyState(options.connection, options.prefix);
+  const contactPending = createPendingStore<ContactInput>(
+    options.connection,
+    options.prefix,
+    'contact',
+  );
+  const companyPending = createPendingStore<CompanyInput>(
+    options.connection,
+    options.prefix,
+    'company',
+  );
   const erasures = createErasureStore(options.connection, options.prefix);
   const withDeadline = <T>(work: Promise<T>) => deadline(work, storeTimeoutMs);
   const holdWrites = createWriteCoalescing(options.connection);
@@ -117,7 +125,7 @@ export function createProducer(options: ProducerOptions) {
     items: readonly T[],
     lane: Lane,
     kind: {
-      state: SyncState<T>;
+      storePending: (item: T) => Promise<number>;
       jobName: JobName;
       crmIdOf: (item: T) => string;
       jobIdOf: (crmId: string) => string;
@@ -128,7 +136,7 @@ export function createProducer(options: ProducerOptions) {
     // Every item's data first, then every add: each step's commands leave in one write.
     holdWrites();
     const stored = await Promise.allSettled(
-      items.map((item) => withDeadline(kind.state.storePending(item))),
+      items.map((item) => withDeadline(kind.storePending(item))),
     );
     holdWrites();
     return Promise.all(
@@ -162,7 +170,7 @@ export function createProducer(options: ProducerOptions) {
     ): Promise<EnqueueItemResult[]> {
       const receivedAt = Date.now();
       return enqueueRecords(contacts, lane, {
-        state: contactState,
+        storePending: contactPending,
         jobName: JobNames.contactUpsert,
         crmIdOf: (contact) => contact.external_id,
         jobIdOf: contactUpsertJobId,
@@ -239,7 +247,7 @@ export function createProducer(options: ProducerOptions) {
     ): Promise<EnqueueItemResult[]> {
       const receivedAt = Date.now();
       return enqueueRecords(companies, lane, {
-        state: companyState,
+        storePending: companyPending,
         jobName: JobNames.companyUpsert,
         crmIdOf: (company) => company.company_id,
         jobIdOf: companyUpsertJobId,

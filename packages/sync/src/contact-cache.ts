@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, isAppError } from '@relay/errors';
 import type { IntercomClient, IntercomContact } from '@relay/intercom';
-import type { ContactState } from '@relay/jobs';
+import type { ContactState } from '@relay/sync';
 import type { Cluster, Redis } from 'ioredis';
 
 export type CachedContact = {

@@ -14,3 +14,22 @@ export {
   DATA_ATTRIBUTES_WAIT_MS,
   type DataAttributeCatalog,
 } from './data-attributes.ts';
+export { payloadHash } from './records/payload-hash.ts';
+export {
+  type CompanyState,
+  type ContactState,
+  createCompanyState,
+  createContactState,
+  type IntercomMatch,
+  type JobLock,
+  type SyncRun,
+  type SyncSnapshot,
+  type SyncState,
+} from './records/record-state.ts';
+export type { RunContext } from './records/run-context.ts';
+export {
+  lockRecord,
+  type RecordRun,
+  type SyncOutcome,
+  syncLatest,
+} from './records/sync-latest.ts';

@@ -1,5 +1,6 @@
 import { createIntercomClient } from '@relay/intercom';
-import { createContactState, createProducerConnection, waitUntilReady } from '@relay/jobs';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs';
+import { createContactState } from '@relay/sync';
 import {
   type SimulatorProcess,
   startSimulator,

@@ -1,8 +1,8 @@
 import type { CompanyWrite } from '@relay/intercom';
-import { type CompanyInput, type CompanyUpsertJob, payloadHash } from '@relay/jobs';
+import type { CompanyInput, CompanyUpsertJob } from '@relay/jobs';
+import type { RunContext as JobContext } from '@relay/sync';
+import { payloadHash, type SyncOutcome, syncLatest } from '@relay/sync';
 import type { ProcessorDeps } from './deps.ts';
-import type { JobContext } from './job-context.ts';
-import { type SyncOutcome, syncLatest } from './record-lock.ts';
 
 export type CompanyUpsertResult = SyncOutcome<'upserted'>;
 

@@ -1,8 +1,8 @@
 import type { ContactEraseJob, ErasureAudit } from '@relay/jobs';
+import type { RunContext as JobContext } from '@relay/sync';
+import { lockRecord } from '@relay/sync';
 import { ownContactIdOf } from './contact-lookup.ts';
 import type { ProcessorDeps } from './deps.ts';
-import type { JobContext } from './job-context.ts';
-import { lockRecord } from './record-lock.ts';
 
 export type ContactEraseResult = Pick<
   ErasureAudit,

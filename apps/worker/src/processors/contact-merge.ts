@@ -1,9 +1,9 @@
 import { AppError } from '@relay/errors';
 import type { ContactMergeJob } from '@relay/jobs';
+import type { RunContext as JobContext } from '@relay/sync';
+import { lockRecord } from '@relay/sync';
 import { contactIdOf } from './contact-lookup.ts';
 import type { ProcessorDeps } from './deps.ts';
-import type { JobContext } from './job-context.ts';
-import { lockRecord } from './record-lock.ts';
 
 export type ContactMergeResult = { intercomId: string; action: 'merged' | 'already_merged' };
 

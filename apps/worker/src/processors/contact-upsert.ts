@@ -1,17 +1,12 @@
 import { isAppError } from '@relay/errors';
 import type { ContactWrite } from '@relay/intercom';
-import {
-  type ContactInput,
-  type ContactUpsertJob,
-  type IntercomMatch,
-  payloadHash,
-} from '@relay/jobs';
+import type { ContactInput, ContactUpsertJob } from '@relay/jobs';
+import type { RunContext as JobContext } from '@relay/sync';
+import { type IntercomMatch, payloadHash, type SyncOutcome, syncLatest } from '@relay/sync';
 import { contactHolds } from './contact-holds.ts';
 import { contactOrUndefined } from './contact-lookup.ts';
 import type { ProcessorDeps } from './deps.ts';
 import { identityConflict } from './identity-conflict.ts';
-import type { JobContext } from './job-context.ts';
-import { type SyncOutcome, syncLatest } from './record-lock.ts';
 
 export type ContactUpsertResult = SyncOutcome<'created' | 'updated'>;
 

@@ -1,6 +1,6 @@
 import type { ConversationActionJob } from '@relay/jobs';
+import type { RunContext as JobContext } from '@relay/sync';
 import type { ProcessorDeps } from './deps.ts';
-import type { JobContext } from './job-context.ts';
 
 export type ConversationActResult = { action: ConversationActionJob['action']; sent: boolean };
 

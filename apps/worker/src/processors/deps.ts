@@ -1,6 +1,6 @@
 import type { IntercomClient } from '@relay/intercom';
-import type { CompanyState, ContactState, ErasureStore } from '@relay/jobs';
-import type { ContactCache } from '@relay/sync';
+import type { ErasureStore } from '@relay/jobs';
+import type { CompanyState, ContactCache, ContactState } from '@relay/sync';
 import type { Metrics } from '@relay/telemetry';
 import type { Queue } from 'bullmq';
 import type { ReconcileMarks } from '../reconcile-marks.ts';

@@ -1,4 +1,5 @@
 import { type JobName, JobNames, type WebhookProcessJob } from '@relay/jobs';
+import type { RunContext as JobContext } from '@relay/sync';
 import { articleCreate } from './article-create.ts';
 import { companyUpsert } from './company-upsert.ts';
 import { contactArchive } from './contact-archive.ts';
@@ -10,11 +11,10 @@ import { contactsWarm } from './contacts-warm.ts';
 import { conversationAct } from './conversation-act.ts';
 import type { ProcessorDeps } from './deps.ts';
 import { eventTrack } from './event-track.ts';
-import type { JobContext } from './job-context.ts';
 import { webhookProcess } from './webhook-process.ts';
 
+export type { RunContext as JobContext } from '@relay/sync';
 export type { ProcessorDeps } from './deps.ts';
-export type { JobContext } from './job-context.ts';
 
 export type Processor = (data: never, deps: ProcessorDeps, context: JobContext) => Promise<unknown>;
 

@@ -1,7 +1,7 @@
 import { AppError, isAppError } from '@relay/errors';
 import type { IntercomClient } from '@relay/intercom';
-import type { IntercomMatch, SyncRun, SyncSnapshot, SyncState } from '@relay/jobs';
-import type { JobContext } from './job-context.ts';
+import type { IntercomMatch, SyncRun, SyncSnapshot, SyncState } from './record-state.ts';
+import type { RunContext } from './run-context.ts';
 
 /** Longer than any run (three calls at the longest timeout); a re-run of the same job retakes it. */
 const RECORD_LOCK_MS = 120_000;
@@ -15,7 +15,7 @@ const RECORD_LOCK_MS = 120_000;
 export async function lockRecord<T>(
   state: SyncState<T>,
   crmId: string,
-  job: Pick<JobContext, 'jobId' | 'lock'>,
+  job: Pick<RunContext, 'jobId' | 'lock'>,
   what: 'contact' | 'company',
 ): Promise<SyncSnapshot<T> & Omit<SyncRun<T>, 'snapshot'>> {
   const taken = await state.lockRun(crmId, job.jobId, RECORD_LOCK_MS, job.lock);
@@ -110,7 +110,7 @@ export async function syncLatest<T, Action extends string>(
   record: {
     state: SyncState<T>;
     crmId: string;
-    job: Pick<JobContext, 'jobId' | 'lock'>;
+    job: Pick<RunContext, 'jobId' | 'lock'>;
     what: 'contact' | 'company';
     intercom: IntercomClient;
   },

@@ -1,5 +1,7 @@
-/** What a processor may know about the job it runs, besides its data. */
-export type JobContext = {
+import type { JobLock } from './record-state.ts';
+
+/** What a sync service may know about the run of the job it serves, besides its data. */
+export type RunContext = {
   jobId: string;
   attempt: number;
   /** The job was started before (a retry, a re-run after its worker died, a budget wait). */
@@ -8,5 +10,5 @@ export type JobContext = {
    * The job's own lock in Redis: this run holds the job while `key` holds `token`. Absent
    * outside a worker (tests calling a processor directly).
    */
-  lock?: { key: string; token: string } | undefined;
+  lock?: JobLock | undefined;
 };
