@@ -2,7 +2,7 @@ import type { TlsPair } from '@relay/config';
 import { AppError } from '@relay/errors';
 import type { IntercomClient, IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs';
-import type { ContactCache, DataAttributeCatalog } from '@relay/sync';
+import type { ContactDirectory, DataAttributeCatalog } from '@relay/sync';
 import { type Logger, type Metrics, statusClass } from '@relay/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { parseJsonBody } from './lib/json-body.ts';
@@ -38,7 +38,7 @@ export type AppDeps = {
   webhookSecrets: () => readonly string[];
   intercomProbe?: IntercomProbe | undefined;
   /** Read-through copies of Intercom contacts for GET /v1/contacts/:externalId. */
-  contactCache?: ContactCache | undefined;
+  contactCache?: ContactDirectory | undefined;
   /** Reads of Intercom for callers who wait (conversation lists), through the budget. */
   intercomReader?: IntercomClient | undefined;
   /** The workspace's custom attributes, to check CRM pushes against. */

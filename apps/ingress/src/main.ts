@@ -10,7 +10,11 @@ import {
   QueueNames,
   waitUntilReady,
 } from '@relay/jobs';
-import { createContactCache, createContactState, createDataAttributeCatalog } from '@relay/sync';
+import {
+  createContactDirectory,
+  createContactState,
+  createDataAttributeCatalog,
+} from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { buildApps } from './app.ts';
 import { crmTokens, loadConfig, webhookSecrets } from './config.ts';
@@ -68,7 +72,7 @@ const attributeCatalog = createDataAttributeCatalog({
 // Its own connection: a subscriber hears of copies put or dropped by other processes.
 const cacheSubscriber = connectRedis(config.redis, { maxRetriesPerRequest: null });
 redisOutage.watch(cacheSubscriber);
-const contactCache = createContactCache({
+const contactCache = createContactDirectory({
   subscriber: cacheSubscriber,
   redis: connection,
   prefix: config.queuePrefix,

@@ -1,6 +1,6 @@
 import { createIntercomClient } from '@relay/intercom';
 import { createProducerConnection, waitUntilReady } from '@relay/jobs';
-import { createContactCache, createContactState } from '@relay/sync';
+import { createContactDirectory, createContactState } from '@relay/sync';
 import {
   type SimulatorProcess,
   startSimulator,
@@ -21,7 +21,7 @@ beforeAll(async () => {
   sim = await startSimulator();
   connection = createProducerConnection(redis.url);
   await waitUntilReady(connection);
-  const contactCache = createContactCache({
+  const contactCache = createContactDirectory({
     redis: connection,
     prefix: redis.prefix,
     intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),

@@ -10,16 +10,22 @@ import {
   QueueNames,
   readRedisMemory,
 } from '@relay/jobs';
-import { createCompanyState, createContactCache, createContactState } from '@relay/sync';
+import {
+  createCompanyState,
+  createContactDirectory,
+  createContactState,
+  createHttpSink,
+  createReconcileMarks,
+  createStreamSink,
+  noSink,
+} from '@relay/sync';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
 import { registerBudgetGauges } from './budget-gauges.ts';
 import type { WorkerConfig } from './config.ts';
-import { createReconcileMarks } from './reconcile-marks.ts';
 import { createRetention } from './retention.ts';
 import { createJobRunner } from './run-job.ts';
 import { createRunningJobs } from './running-jobs.ts';
-import { createHttpSink, createStreamSink, noSink } from './webhooks/conversation-sink.ts';
 
 export type WorkerRuntimeDeps = { config: WorkerConfig; logger: Logger; metrics: Metrics };
 
@@ -82,7 +88,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   const companies = createCompanyState(stateConnection, config.queuePrefix);
   const erasure = createErasureStore(stateConnection, config.queuePrefix);
   const reconcileMarks = createReconcileMarks(stateConnection, config.queuePrefix);
-  const contactCache = createContactCache({
+  const directory = createContactDirectory({
     redis: stateConnection,
     prefix: config.queuePrefix,
     contacts,
@@ -116,15 +122,15 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       queue.name,
       running.track(
         createJobRunner({
-          processorDeps: {
+          services: {
             intercom,
             contacts,
             companies,
-            erasure,
-            allQueues,
-            conversationSink,
-            contactCache,
+            directory,
             reconcileMarks,
+            conversationSink,
+            removeQueuedJobs: (externalId) => erasure.removeContactJobs(externalId, allQueues),
+            recordErasure: (entry) => erasure.record(entry),
             metrics,
           },
           metrics,

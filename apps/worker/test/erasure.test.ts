@@ -1,5 +1,5 @@
 import { createErasureStore } from '@relay/jobs';
-import { createContactCache } from '@relay/sync';
+import { createContactDirectory } from '@relay/sync';
 import { dumpKeys } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,11 +46,11 @@ describe('GDPR erasure, end to end', () => {
     // A copy in the read cache, as a webhook or a read would leave it.
     const [synced] = await harness.simContacts();
     const cacheConnection = new Redis(harness.redisUrl);
-    await createContactCache({
+    await createContactDirectory({
       redis: cacheConnection,
       prefix: harness.prefix,
       contacts: harness.contacts,
-    }).put(PERSON.external_id, { ...PERSON, id: synced?.id ?? '' });
+    }).learn(PERSON.external_id, { ...PERSON, id: synced?.id ?? '' });
     cacheConnection.disconnect();
     expect((await harness.contacts.intercomId(PERSON.external_id)) !== undefined).toBe(true);
 

@@ -28,6 +28,7 @@ export {
   waitUntilReady,
 } from './connection.ts';
 export { createErasureStore, type ErasureAudit, type ErasureStore } from './erasure.ts';
+export type { JobDataOf } from './job-data.ts';
 export {
   articleCreateJobId,
   cacheWarmJobId,

@@ -8,7 +8,7 @@ import {
 } from '@relay/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataAttributeCatalog } from '../src/data-attributes.ts';
+import { createDataAttributeCatalog } from '../src/contacts/data-attributes.ts';
 
 let redis: TestRedis;
 let sim: SimulatorProcess;

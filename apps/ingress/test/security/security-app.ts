@@ -7,7 +7,7 @@ import {
   LANES,
   waitUntilReady,
 } from '@relay/jobs';
-import { type ContactCache, createDataAttributeCatalog } from '@relay/sync';
+import { type ContactDirectory, createDataAttributeCatalog } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { type TestRedis, waitFor } from '@relay/testkit';
 import { type AppOptions, buildApps } from '../../src/app.ts';
@@ -33,7 +33,7 @@ const emptyWorkspace = {
   async *listCollections() {},
   async *searchConversations() {},
 } as unknown as IntercomClient;
-const noContacts = { get: async () => undefined } as unknown as ContactCache;
+const noContacts = { get: async () => undefined } as unknown as ContactDirectory;
 
 export type SecurityAppOptions = AppOptions & {
   /** Requests per CRM token; undefined: no limiter. */

@@ -1,7 +1,9 @@
 import { AppError } from '@relay/errors';
+import type { IntercomClient } from '@relay/intercom';
 import type { ContactArchiveJob } from '@relay/jobs';
-import { contactIdOf } from './contact-lookup.ts';
-import type { ProcessorDeps } from './deps.ts';
+import type { ContactDirectory } from './contact-directory.ts';
+
+export type ContactArchiveDeps = { intercom: IntercomClient; directory: ContactDirectory };
 
 export type ContactArchiveResult = { intercomId: string; archived: boolean };
 
@@ -11,16 +13,16 @@ export type ContactArchiveResult = { intercomId: string; archived: boolean };
  */
 export async function contactArchive(
   job: ContactArchiveJob,
-  deps: ProcessorDeps,
+  deps: ContactArchiveDeps,
 ): Promise<ContactArchiveResult> {
   const { externalId, archived } = job;
-  const id = await contactIdOf(externalId, deps);
+  const id = await deps.directory.resolve(externalId, deps.intercom);
   if (!id) {
     throw new AppError('INTERCOM_REJECTED', 'no Intercom contact has this external_id', {
       status: 404,
     });
   }
   await (archived ? deps.intercom.archiveContact(id) : deps.intercom.unarchiveContact(id));
-  await deps.contactCache.drop(externalId);
+  await deps.directory.stale(externalId);
   return { intercomId: id, archived };
 }

@@ -1,8 +1,11 @@
-import type { CompanyWrite } from '@relay/intercom';
+import type { CompanyWrite, IntercomClient } from '@relay/intercom';
 import type { CompanyInput, CompanyUpsertJob } from '@relay/jobs';
-import type { RunContext as JobContext } from '@relay/sync';
-import { payloadHash, type SyncOutcome, syncLatest } from '@relay/sync';
-import type { ProcessorDeps } from './deps.ts';
+import { payloadHash } from '../records/payload-hash.ts';
+import type { CompanyState } from '../records/record-state.ts';
+import type { RunContext } from '../records/run-context.ts';
+import { type SyncOutcome, syncLatest } from '../records/sync-latest.ts';
+
+export type CompanyUpsertDeps = { intercom: IntercomClient; companies: CompanyState };
 
 export type CompanyUpsertResult = SyncOutcome<'upserted'>;
 
@@ -14,8 +17,8 @@ export type CompanyUpsertResult = SyncOutcome<'upserted'>;
  */
 export async function companyUpsert(
   job: CompanyUpsertJob,
-  deps: ProcessorDeps,
-  context: JobContext,
+  deps: CompanyUpsertDeps,
+  context: RunContext,
 ): Promise<CompanyUpsertResult> {
   return syncLatest(
     {

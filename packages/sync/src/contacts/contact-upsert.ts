@@ -1,12 +1,20 @@
 import { isAppError } from '@relay/errors';
-import type { ContactWrite } from '@relay/intercom';
+import type { ContactWrite, IntercomClient } from '@relay/intercom';
 import type { ContactInput, ContactUpsertJob } from '@relay/jobs';
-import type { RunContext as JobContext } from '@relay/sync';
-import { type IntercomMatch, payloadHash, type SyncOutcome, syncLatest } from '@relay/sync';
+import { payloadHash } from '../records/payload-hash.ts';
+import type { CompanyState, ContactState, IntercomMatch } from '../records/record-state.ts';
+import type { RunContext } from '../records/run-context.ts';
+import { type SyncOutcome, syncLatest } from '../records/sync-latest.ts';
+import type { ContactDirectory } from './contact-directory.ts';
 import { contactHolds } from './contact-holds.ts';
-import { contactOrUndefined } from './contact-lookup.ts';
-import type { ProcessorDeps } from './deps.ts';
 import { identityConflict } from './identity-conflict.ts';
+
+export type ContactUpsertDeps = {
+  intercom: IntercomClient;
+  contacts: ContactState;
+  companies: CompanyState;
+  directory: ContactDirectory;
+};
 
 export type ContactUpsertResult = SyncOutcome<'created' | 'updated'>;
 
@@ -32,8 +40,8 @@ const ARCHIVED_CONFLICT = /archived contact/i;
  */
 export async function contactUpsert(
   job: ContactUpsertJob,
-  deps: ProcessorDeps,
-  context: JobContext,
+  deps: ContactUpsertDeps,
+  context: RunContext,
 ): Promise<ContactUpsertResult> {
   const externalId = job.contact.external_id;
   return syncLatest(
@@ -67,7 +75,7 @@ export async function contactUpsert(
 async function write(
   body: ContactWrite & { external_id: string },
   knownId: string | undefined,
-  deps: ProcessorDeps,
+  deps: ContactUpsertDeps,
   { mayHaveWritten, match }: { mayHaveWritten: boolean; match: IntercomMatch | undefined },
 ): Promise<Written> {
   const { external_id: externalId, ...changes } = body; // external_id never changes
@@ -86,7 +94,7 @@ async function write(
       };
     } catch (error) {
       if (!(isAppError(error) && error.status === 404)) throw error;
-      await deps.contacts.forgetId(externalId);
+      await deps.directory.forget(externalId, knownId);
     }
   }
   if (match) {
@@ -100,7 +108,7 @@ async function write(
 /** Creates the contact; on 409 takes the contact Intercom named, if it is this record's. */
 async function createOrTake(
   body: ContactWrite & { external_id: string },
-  deps: ProcessorDeps,
+  deps: ContactUpsertDeps,
   triesLeft = 2,
 ): Promise<Written> {
   const { external_id: externalId, ...changes } = body;
@@ -111,7 +119,7 @@ async function createOrTake(
     const id = conflictId(error);
     if (!id) throw error;
     const met = { id, archived: ARCHIVED_CONFLICT.test((error as Error).message) };
-    await deps.contacts.rememberMatch(externalId, met);
+    await deps.directory.rememberMatch(externalId, met);
     const taken = await takeMatch(externalId, changes, met, deps, error);
     if (taken) return taken;
     // Named, then gone before the look (deleted meanwhile): nothing holds the details now.
@@ -131,20 +139,20 @@ async function takeMatch(
   externalId: string,
   changes: ContactWrite,
   match: IntercomMatch,
-  deps: ProcessorDeps,
+  deps: ContactUpsertDeps,
   cause?: unknown,
 ): Promise<Written | undefined> {
-  const existing = await contactOrUndefined(match.id, deps);
+  const existing = await deps.directory.contactById(match.id, deps.intercom);
   if (!existing) {
-    await deps.contacts.forgetMatch(externalId);
+    await deps.directory.forgetMatch(externalId);
     return undefined;
   }
   const owner = existing.external_id ?? null;
   if (owner !== null && owner !== externalId) {
-    await deps.contacts.forgetMatch(externalId);
+    await deps.directory.forgetMatch(externalId);
     throw identityConflict(externalId, owner, match.id, cause);
   }
-  await deps.contacts.rememberId(externalId, match.id);
+  await deps.directory.remember(externalId, match.id);
   if (match.archived) {
     await deps.intercom.unarchiveContact(match.id);
   } else if (owner !== null && contactHolds(existing, changes)) {
@@ -169,14 +177,14 @@ async function updateKnown(
   externalId: string,
   knownId: string,
   changes: ContactWrite,
-  deps: ProcessorDeps,
+  deps: ContactUpsertDeps,
 ): Promise<string> {
   try {
     return (await deps.intercom.updateContact(knownId, changes)).id;
   } catch (error) {
     const otherId = conflictId(error);
     if (!otherId || otherId === knownId) throw error;
-    const other = await contactOrUndefined(otherId, deps);
+    const other = await deps.directory.contactById(otherId, deps.intercom);
     // Gone since the 409 (deleted meanwhile): nothing holds the details now.
     if (!other) return (await deps.intercom.updateContact(knownId, changes)).id;
     throw identityConflict(externalId, other.external_id ?? null, otherId, error);
@@ -193,7 +201,7 @@ async function syncCompanies(
   externalId: string,
   contactId: string,
   companies: NonNullable<ContactInput['companies']>,
-  deps: ProcessorDeps,
+  deps: ContactUpsertDeps,
 ): Promise<void> {
   const wanted: string[] = [];
   for (const company of companies) {

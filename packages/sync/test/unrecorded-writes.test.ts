@@ -6,8 +6,6 @@ import {
   type RateBudget,
 } from '@relay/intercom';
 import type { ContactInput } from '@relay/jobs';
-import type { RunContext as JobContext } from '@relay/sync';
-import { type ContactState, createCompanyState, createContactState } from '@relay/sync';
 import {
   type SimulatorProcess,
   startSimulator,
@@ -16,8 +14,14 @@ import {
 } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contactUpsert } from '../src/processors/contact-upsert.ts';
-import type { ProcessorDeps } from '../src/processors/deps.ts';
+import { createContactDirectory } from '../src/contacts/contact-directory.ts';
+import { type ContactUpsertDeps, contactUpsert } from '../src/contacts/contact-upsert.ts';
+import {
+  type ContactState,
+  createCompanyState,
+  createContactState,
+} from '../src/records/record-state.ts';
+import type { RunContext as JobContext } from '../src/records/run-context.ts';
 
 /**
  * Runs of one contact job interleaved by hand, step by step, against a real Redis and the
@@ -50,13 +54,13 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function deps(intercom: IntercomClient): ProcessorDeps {
-  // contact.upsert without companies uses only these.
+function deps(intercom: IntercomClient): ContactUpsertDeps {
   return {
     intercom,
     contacts,
     companies: createCompanyState(connection, redis.prefix),
-  } as unknown as ProcessorDeps;
+    directory: createContactDirectory({ redis: connection, prefix: redis.prefix, contacts }),
+  };
 }
 
 /** What the job runner tells a run; a re-run (after a kill or a hold) was started before. */

@@ -1,9 +1,8 @@
 import { createIntercomClient } from '@relay/intercom';
 import { type SimulatorProcess, startSimulator } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { articleCreate } from '../src/processors/article-create.ts';
-import { conversationAct } from '../src/processors/conversation-act.ts';
-import type { ProcessorDeps } from '../src/processors/deps.ts';
+import { articleCreate } from '../src/articles/article-create.ts';
+import { conversationAct } from '../src/conversations/conversation-act.ts';
 
 let sim: SimulatorProcess;
 beforeAll(async () => {
@@ -24,7 +23,7 @@ describe('conversation.act run again', () => {
     const { admins } = await sim.api<{ admins: { id: string }[] }>('GET', '/admins');
     const deps = {
       intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),
-    } as unknown as ProcessorDeps;
+    };
     const job = {
       conversationId: conversation.id,
       action: 'reply' as const,
@@ -49,7 +48,7 @@ describe('article.create run again', () => {
     const { admins } = await sim.api<{ admins: { id: string }[] }>('GET', '/admins');
     const deps = {
       intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),
-    } as unknown as ProcessorDeps;
+    };
     const job = {
       article: { title: 'Returns', body: '<p>30 days.</p>', author_id: Number(admins[0]?.id) },
       requestedAt: Date.now(),

@@ -1,11 +1,11 @@
-import type { ProcessorDeps } from '../processors/deps.ts';
+import type { CompanyState } from '../records/record-state.ts';
 import { refOf } from './item.ts';
 
 /** Keeps the company_id → Intercom id map in step with Intercom. */
 export async function handleCompanyTopic(
   topic: string,
   item: unknown,
-  deps: ProcessorDeps,
+  deps: { companies: CompanyState },
 ): Promise<boolean> {
   const company = refOf(item);
   if (topic === 'company.created' || topic === 'company.updated') {

@@ -1,6 +1,8 @@
+import type { IntercomClient } from '@relay/intercom';
 import type { ArticleCreateJob } from '@relay/jobs';
-import type { RunContext as JobContext } from '@relay/sync';
-import type { ProcessorDeps } from './deps.ts';
+import type { RunContext } from '../records/run-context.ts';
+
+export type ArticleCreateDeps = { intercom: IntercomClient };
 
 export type ArticleCreateResult = { intercomId: string; created: boolean };
 
@@ -11,8 +13,8 @@ export type ArticleCreateResult = { intercomId: string; created: boolean };
  */
 export async function articleCreate(
   job: ArticleCreateJob,
-  deps: ProcessorDeps,
-  context: JobContext,
+  deps: ArticleCreateDeps,
+  context: RunContext,
 ): Promise<ArticleCreateResult> {
   const { article } = job;
   if (context.startedBefore) {

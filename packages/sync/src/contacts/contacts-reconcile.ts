@@ -1,5 +1,13 @@
+import type { IntercomClient } from '@relay/intercom';
 import type { ContactsReconcileJob } from '@relay/jobs';
-import type { ProcessorDeps } from './deps.ts';
+import type { ContactDirectory } from './contact-directory.ts';
+import type { ReconcileMarks } from './reconcile-marks.ts';
+
+export type ContactsReconcileDeps = {
+  intercom: IntercomClient;
+  directory: ContactDirectory;
+  reconcileMarks: ReconcileMarks;
+};
 
 export type ContactsReconcileResult = { since: number; seen: number; mapped: number };
 
@@ -12,12 +20,13 @@ const DAY_S = 86_400;
 /**
  * The safety net under webhooks (Intercom drops a notification after two failed
  * deliveries): contacts updated in Intercom since the last sweep are searched for, and what a
- * webhook would have done is done — the external_id → id map and the cached copy refreshed.
+ * webhook would have done is done — the external_id → id map and the cached copy refreshed
+ * (through the directory: a contact Intercom no longer has, still in a lagging index, is not).
  * Runs on a schedule in the backfill lane, so it only takes budget the other lanes leave.
  */
 export async function contactsReconcile(
   _job: ContactsReconcileJob,
-  deps: ProcessorDeps,
+  deps: ContactsReconcileDeps,
 ): Promise<ContactsReconcileResult> {
   const startedAt = Math.floor(Date.now() / 1000);
   const last = await deps.reconcileMarks.get('contacts');
@@ -36,9 +45,7 @@ export async function contactsReconcile(
     seen += 1;
     const externalId = contact.external_id;
     if (typeof externalId !== 'string' || externalId === '') continue;
-    await deps.contacts.rememberId(externalId, contact.id);
-    await deps.contactCache.put(externalId, contact);
-    mapped += 1;
+    if (await deps.directory.learn(externalId, contact)) mapped += 1;
   }
   await deps.reconcileMarks.set('contacts', startedAt);
   return { since, seen, mapped };

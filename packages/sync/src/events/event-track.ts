@@ -1,6 +1,8 @@
 import { AppError, isAppError } from '@relay/errors';
+import type { IntercomClient } from '@relay/intercom';
 import type { EventTrackJob } from '@relay/jobs';
-import type { ProcessorDeps } from './deps.ts';
+
+export type EventTrackDeps = { intercom: IntercomClient };
 
 export type EventTrackResult = { tracked: true };
 
@@ -12,7 +14,7 @@ export type EventTrackResult = { tracked: true };
  */
 export async function eventTrack(
   job: EventTrackJob,
-  deps: ProcessorDeps,
+  deps: EventTrackDeps,
 ): Promise<EventTrackResult> {
   const { event } = job;
   try {

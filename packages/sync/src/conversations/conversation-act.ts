@@ -1,6 +1,8 @@
+import type { IntercomClient } from '@relay/intercom';
 import type { ConversationActionJob } from '@relay/jobs';
-import type { RunContext as JobContext } from '@relay/sync';
-import type { ProcessorDeps } from './deps.ts';
+import type { RunContext } from '../records/run-context.ts';
+
+export type ConversationActDeps = { intercom: IntercomClient };
 
 export type ConversationActResult = { action: ConversationActionJob['action']; sent: boolean };
 
@@ -12,8 +14,8 @@ export type ConversationActResult = { action: ConversationActionJob['action']; s
  */
 export async function conversationAct(
   job: ConversationActionJob,
-  deps: ProcessorDeps,
-  context: JobContext,
+  deps: ConversationActDeps,
+  context: RunContext,
 ): Promise<ConversationActResult> {
   const { conversationId, action, adminId, body } = job;
   if (action === 'close') {
@@ -29,7 +31,10 @@ export async function conversationAct(
   return { action, sent: true };
 }
 
-async function alreadyPosted(job: ConversationActionJob, deps: ProcessorDeps): Promise<boolean> {
+async function alreadyPosted(
+  job: ConversationActionJob,
+  deps: ConversationActDeps,
+): Promise<boolean> {
   const since = Math.floor(job.requestedAt / 1000) - 1;
   const parts = await deps.intercom.conversationParts(job.conversationId);
   return parts.some(

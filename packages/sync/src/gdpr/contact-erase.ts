@@ -1,8 +1,19 @@
+import type { IntercomClient } from '@relay/intercom';
 import type { ContactEraseJob, ErasureAudit } from '@relay/jobs';
-import type { RunContext as JobContext } from '@relay/sync';
-import { lockRecord } from '@relay/sync';
-import { ownContactIdOf } from './contact-lookup.ts';
-import type { ProcessorDeps } from './deps.ts';
+import type { ContactDirectory } from '../contacts/contact-directory.ts';
+import type { ContactState } from '../records/record-state.ts';
+import type { RunContext } from '../records/run-context.ts';
+import { lockRecord } from '../records/sync-latest.ts';
+
+export type ContactEraseDeps = {
+  intercom: IntercomClient;
+  contacts: ContactState;
+  directory: ContactDirectory;
+  /** Removes every job that carries the contact's data, in any lane; how many went. */
+  removeQueuedJobs: (externalId: string) => Promise<number>;
+  /** Appends the erasure's audit record. */
+  recordErasure: (entry: ErasureAudit) => Promise<void>;
+};
 
 export type ContactEraseResult = Pick<
   ErasureAudit,
@@ -21,18 +32,18 @@ export type ContactEraseResult = Pick<
  */
 export async function contactErase(
   job: ContactEraseJob,
-  deps: ProcessorDeps,
-  context: JobContext,
+  deps: ContactEraseDeps,
+  context: RunContext,
 ): Promise<ContactEraseResult> {
   const { externalId } = job;
   const state = await lockRecord(deps.contacts, externalId, context, 'contact');
-  const intercomId = await ownContactIdOf(externalId, deps, state.intercomId);
+  const intercomId = await deps.directory.resolveOwn(externalId, deps.intercom, state.intercomId);
   const deleted = intercomId ? await deps.intercom.deleteContact(intercomId) : { found: false };
-  const jobsRemoved = await deps.erasure.removeContactJobs(externalId, deps.allQueues);
-  // The copy goes and the contact is marked gone before its state is purged: a webhook job
-  // of the contact that runs meanwhile or later (the erasure lane overtakes the webhook
-  // lane; Intercom redelivers) can then neither cache its data nor keep a mapping to it.
-  await deps.contactCache.drop(externalId, intercomId);
+  const jobsRemoved = await deps.removeQueuedJobs(externalId);
+  // Gone before its state is purged: a webhook job of the contact that runs meanwhile or
+  // later (the erasure lane overtakes the webhook lane; Intercom redelivers) can then neither
+  // cache its data nor keep a mapping to it.
+  await deps.directory.gone(externalId, intercomId);
   await deps.contacts.purge(externalId);
   const result: ContactEraseResult = {
     outcome: deleted.found ? 'deleted' : 'not_found',
@@ -41,7 +52,7 @@ export async function contactErase(
       ? { intercomRequestId: deleted.requestId }
       : {}),
   };
-  await deps.erasure.record({
+  await deps.recordErasure({
     at: new Date().toISOString(),
     externalId,
     jobId: context.jobId,

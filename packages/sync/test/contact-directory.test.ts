@@ -10,7 +10,7 @@ import {
 } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createContactCache } from '../src/contact-cache.ts';
+import { createContactDirectory } from '../src/contacts/contact-directory.ts';
 
 let redis: TestRedis;
 let sim: SimulatorProcess;
@@ -35,7 +35,7 @@ beforeEach(async () => {
 
 function cache(prefix: string, options: { withIntercom?: boolean; goneMs?: number } = {}) {
   const intercom = createIntercomClient({ baseUrl: sim.url, token: () => sim.token });
-  return createContactCache({
+  return createContactDirectory({
     redis: connection,
     prefix,
     intercom: options.withIntercom === false ? undefined : intercom,
@@ -61,7 +61,7 @@ describe('the in-process layer', () => {
     const subscribers = [new Redis(redis.url), new Redis(redis.url)];
     try {
       const [reader, writer] = subscribers.map((subscriber) =>
-        createContactCache({
+        createContactDirectory({
           redis: connection,
           prefix,
           contacts: createContactState(connection, prefix),
@@ -72,15 +72,15 @@ describe('the in-process layer', () => {
         }),
       );
       await new Promise((resolve) => setTimeout(resolve, 100)); // subscriptions in place
-      await writer?.put('crm-local', { id: 'id-1', name: 'First' });
+      await writer?.learn('crm-local', { id: 'id-1', name: 'First' });
       expect((await reader?.get('crm-local'))?.contact.name).toBe('First'); // now held locally
-      await writer?.put('crm-local', { id: 'id-1', name: 'Second' });
+      await writer?.learn('crm-local', { id: 'id-1', name: 'Second' });
       await waitFor(
         async () => (await reader?.get('crm-local'))?.contact.name,
         (name) => name === 'Second',
         2_000,
       );
-      await writer?.drop('crm-local');
+      await writer?.gone('crm-local');
       await waitFor(
         async () => {
           try {
@@ -138,7 +138,7 @@ describe('the contact cache', () => {
 
   it('takes copies from webhooks and forgets dropped ones', async () => {
     const contacts = cache(`${redis.prefix}d`, { withIntercom: false });
-    await contacts.put('crm-hook', {
+    await contacts.learn('crm-hook', {
       id: 'id-hook',
       external_id: 'crm-hook',
       name: 'From a webhook',
@@ -147,7 +147,7 @@ describe('the contact cache', () => {
       stale: false,
       contact: { name: 'From a webhook' },
     });
-    await contacts.drop('crm-hook');
+    await contacts.gone('crm-hook');
     await expect(contacts.get('crm-hook')).rejects.toMatchObject({ code: 'INTERCOM_UNAVAILABLE' });
   });
 });
@@ -156,22 +156,22 @@ describe('a contact Intercom no longer has (dropped with its id)', () => {
   it('refuses a late copy of it from a webhook, and takes a new contact with its external_id', async () => {
     const contacts = cache(`${redis.prefix}g`, { goneMs: 10_000 });
     const late = { id: 'id-gone', external_id: 'crm-gone', email: 'gone@example.com' };
-    expect(await contacts.put('crm-gone', late)).toBe(true);
-    await contacts.drop('crm-gone', 'id-gone');
-    expect(await contacts.put('crm-gone', late)).toBe(false);
+    expect(await contacts.learn('crm-gone', late)).toBe(true);
+    await contacts.gone('crm-gone', 'id-gone');
+    expect(await contacts.learn('crm-gone', late)).toBe(false);
     expect(await connection.keys(`${redis.prefix}g:cache:contact:*`)).toEqual([]);
     // The same external_id on a new contact (the CRM pushed it again) is cached.
-    expect(await contacts.put('crm-gone', { ...late, id: 'id-new' })).toBe(true);
+    expect(await contacts.learn('crm-gone', { ...late, id: 'id-new' })).toBe(true);
     expect((await contacts.get('crm-gone'))?.contact.id).toBe('id-new');
   });
 
   it('takes copies of it again once goneMs has passed', async () => {
     const contacts = cache(`${redis.prefix}f`, { goneMs: 200 });
     const late = { id: 'id-brief', external_id: 'crm-brief' };
-    await contacts.drop('crm-brief', 'id-brief');
-    expect(await contacts.put('crm-brief', late)).toBe(false);
+    await contacts.gone('crm-brief', 'id-brief');
+    expect(await contacts.learn('crm-brief', late)).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await contacts.put('crm-brief', late)).toBe(true);
+    expect(await contacts.learn('crm-brief', late)).toBe(true);
   });
 
   it('does not cache a read that saw the contact just before it was erased', async () => {
@@ -182,7 +182,7 @@ describe('a contact Intercom no longer has (dropped with its id)', () => {
       email: 'race@example.com',
     });
     // The erasure marks it gone while the read's answer from Intercom is on its way.
-    await contacts.drop('crm-read-race', created.id);
+    await contacts.gone('crm-read-race', created.id);
     expect(await contacts.get('crm-read-race')).toBeUndefined();
     expect(await connection.keys(`${redis.prefix}r:cache:contact:*`)).toEqual([]);
   });

@@ -1,25 +1,10 @@
 import { createHash } from 'node:crypto';
-import { AppError, isAppError } from '@relay/errors';
-import type { IntercomClient, IntercomContact } from '@relay/intercom';
-import type { ContactState } from '@relay/sync';
+import type { IntercomContact } from '@relay/intercom';
 import type { Cluster, Redis } from 'ioredis';
 
-export type CachedContact = {
-  contact: IntercomContact & Record<string, unknown>;
-  /** When the copy was read from Intercom (or from a webhook), ISO 8601. */
-  cachedAt: string;
-  /** True when Intercom could not be asked and this is the last known copy. */
-  stale: boolean;
-};
-
-export type ContactCacheOptions = {
+export type ContactCopiesOptions = {
   redis: Redis | Cluster;
   prefix: string;
-  /** For reads through to Intercom; without it the cache answers from what it holds. */
-  intercom?: IntercomClient | undefined;
-  contacts: ContactState;
-  /** A copy younger than this is served without asking Intercom. @defaultValue 300000 */
-  freshMs?: number;
   /** How long a copy is kept to serve stale while Intercom fails. @defaultValue 86400000 */
   keepMs?: number;
   /**
@@ -40,15 +25,9 @@ export type ContactCacheOptions = {
   now?: () => number;
 };
 
-type Entry = { contact: CachedContact['contact']; cachedAt: number };
-
-/** Intercom is failing, not saying no: a stale copy is better than an error. */
-const OUTAGE_CODES = new Set([
-  'INTERCOM_UNAVAILABLE',
-  'INTERCOM_CIRCUIT_OPEN',
-  'INTERCOM_RATE_LIMITED',
-  'QUEUE_UNAVAILABLE',
-]);
+/** A copy of a contact as Intercom last described it, and when (epoch ms). */
+export type ContactCopy = { contact: IntercomContact & Record<string, unknown>; cachedAt: number };
+type Entry = ContactCopy;
 
 /**
  * KEYS: the copy, the contact's gone mark. ARGV: the copy, keep ms. Stores the copy unless
@@ -71,17 +50,16 @@ type CacheScripts = {
 };
 
 /**
- * Contacts as Intercom last described them, read through: an in-process LRU (short TTL, and
- * evicted at once through Redis pub/sub when any process puts or drops a copy) over Redis
- * (`<prefix>:cache:contact:<sha256(external_id)>`, kept a day). A fresh copy is served as is; an old one is refreshed
- * from Intercom, and served with `stale: true` when Intercom fails. Webhooks write copies
- * (`put`); deletions and erasures remove them (`drop`), and with the contact's Intercom id
- * mark it gone: a late copy of it (a redelivered notification, a webhook job that waited
- * behind the erasure, a read or a lagging search that saw it just before) is refused.
+ * Copies of contacts as Intercom last described them (the contact directory's read cache): an
+ * in-process LRU (short TTL, and evicted at once through Redis pub/sub when any process stores
+ * or drops a copy) over Redis (`<prefix>:cache:contact:<sha256(external_id)>`, kept a day).
+ * Dropping a contact Intercom no longer has (deleted, erased, merged away) with its id marks
+ * it gone: a late copy of it (a redelivered notification, a webhook job that waited behind the
+ * erasure, a read or a lagging search that saw it just before) is refused (see the glossary:
+ * gone mark).
  */
-export function createContactCache(options: ContactCacheOptions) {
+export function createContactCopies(options: ContactCopiesOptions) {
   const now = options.now ?? Date.now;
-  const freshMs = options.freshMs ?? 300_000;
   const keepMs = options.keepMs ?? 86_400_000;
   const goneMs = options.goneMs ?? 604_800_000;
   const localTtlMs = options.localTtlMs ?? 30_000;
@@ -149,59 +127,12 @@ export function createContactCache(options: ContactCacheOptions) {
     return entry;
   }
 
-  async function fetchFromIntercom(externalId: string, intercom: IntercomClient) {
-    const mapped = await options.contacts.intercomId(externalId);
-    if (mapped) {
-      try {
-        return await intercom.getContact(mapped);
-      } catch (error) {
-        if (!(isAppError(error) && error.status === 404)) throw error;
-        await options.contacts.forgetId(externalId);
-      }
-    }
-    const found = await intercom.findContactByExternalId(externalId);
-    if (found) await options.contacts.rememberId(externalId, found.id);
-    return found;
-  }
-
-  const view = (entry: Entry, stale: boolean): CachedContact => ({
-    contact: entry.contact,
-    cachedAt: new Date(entry.cachedAt).toISOString(),
-    stale,
-  });
-
   return {
-    /** The contact, or undefined when Intercom has none with this external_id. */
-    async get(externalId: string): Promise<CachedContact | undefined> {
-      const cached = await read(externalId);
-      if (cached && now() - cached.cachedAt < freshMs) return view(cached, false);
-      if (!options.intercom) {
-        if (cached) return view(cached, true);
-        throw new AppError('INTERCOM_UNAVAILABLE', 'no copy cached and no Intercom access here', {
-          retryAfterMs: 5_000,
-        });
-      }
-      try {
-        const contact = await fetchFromIntercom(externalId, options.intercom);
-        if (!contact) {
-          await this.drop(externalId);
-          return undefined;
-        }
-        const stored = await store(externalId, contact as Entry['contact']);
-        return stored ? view(stored, false) : undefined; // erased while it was being read
-      } catch (error) {
-        if (cached && isAppError(error) && OUTAGE_CODES.has(error.code)) return view(cached, true);
-        throw error;
-      }
-    },
+    /** The copy held, if any (the in-process layer first). */
+    read,
 
-    /**
-     * A copy from elsewhere (a webhook's item): newer than whatever is held. False, and
-     * nothing stored, when Intercom no longer has that contact (see `drop`).
-     */
-    async put(externalId: string, contact: Entry['contact']): Promise<boolean> {
-      return (await store(externalId, contact)) !== undefined;
-    },
+    /** Stores a copy; undefined, and nothing stored, when Intercom no longer has that contact. */
+    store,
 
     /**
      * Removes the copy. With `goneId`, the Intercom id of a contact Intercom no longer has
@@ -216,5 +147,3 @@ export function createContactCache(options: ContactCacheOptions) {
     },
   };
 }
-
-export type ContactCache = ReturnType<typeof createContactCache>;
