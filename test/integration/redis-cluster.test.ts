@@ -1,5 +1,5 @@
 import { createRateBudget } from '@relay/intercom';
-import { readRedisMemory } from '@relay/jobs';
+import { readRedisMemory } from '@relay/jobs/redis';
 import { createContactState } from '@relay/sync';
 import { hasRedisServerBinary, startRedisCluster, type TestRedisCluster } from '@relay/testkit';
 import type { Cluster } from 'ioredis';

@@ -1,17 +1,14 @@
 import { Writable } from 'node:stream';
-import {
-  createProducer,
-  createProducerConnection,
-  createQueueAdmin,
-  type Lane,
-  waitUntilReady,
-} from '@relay/jobs';
+import type { Lane } from '@relay/jobs';
+import { createProducer, createQueueAdmin } from '@relay/jobs/queue';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { startTestRedis, type TestRedis } from '@relay/testkit';
 import { type Processor, Worker } from 'bullmq';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApps } from '../src/app.ts';
+import { createErasureLog } from '../src/erasure-log.ts';
 import { CRM_TOKEN, WEBHOOK_SECRET } from './build-test-app.ts';
 
 export const ADMIN_TOKEN = 'admin-test-token-9876543210';
@@ -42,6 +39,7 @@ export async function buildAdminTestApp(redis: TestRedis, options: AdminTestAppO
   const { app, adminApp } = await buildApps(
     {
       producer,
+      erasureLog: createErasureLog(connection, redis.prefix),
       metrics,
       logger: createLogger({ service: 'ingress-test', destination }),
       crmTokens: () => [CRM_TOKEN],

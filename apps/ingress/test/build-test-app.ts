@@ -1,10 +1,13 @@
 import { Writable } from 'node:stream';
-import { createProducer, createProducerConnection, QueueNames, waitUntilReady } from '@relay/jobs';
+import { QueueNames } from '@relay/jobs';
+import { createProducer } from '@relay/jobs/queue';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { startTestRedis, type TestRedis } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll } from 'vitest';
 import { type AppDeps, buildApp } from '../src/app.ts';
+import { createErasureLog } from '../src/erasure-log.ts';
 
 export const CRM_TOKEN = 'crm-test-token-0123456789';
 export const WEBHOOK_SECRET = 'webhook-client-secret';
@@ -29,6 +32,7 @@ export async function buildTestApp(
   const metrics = createMetrics({ service: 'ingress-test', defaultMetrics: false });
   const app = await buildApp({
     producer,
+    erasureLog: createErasureLog(connection, prefix),
     metrics,
     logger: createLogger({ service: 'ingress-test', destination }),
     crmTokens: () => [CRM_TOKEN],

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createIntercomClient } from '@relay/intercom';
-import { createProducerConnection, waitUntilReady } from '@relay/jobs';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import { createDataAttributeCatalog, DATA_ATTRIBUTES_WAIT_MS } from '@relay/sync';
 import {
   type SimulatorProcess,

@@ -1,5 +1,5 @@
 import { createIntercomClient } from '@relay/intercom';
-import { createProducerConnection, waitUntilReady } from '@relay/jobs';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import { createDataAttributeCatalog } from '@relay/sync';
 import {
   type SimulatorProcess,

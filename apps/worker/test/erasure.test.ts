@@ -1,5 +1,4 @@
-import { createErasureStore } from '@relay/jobs';
-import { createContactDirectory } from '@relay/sync';
+import { createContactDirectory, createErasureAudit } from '@relay/sync';
 import { dumpKeys } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -83,7 +82,7 @@ describe('GDPR erasure, end to end', () => {
       );
     }
 
-    const audit = await createErasureStore(redis, harness.prefix).list({
+    const audit = await createErasureAudit(redis, harness.prefix).list({
       externalId: PERSON.external_id,
     });
     expect(audit).toEqual([

@@ -56,6 +56,11 @@ export {
 } from './conversations/conversation-sink.ts';
 export { eventTrack } from './events/event-track.ts';
 export { contactErase } from './gdpr/contact-erase.ts';
+export {
+  createErasureAudit,
+  type ErasureAudit,
+  type ErasureAuditLog,
+} from './gdpr/erasure-audit.ts';
 export { notificationProcess } from './notifications/notification-process.ts';
 export {
   type CompanyState,

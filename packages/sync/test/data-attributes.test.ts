@@ -1,5 +1,5 @@
 import { createIntercomClient } from '@relay/intercom';
-import { createProducerConnection, waitUntilReady } from '@relay/jobs';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import {
   type SimulatorProcess,
   startSimulator,

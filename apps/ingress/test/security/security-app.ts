@@ -1,16 +1,13 @@
 import { Writable } from 'node:stream';
 import type { IntercomClient } from '@relay/intercom';
-import {
-  createProducer,
-  createProducerConnection,
-  createQueueAdmin,
-  LANES,
-  waitUntilReady,
-} from '@relay/jobs';
+import { LANES } from '@relay/jobs';
+import { createProducer, createQueueAdmin } from '@relay/jobs/queue';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import { type ContactDirectory, createDataAttributeCatalog } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { type TestRedis, waitFor } from '@relay/testkit';
 import { type AppOptions, buildApps } from '../../src/app.ts';
+import { createErasureLog } from '../../src/erasure-log.ts';
 import { createRequestLimiter, type RequestLimits } from '../../src/lib/request-limiter.ts';
 import { ADMIN_TOKEN } from '../admin-test-app.ts';
 import { CRM_TOKEN, WEBHOOK_SECRET } from '../build-test-app.ts';
@@ -61,6 +58,7 @@ export async function buildSecurityApp(redis: TestRedis, options: SecurityAppOpt
   const { app } = await buildApps(
     {
       producer,
+      erasureLog: createErasureLog(connection, redis.prefix),
       metrics,
       logger: createLogger({ service: 'ingress-test', destination }),
       crmTokens: () => [CRM_TOKEN, OTHER_CRM_TOKEN],

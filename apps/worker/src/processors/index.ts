@@ -1,11 +1,5 @@
 import type { IntercomClient } from '@relay/intercom';
-import {
-  type ErasureAudit,
-  type JobDataOf,
-  type JobName,
-  JobNames,
-  type WebhookProcessJob,
-} from '@relay/jobs';
+import { type JobDataOf, type JobName, JobNames, type WebhookProcessJob } from '@relay/jobs';
 import {
   articleCreate,
   type CompanyState,
@@ -20,6 +14,7 @@ import {
   contactsWarm,
   contactUpsert,
   conversationAct,
+  type ErasureAudit,
   eventTrack,
   notificationProcess,
   type ReconcileMarks,

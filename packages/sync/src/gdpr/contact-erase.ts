@@ -1,9 +1,10 @@
 import type { IntercomClient } from '@relay/intercom';
-import type { ContactEraseJob, ErasureAudit } from '@relay/jobs';
+import type { ContactEraseJob } from '@relay/jobs';
 import type { ContactDirectory } from '../contacts/contact-directory.ts';
 import type { ContactState } from '../records/record-state.ts';
 import type { RunContext } from '../records/run-context.ts';
 import { lockRecord } from '../records/sync-latest.ts';
+import type { ErasureAudit } from './erasure-audit.ts';
 
 export type ContactEraseDeps = {
   intercom: IntercomClient;

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   type CompanyInput,
   type ContactInput,
-  createPendingStore,
   createRecordKeys,
   type RecordKind,
 } from '@relay/jobs';
+import { createPendingStore } from '@relay/jobs/redis';
 import type { Cluster, Redis } from 'ioredis';
 import { recordScripts } from './record-scripts.ts';
 

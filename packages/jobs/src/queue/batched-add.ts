@@ -1,7 +1,7 @@
 import { Job, type JobsOptions, type Queue } from 'bullmq';
-import type { RedisClient } from './connection.ts';
-import { redisTimeout } from './deadline.ts';
-import { createWriteCoalescing } from './write-coalescing.ts';
+import type { RedisClient } from '../redis/connection.ts';
+import { redisTimeout } from '../redis/deadline.ts';
+import { createWriteCoalescing } from '../redis/write-coalescing.ts';
 
 export type BatchedAddOptions = {
   queue: Queue;

@@ -1,9 +1,4 @@
 import type { AppError } from '@relay/errors';
-import { Queue } from 'bullmq';
-import { createBatchedAdd } from './batched-add.ts';
-import type { RedisClient } from './connection.ts';
-import { deadline } from './deadline.ts';
-import { createErasureStore } from './erasure.ts';
 import {
   articleCreateJobId,
   cacheWarmJobId,
@@ -16,15 +11,14 @@ import {
   conversationActionJobId,
   eventJobId,
   webhookJobId,
-} from './job-ids.ts';
-import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
-import type { MemoryReading } from './memory-headroom.ts';
-import { type JobName, JobNames, type Lane, QueueNames } from './queues.ts';
-import { createPendingStore } from './record-keys.ts';
-import { jobStoreFailure } from './redis-failure.ts';
-import { readRedisMemory } from './redis-memory.ts';
-import type { ArticleCreateJob, ArticleInput } from './schemas/article.ts';
-import type { CompanyInput, CompanyUpsertJob } from './schemas/company.ts';
+} from '../job-ids.ts';
+import { type JobName, JobNames, type Lane } from '../queues.ts';
+import type { RedisClient } from '../redis/connection.ts';
+import { createPendingStore } from '../redis/pending-store.ts';
+import { createStoreGuard } from '../redis/store-guard.ts';
+import { createWriteCoalescing } from '../redis/write-coalescing.ts';
+import type { ArticleCreateJob, ArticleInput } from '../schemas/article.ts';
+import type { CompanyInput, CompanyUpsertJob } from '../schemas/company.ts';
 import type {
   ContactArchiveJob,
   ContactEraseJob,
@@ -33,11 +27,15 @@ import type {
   ContactMergeRequest,
   ContactsWarmJob,
   ContactUpsertJob,
-} from './schemas/contact.ts';
-import type { ConversationActionJob } from './schemas/conversation.ts';
-import type { EventInput, EventTrackJob } from './schemas/event.ts';
-import type { WebhookNotification, WebhookProcessJob } from './schemas/webhook.ts';
-import { createWriteCoalescing } from './write-coalescing.ts';
+} from '../schemas/contact.ts';
+import type { ConversationActionJob } from '../schemas/conversation.ts';
+import type { EventInput, EventTrackJob } from '../schemas/event.ts';
+import type { WebhookNotification, WebhookProcessJob } from '../schemas/webhook.ts';
+import { createBatchedAdd } from './batched-add.ts';
+import { DEFAULT_JOB_OPTIONS } from './job-options.ts';
+import { createJobStatus } from './job-status.ts';
+import { openLaneQueues } from './lane-queues.ts';
+import { createQueueHealth } from './queue-health.ts';
 
 export type ProducerOptions = {
   connection: RedisClient;
@@ -56,31 +54,21 @@ export type EnqueueItemResult = { ok: true; jobId: string } | { ok: false; error
 export type WebhookEnqueueResult = { jobId: string; duplicate: boolean };
 
 /**
- * The ingress side of the queues. Every method resolves only once Redis has stored the job
- * (acknowledged means durable); it throws QUEUE_UNAVAILABLE when Redis cannot take it, and
- * INTERNAL when the store failed for any other reason.
+ * The ingress side of the queues: enqueueing (every method resolves only once Redis has stored
+ * the job: acknowledged means durable; it throws QUEUE_UNAVAILABLE when Redis cannot take it,
+ * and INTERNAL when the store failed for any other reason), with the job status and queue
+ * health questions the ingress asks of the same queues.
  */
 export function createProducer(options: ProducerOptions) {
   const storeTimeoutMs = options.storeTimeoutMs ?? 3_000;
-  // Created up front: BullMQ waits for 'ready' when a queue first connects, without a timeout.
-  const queues = new Map<Lane, Queue>(
-    (Object.keys(QueueNames) as Lane[]).map((lane) => {
-      const created = new Queue(QueueNames[lane], {
-        connection: options.connection,
-        prefix: options.prefix,
-      });
-      created.on('error', () => {}); // surfaced through the failing add() instead
-      return [lane, created];
-    }),
+  const queues = openLaneQueues(options.connection, options.prefix);
+  const queue = (lane: Lane) => queues.get(lane);
+  const store = createStoreGuard(
+    options.connection,
+    storeTimeoutMs,
+    'the job store (Redis) cannot take jobs right now; retry later',
   );
-  const queue = (lane: Lane) => queues.get(lane) as Queue;
-  /** QUEUE_UNAVAILABLE when Redis cannot store (503, retry later), INTERNAL for anything else. */
-  const storeFailure = (cause: unknown) =>
-    jobStoreFailure(
-      cause,
-      options.connection,
-      'the job store (Redis) cannot take jobs right now; retry later',
-    );
+  const { withDeadline, failure: storeFailure } = store;
   const contactPending = createPendingStore<ContactInput>(
     options.connection,
     options.prefix,
@@ -91,8 +79,6 @@ export function createProducer(options: ProducerOptions) {
     options.prefix,
     'company',
   );
-  const erasures = createErasureStore(options.connection, options.prefix);
-  const withDeadline = <T>(work: Promise<T>) => deadline(work, storeTimeoutMs);
   const holdWrites = createWriteCoalescing(options.connection);
   // Webhooks arrive in bursts from one sender and each needs only its own add: stored
   // together, a round trip per event-loop turn rather than per request (batched-add.ts).
@@ -231,15 +217,6 @@ export function createProducer(options: ProducerOptions) {
       return addOne(JobNames.contactErase, data, contactEraseJobId(externalId), 'erasure');
     },
 
-    /** The erasure audit trail, newest first. */
-    async erasures(options: { externalId?: string; limit?: number }) {
-      try {
-        return await withDeadline(erasures.list(options));
-      } catch (cause) {
-        throw storeFailure(cause);
-      }
-    },
-
     /** Companies to create or update by company_id, as contacts. */
     enqueueCompanyUpserts(
       companies: readonly CompanyInput[],
@@ -294,147 +271,14 @@ export function createProducer(options: ProducerOptions) {
       }
     },
 
-    /** Jobs per state in every lane's queue (for the relay_queue_jobs gauge and dashboards). */
-    async jobCounts(): Promise<Record<Lane, Record<string, number>>> {
-      const lanes = Object.keys(QueueNames) as Lane[];
-      const counts = await Promise.all(
-        lanes.map((lane) =>
-          withDeadline(
-            queue(lane).getJobCounts(
-              'waiting',
-              'active',
-              'delayed',
-              'prioritized',
-              'failed',
-              'completed',
-            ),
-          ),
-        ),
-      );
-      return Object.fromEntries(lanes.map((lane, i) => [lane, counts[i] ?? {}])) as Record<
-        Lane,
-        Record<string, number>
-      >;
-    },
+    /** What became of a job (job-status.ts). */
+    jobStatus: createJobStatus(queues, store),
 
-    /**
-     * What became of a job, in whichever lane holds it: state, attempts, and the result
-     * (Intercom id, action) or the last error (code, message, request_id). Never the job's
-     * data: it holds the contact's personal data. Undefined when no lane has the id.
-     */
-    async jobStatus(jobId: string): Promise<JobStatus | undefined> {
-      try {
-        for (const lane of Object.keys(QueueNames) as Lane[]) {
-          // State first: a job read before the state could finish in between and be reported
-          // completed without the result it finished with.
-          const state = await withDeadline(queue(lane).getJobState(jobId));
-          if (state === 'unknown') continue;
-          const job = await withDeadline(queue(lane).getJob(jobId));
-          if (!job) continue;
-          return {
-            id: jobId,
-            lane,
-            name: job.name,
-            state,
-            attempts: job.attemptsMade,
-            createdAt: new Date(job.timestamp).toISOString(),
-            ...(job.processedOn ? { startedAt: new Date(job.processedOn).toISOString() } : {}),
-            ...(job.finishedOn ? { finishedAt: new Date(job.finishedOn).toISOString() } : {}),
-            ...(state === 'completed' ? { result: job.returnvalue ?? null } : {}),
-            ...(job.failedReason ? { error: parseFailedReason(job.failedReason) } : {}),
-          };
-        }
-        return undefined;
-      } catch (cause) {
-        throw storeFailure(cause);
-      }
-    },
+    /** How the queues and Redis are doing (queue-health.ts). */
+    ...createQueueHealth(queues, options.connection, store),
 
-    /** Per lane, the age (ms) of the oldest job waiting to run, 0 when none waits. */
-    async oldestWaitingAgeMs(): Promise<Record<Lane, number>> {
-      const lanes = Object.keys(QueueNames) as Lane[];
-      const now = Date.now();
-      const ages = await Promise.all(
-        lanes.map(async (lane) => {
-          const [oldest] = await withDeadline(
-            queue(lane).getJobs(['wait', 'prioritized'], 0, 0, true),
-          );
-          return oldest ? Math.max(now - oldest.timestamp, 0) : 0;
-        }),
-      );
-      return Object.fromEntries(lanes.map((lane, i) => [lane, ages[i] ?? 0])) as Record<
-        Lane,
-        number
-      >;
-    },
-
-    /** Round-trips to Redis; throws QUEUE_UNAVAILABLE when it does not answer. */
-    async ping(): Promise<number> {
-      const started = performance.now();
-      try {
-        await withDeadline(options.connection.ping());
-      } catch (cause) {
-        throw storeFailure(cause);
-      }
-      return performance.now() - started;
-    },
-
-    /** Per lane, whether its queue is paused (for everyone: BullMQ's global pause). */
-    async pausedLanes(): Promise<Record<Lane, boolean>> {
-      const lanes = Object.keys(QueueNames) as Lane[];
-      const paused = await Promise.all(lanes.map((lane) => withDeadline(queue(lane).isPaused())));
-      return Object.fromEntries(lanes.map((lane, i) => [lane, paused[i] === true])) as Record<
-        Lane,
-        boolean
-      >;
-    },
-
-    /**
-     * Redis memory use (INFO memory; on a cluster the fullest master's); maxBytes 0 when Redis
-     * has no maxmemory.
-     */
-    async memory(): Promise<MemoryReading> {
-      try {
-        return await withDeadline(readRedisMemory(options.connection));
-      } catch (cause) {
-        throw storeFailure(cause);
-      }
-    },
-
-    async close(): Promise<void> {
-      await Promise.all([...queues.values()].map((q) => q.close()));
-    },
+    close: () => queues.close(),
   };
 }
 
 export type Producer = ReturnType<typeof createProducer>;
-
-export type JobStatus = {
-  id: string;
-  lane: Lane;
-  name: string;
-  /** waiting, active, delayed, prioritized, completed, failed (dead letter) … */
-  state: string;
-  attempts: number;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  result?: unknown;
-  /** The last error: a failed job's cause, or a retrying job's latest one. */
-  error?: {
-    code: string;
-    message: string;
-    retryable?: boolean;
-    requestId?: string;
-    status?: number;
-  };
-};
-
-/** Workers store errors as AppError JSON; anything else (BullMQ's own reasons) as a message. */
-export function parseFailedReason(reason: string): NonNullable<JobStatus['error']> {
-  try {
-    const parsed = JSON.parse(reason) as NonNullable<JobStatus['error']>;
-    if (typeof parsed.code === 'string' && typeof parsed.message === 'string') return parsed;
-  } catch {}
-  return { code: 'INTERNAL', message: reason };
-}

@@ -1,9 +1,10 @@
-import { AppError, ErrorCodes, isErrorCode } from '@relay/errors';
-import { ErrorCode, type Job, Queue } from 'bullmq';
-import type { RedisClient } from './connection.ts';
-import { parseFailedReason } from './producer.ts';
-import { type Lane, QueueNames } from './queues.ts';
-import { jobStoreFailure } from './redis-failure.ts';
+import { AppError } from '@relay/errors';
+import { LANES, type Lane, QueueNames } from '../queues.ts';
+import type { RedisClient } from '../redis/connection.ts';
+import { jobStoreFailure } from '../redis/redis-failure.ts';
+import { type DeadLetter, retryOne, toDeadLetter } from './dead-letters.ts';
+import { NOT_STARTED, removeNotStarted, scheduledNotStarted } from './drain.ts';
+import { openLaneQueues } from './lane-queues.ts';
 
 export type QueueAdminOptions = {
   connection: RedisClient;
@@ -20,16 +21,6 @@ export type LaneSummary = {
   oldestWaitingAgeSeconds: number;
 };
 
-/** A failed job as operators see it: never its data, which holds personal data. */
-export type DeadLetter = {
-  id: string;
-  lane: Lane;
-  name: string;
-  attempts: number;
-  failedAt: string | null;
-  error: { code: string; message: string; retryable: boolean; requestId?: string; status?: number };
-};
-
 /** What a drain did: jobs removed, and what it left of the jobs that have not started. */
 export type DrainResult = {
   removed: number;
@@ -39,32 +30,17 @@ export type DrainResult = {
   scheduled: number;
 };
 
-export const LANES = Object.keys(QueueNames) as Lane[];
-
-/** The states of a job that has not started, in the order a drain removes them. */
-const NOT_STARTED = ['prioritized', 'waiting', 'delayed'] as const;
 const COUNTED = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 /** Jobs touched per round trip when draining or retrying. */
 const BATCH = 100;
-/** A replayed job gets all its attempts again: it failed for a cause someone has since fixed. */
-const REPLAY = { resetAttemptsMade: true, resetAttemptsStarted: true } as const;
 
 /**
  * The operators' side of the queues: pause/resume (BullMQ pauses a queue for every worker
  * process at once, active jobs finish, nothing is lost), drain, retry and the dead letters.
  */
 export function createQueueAdmin(options: QueueAdminOptions) {
-  const queues = new Map<Lane, Queue>(
-    LANES.map((lane) => {
-      const queue = new Queue(QueueNames[lane], {
-        connection: options.connection,
-        prefix: options.prefix,
-      });
-      queue.on('error', () => {}); // surfaced through the failing call instead
-      return [lane, queue];
-    }),
-  );
-  const queue = (lane: Lane) => queues.get(lane) as Queue;
+  const queues = openLaneQueues(options.connection, options.prefix);
+  const queue = (lane: Lane) => queues.get(lane);
   const guard = <T>(work: Promise<T>): Promise<T> =>
     work.catch((cause: unknown) => {
       throw jobStoreFailure(
@@ -210,102 +186,8 @@ export function createQueueAdmin(options: QueueAdminOptions) {
       return { deadLetters, total: totals.reduce((sum, n) => sum + n, 0) };
     },
 
-    async close(): Promise<void> {
-      await Promise.all([...queues.values()].map((q) => q.close()));
-    },
+    close: () => queues.close(),
   };
 }
 
 export type QueueAdmin = ReturnType<typeof createQueueAdmin>;
-
-/** True when the job moved back to waiting; false when it was no longer a failed job. */
-async function retryOne(job: Job): Promise<boolean> {
-  try {
-    await job.retry('failed', REPLAY);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function toDeadLetter(job: Job, lane: Lane): DeadLetter {
-  const parsed = parseFailedReason(job.failedReason ?? '');
-  const retryable =
-    typeof parsed.retryable === 'boolean'
-      ? parsed.retryable
-      : isErrorCode(parsed.code) && ErrorCodes[parsed.code].retryable;
-  return {
-    id: job.id as string,
-    lane,
-    name: job.name,
-    attempts: job.attemptsMade,
-    failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
-    // Picked field by field: a failed reason is whatever the worker stored.
-    error: {
-      code: parsed.code,
-      message: parsed.message,
-      retryable,
-      ...(typeof parsed.requestId === 'string' ? { requestId: parsed.requestId } : {}),
-      ...(typeof parsed.status === 'number' ? { status: parsed.status } : {}),
-    },
-  };
-}
-
-/**
- * Removes up to `limit` jobs that have not started, a batch at a time. A job scheduler's next
- * run is skipped (BullMQ refuses to remove it): it stays where it is, and the next batch is
- * read past the ones skipped so far.
- */
-async function removeNotStarted(q: Queue, limit: number): Promise<number> {
-  let removed = 0;
-  for (const state of NOT_STARTED) {
-    let skipped = 0;
-    while (removed < limit) {
-      const size = Math.min(BATCH, limit - removed);
-      const ids = await q.getRanges([state], skipped, skipped + size - 1, true);
-      if (ids.length === 0) break;
-      const outcomes = await Promise.all(ids.map((id) => removeUnlessScheduled(q, id)));
-      const count = outcomes.filter((outcome) => outcome === 'removed').length;
-      const scheduled = outcomes.filter((outcome) => outcome === 'scheduled').length;
-      removed += count;
-      skipped += scheduled;
-      // Nothing removed or skipped: each job started meanwhile (it runs, it is not lost).
-      if (count === 0 && scheduled === 0) break;
-    }
-  }
-  return removed;
-}
-
-/** `started`: the job holds a lock (it began meanwhile); `scheduled`: a scheduler's next run. */
-async function removeUnlessScheduled(
-  q: Queue,
-  id: string,
-): Promise<'removed' | 'started' | 'scheduled'> {
-  try {
-    return (await q.remove(id)) === 1 ? 'removed' : 'started';
-  } catch (error) {
-    if ((error as { code?: unknown }).code === ErrorCode.JobBelongsToJobScheduler) {
-      return 'scheduled';
-    }
-    throw error;
-  }
-}
-
-/**
- * How many job schedulers' next runs have not started. A scheduler's next run has the id
- * `repeat:<scheduler id>:<next run ms>`, by which BullMQ itself recognises it (its drain and
- * removeJob scripts).
- */
-async function scheduledNotStarted(q: Queue): Promise<number> {
-  const schedulers = await q.getJobSchedulers();
-  const states = await Promise.all(
-    schedulers.map((scheduler) =>
-      scheduler.next === undefined
-        ? 'unknown'
-        : q.getJobState(`repeat:${scheduler.key}:${scheduler.next}`),
-    ),
-  );
-  return states.filter(
-    (state) => state === 'prioritized' || state === 'waiting' || state === 'delayed',
-  ).length;
-}

@@ -1,6 +1,4 @@
-import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import { contactDedupId, contactJobIdPrefixes } from './job-ids.ts';
 
 /** What an erasure did, kept as its audit record: no personal data besides the external id. */
 export type ErasureAudit = {
@@ -17,31 +15,13 @@ export type ErasureAudit = {
 const AUDIT_MAX_ENTRIES = 1_000_000;
 
 /**
- * The Redis side of a GDPR erasure: removing every job that carries the contact's data (in
- * any state but running; the contact's lock keeps its jobs from running meanwhile), its
- * deduplication keys and stored follow-ups, and the audit trail (a Redis stream).
+ * The audit trail of GDPR erasures (a Redis stream, `<prefix>:audit:erasure`): one record per
+ * erasure, with no personal data besides the external id.
  */
-export function createErasureStore(redis: Redis | Cluster, prefix: string) {
+export function createErasureAudit(redis: Redis | Cluster, prefix: string) {
   const auditKey = `${prefix}:audit:erasure`;
 
   return {
-    async removeContactJobs(externalId: string, queues: readonly Queue[]): Promise<number> {
-      let removed = 0;
-      for (const queue of queues) {
-        const queuePrefix = `${prefix}:${queue.name}:`;
-        for (const idPrefix of contactJobIdPrefixes(externalId)) {
-          for (const key of await scanKeys(redis, `${queuePrefix}${idPrefix}*`)) {
-            const jobId = key.slice(queuePrefix.length);
-            if (jobId.includes(':')) continue; // a job's sub-key (logs, lock), not the job
-            removed += (await queue.remove(jobId)) === 1 ? 1 : 0;
-          }
-        }
-        const dedupId = contactDedupId(externalId);
-        await redis.del(`${queuePrefix}de:${dedupId}`, `${queuePrefix}dn:${dedupId}`);
-      }
-      return removed;
-    },
-
     async record(entry: ErasureAudit): Promise<void> {
       const fields = Object.entries(entry).flatMap(([name, value]) =>
         value === undefined ? [] : [name, String(value)],
@@ -70,7 +50,7 @@ export function createErasureStore(redis: Redis | Cluster, prefix: string) {
   };
 }
 
-export type ErasureStore = ReturnType<typeof createErasureStore>;
+export type ErasureAuditLog = ReturnType<typeof createErasureAudit>;
 
 function toAudit(fields: string[]): ErasureAudit {
   const record: Record<string, string> = {};
@@ -84,22 +64,4 @@ function toAudit(fields: string[]): ErasureAudit {
     jobId: record.jobId ?? '',
     jobsRemoved: Number(record.jobsRemoved ?? 0),
   };
-}
-
-/** Every key matching `pattern`, on a single Redis or on every master of a cluster. */
-async function scanKeys(redis: Redis | Cluster, pattern: string): Promise<string[]> {
-  const nodes =
-    'nodes' in redis && typeof redis.nodes === 'function'
-      ? redis.nodes('master')
-      : [redis as Redis];
-  const keys: string[] = [];
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  return keys;
 }
