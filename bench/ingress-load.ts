@@ -13,12 +13,7 @@
  * BENCH_PROF=DIR writes a CPU profile of each ingress run there (and of the baseline in DIR/bare).
  */
 import { join } from 'node:path';
-import {
-  freePort,
-  REPO_ROOT,
-  startNodeProcess,
-  startRedisServer,
-} from '@relay/testkit';
+import { freePort, REPO_ROOT, startNodeProcess, startRedisServer } from '@relay/testkit';
 import { redisPid } from './lib/cpu.ts';
 import { machineLine } from './lib/machine.ts';
 import { canIsolate, type Placement, place } from './lib/placement.ts';
