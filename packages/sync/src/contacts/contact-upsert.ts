@@ -5,6 +5,7 @@ import { payloadHash } from '../records/payload-hash.ts';
 import type { CompanyState, ContactState, IntercomMatch } from '../records/record-state.ts';
 import type { RunContext } from '../records/run-context.ts';
 import { type SyncOutcome, syncLatest } from '../records/sync-latest.ts';
+import { syncCompanies } from './contact-companies.ts';
 import type { ContactDirectory } from './contact-directory.ts';
 import { contactHolds } from './contact-holds.ts';
 import { identityConflict } from './identity-conflict.ts';
@@ -58,9 +59,7 @@ export async function contactUpsert(
     async (pending, knownId, run) => {
       const marked = { ...deps, intercom: run.intercom };
       const result = await write(toContactWrite(pending), knownId, marked, {
-        // A write of an earlier run whose outcome was never recorded (its worker died, it was
-        // cut off, or it was put on hold after the write), or an earlier attempt that failed
-        // (a timeout, a 5xx or a garbled 2xx may hide a write that landed): look first.
+        // An earlier run's or attempt's write may have landed (see the glossary: write mark).
         mayHaveWritten: run.unrecordedWrite || run.resumed || context.attempt > 1,
         match: run.match,
       });
@@ -81,10 +80,8 @@ async function write(
   const { external_id: externalId, ...changes } = body; // external_id never changes
   if (knownId) {
     try {
-      // A run before this one held the contact and never finished (its worker died or was
-      // cut off from Redis), or failed after its call went out: its write may have landed. A
-      // second write would send Intercom's update webhook once more; a look is one call, and
-      // the only one if so.
+      // A second write would send Intercom's update webhook once more; a look is one call,
+      // and the only one if the earlier write landed.
       if (mayHaveWritten && contactHolds(await deps.intercom.getContact(knownId), changes)) {
         return { intercomId: knownId, action: 'unchanged' };
       }
@@ -189,41 +186,6 @@ async function updateKnown(
     if (!other) return (await deps.intercom.updateContact(knownId, changes)).id;
     throw identityConflict(externalId, other.external_id ?? null, otherId, error);
   }
-}
-
-/**
- * Makes the contact's companies the pushed list: attaches the new ones (creating a company
- * Intercom does not have yet, by company_id and name) and detaches the ones the CRM dropped
- * since the last sync. A push without `companies` leaves them as they are. Attaching or
- * detaching again changes nothing, so a re-run is harmless.
- */
-async function syncCompanies(
-  externalId: string,
-  contactId: string,
-  companies: NonNullable<ContactInput['companies']>,
-  deps: ContactUpsertDeps,
-): Promise<void> {
-  const wanted: string[] = [];
-  for (const company of companies) {
-    let companyId = await deps.companies.intercomId(company.company_id);
-    if (!companyId) {
-      const write = company.name === undefined ? { company_id: company.company_id } : company;
-      companyId = (await deps.intercom.upsertCompany(write)).id;
-      await deps.companies.rememberId(company.company_id, companyId);
-    }
-    wanted.push(companyId);
-  }
-  const before = await deps.contacts.attachedCompanies(externalId);
-  for (const companyId of wanted) {
-    if (!before.includes(companyId))
-      await deps.intercom.attachContactToCompany(contactId, companyId);
-  }
-  for (const companyId of before) {
-    if (!wanted.includes(companyId)) {
-      await deps.intercom.detachContactFromCompany(contactId, companyId);
-    }
-  }
-  await deps.contacts.setAttachedCompanies(externalId, wanted);
 }
 
 /** The id of the contact an Intercom 409 says already holds the details, if it is one. */
