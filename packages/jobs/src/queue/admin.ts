@@ -5,6 +5,7 @@ import { jobStoreFailure } from '../redis/redis-failure.ts';
 import { type DeadLetter, retryOne, toDeadLetter } from './dead-letters.ts';
 import { NOT_STARTED, removeNotStarted, scheduledNotStarted } from './drain.ts';
 import { openLaneQueues } from './lane-queues.ts';
+import { type LaneCounts, laneCounts, oldestWaitingMs } from './queue-health.ts';
 
 export type QueueAdminOptions = {
   connection: RedisClient;
@@ -16,7 +17,7 @@ export type LaneSummary = {
   lane: Lane;
   queue: string;
   paused: boolean;
-  counts: Record<'waiting' | 'active' | 'delayed' | 'prioritized' | 'failed' | 'completed', number>;
+  counts: LaneCounts;
   /** Age of the oldest job waiting to run (waiting or prioritized), 0 when none waits. */
   oldestWaitingAgeSeconds: number;
 };
@@ -30,7 +31,6 @@ export type DrainResult = {
   scheduled: number;
 };
 
-const COUNTED = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 /** Jobs touched per round trip when draining or retrying. */
 const BATCH = 100;
 
@@ -52,20 +52,17 @@ export function createQueueAdmin(options: QueueAdminOptions) {
 
   async function summary(lane: Lane): Promise<LaneSummary> {
     const q = queue(lane);
-    const [paused, counts, oldest] = await Promise.all([
+    const [paused, counts, oldestMs] = await Promise.all([
       q.isPaused(),
-      q.getJobCounts(...COUNTED),
-      q.getJobs(['waiting', 'prioritized'], 0, 0, true),
+      laneCounts(q),
+      oldestWaitingMs(q),
     ]);
-    const created = Math.min(...oldest.filter(Boolean).map((job) => job.timestamp));
     return {
       lane,
       queue: QueueNames[lane],
       paused,
-      counts: Object.fromEntries(COUNTED.map((s) => [s, counts[s] ?? 0])) as LaneSummary['counts'],
-      oldestWaitingAgeSeconds: Number.isFinite(created)
-        ? Math.max(Date.now() - created, 0) / 1000
-        : 0,
+      counts,
+      oldestWaitingAgeSeconds: oldestMs / 1000,
     };
   }
 
