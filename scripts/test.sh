@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: typecheck and lint (through Turborepo, cached in .turbo/ so an
 # unchanged package is not checked again), unused files, exports and dependencies (knip), the
+# dependency rules of the layout (scripts/deps.sh), the
 # supply-chain audit and SBOM, then the whole test suite (unit, HTTP, integration against
 # private redis-server processes and the Intercom simulator).
 set -euo pipefail
@@ -16,6 +17,8 @@ echo "== lint"
 pnpm run --silent lint
 echo "== unused code and dependencies (knip)"
 pnpm exec knip
+echo "== dependency rules (dependency-cruiser, process.env)"
+pnpm run --silent deps
 echo "== supply chain"
 bash scripts/supply-chain.sh
 echo "== test"

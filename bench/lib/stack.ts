@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createProducer, createProducerConnection, waitUntilReady } from '@relay/jobs';
+import { createProducer } from '@relay/jobs/queue';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import {
   freePort,
   type NodeProcess,

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { createProducer, createProducerConnection, QueueNames, waitUntilReady } from '@relay/jobs';
+import { QueueNames } from '@relay/jobs';
+import { createProducer } from '@relay/jobs/queue';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import {
   freePort,
   type NodeProcess,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createContactState, shortHash } from '@relay/jobs';
+import { shortHash } from '@relay/jobs';
+import { createContactState } from '@relay/sync';
 import {
   E2E_CRM_TOKEN as CRM_TOKEN,
   crmApi,

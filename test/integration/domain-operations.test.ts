@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContactState, eventJobId } from '@relay/jobs';
+import { eventJobId } from '@relay/jobs';
+import { createContactState } from '@relay/sync';
 import {
   E2E_CRM_TOKEN as CRM_TOKEN,
   crmApi,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContactState } from '@relay/jobs';
+import { createContactState } from '@relay/sync';
 import { E2E_CRM_TOKEN as CRM_TOKEN, useRelay, waitFor } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

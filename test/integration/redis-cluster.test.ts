@@ -1,5 +1,6 @@
 import { createRateBudget } from '@relay/intercom';
-import { createContactState, readRedisMemory } from '@relay/jobs';
+import { readRedisMemory } from '@relay/jobs/redis';
+import { createContactState } from '@relay/sync';
 import { hasRedisServerBinary, startRedisCluster, type TestRedisCluster } from '@relay/testkit';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,10 +1,11 @@
 import type { TlsPair } from '@relay/config';
 import { AppError } from '@relay/errors';
 import type { IntercomClient, IntercomProbe } from '@relay/intercom';
-import type { Producer } from '@relay/jobs';
-import type { ContactCache, DataAttributeCatalog } from '@relay/sync';
+import type { Producer } from '@relay/jobs/queue';
+import type { ContactDirectory, DataAttributeCatalog } from '@relay/sync';
 import { type Logger, type Metrics, statusClass } from '@relay/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { ErasureLog } from './erasure-log.ts';
 import { parseJsonBody } from './lib/json-body.ts';
 import { LazyChildLogger } from './lib/lazy-child-logger.ts';
 import type { RequestLimiter } from './lib/request-limiter.ts';
@@ -30,6 +31,8 @@ import { intercomWebhookRoutes } from './routes/webhooks/intercom.ts';
 
 export type AppDeps = {
   producer: Producer;
+  /** The GDPR erasure audit trail, for GET /v1/erasures. */
+  erasureLog: ErasureLog;
   metrics: Metrics;
   logger: Logger;
   /** Current CRM bearer tokens (read per request, so a rotated file applies at once). */
@@ -38,7 +41,7 @@ export type AppDeps = {
   webhookSecrets: () => readonly string[];
   intercomProbe?: IntercomProbe | undefined;
   /** Read-through copies of Intercom contacts for GET /v1/contacts/:externalId. */
-  contactCache?: ContactCache | undefined;
+  contactCache?: ContactDirectory | undefined;
   /** Reads of Intercom for callers who wait (conversation lists), through the budget. */
   intercomReader?: IntercomClient | undefined;
   /** The workspace's custom attributes, to check CRM pushes against. */
@@ -97,7 +100,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
       attributeCatalog: deps.attributeCatalog,
     });
     await v1.register(companyRoutes, { producer: deps.producer });
-    await v1.register(erasureRoutes, { producer: deps.producer });
+    await v1.register(erasureRoutes, { producer: deps.producer, erasureLog: deps.erasureLog });
     await v1.register(contactReadRoutes, { contactCache: deps.contactCache });
     await v1.register(contactActionRoutes, { producer: deps.producer });
     await v1.register(articleRoutes, {

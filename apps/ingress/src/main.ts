@@ -1,20 +1,23 @@
 import '@relay/config/v8-tuning';
 import { configOrExit, readTlsPair } from '@relay/config';
 import { createIntercomAccess, createIntercomProbe, createStatusPagePoller } from '@relay/intercom';
+import { LANES } from '@relay/jobs';
+import { createProducer, createQueueAdmin } from '@relay/jobs/queue';
 import {
   connectRedis,
-  createContactState,
-  createProducer,
   createProducerConnection,
-  createQueueAdmin,
   createRedisOutageLog,
-  QueueNames,
   waitUntilReady,
-} from '@relay/jobs';
-import { createContactCache, createDataAttributeCatalog } from '@relay/sync';
+} from '@relay/jobs/redis';
+import {
+  createContactDirectory,
+  createContactState,
+  createDataAttributeCatalog,
+} from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { buildApps } from './app.ts';
 import { crmTokens, loadConfig, webhookSecrets } from './config.ts';
+import { createErasureLog } from './erasure-log.ts';
 import { createRequestLimiter } from './lib/request-limiter.ts';
 import { describeCertificate, type ReloadableServer, watchTlsFiles } from './lib/tls-reload.ts';
 import { registerQueueGauges } from './queue-gauges.ts';
@@ -45,7 +48,7 @@ const intercomAccess = accessToken
       settings: { ...config.intercom, accessToken },
       redis: connection,
       prefix: config.queuePrefix,
-      lanes: Object.keys(QueueNames),
+      lanes: LANES,
       metrics,
       logger,
     })
@@ -69,7 +72,7 @@ const attributeCatalog = createDataAttributeCatalog({
 // Its own connection: a subscriber hears of copies put or dropped by other processes.
 const cacheSubscriber = connectRedis(config.redis, { maxRetriesPerRequest: null });
 redisOutage.watch(cacheSubscriber);
-const contactCache = createContactCache({
+const contactCache = createContactDirectory({
   subscriber: cacheSubscriber,
   redis: connection,
   prefix: config.queuePrefix,
@@ -115,6 +118,7 @@ const tlsPair = config.tls ? readTlsPair(config.tls) : undefined;
 const { app, adminApp } = await buildApps(
   {
     producer,
+    erasureLog: createErasureLog(connection, config.queuePrefix),
     metrics,
     logger,
     crmTokens: () => crmTokens(config),

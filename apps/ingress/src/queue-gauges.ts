@@ -1,4 +1,5 @@
-import { type Lane, type Producer, QueueNames } from '@relay/jobs';
+import { type Lane, QueueNames } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
 import { createScrapeSample, type Metrics } from '@relay/telemetry';
 
 /**

@@ -1,6 +1,5 @@
 import { createIntercomClient } from '@relay/intercom';
-import { createContactState } from '@relay/jobs';
-import { createContactCache } from '@relay/sync';
+import { createContactDirectory, createContactState } from '@relay/sync';
 import { useSimulator } from '@relay/testkit';
 import { describe, expect, it } from 'vitest';
 import { CRM_TOKEN, useTestApp } from './test-app.ts';
@@ -8,7 +7,7 @@ import { CRM_TOKEN, useTestApp } from './test-app.ts';
 const sim = useSimulator();
 const t = useTestApp({
   deps: ({ connection, prefix }) => ({
-    contactCache: createContactCache({
+    contactCache: createContactDirectory({
       redis: connection,
       prefix,
       intercom: createIntercomClient({ baseUrl: sim.url, token: () => sim.token }),

@@ -1,4 +1,6 @@
-import { createProducer, createProducerConnection, QueueNames, waitUntilReady } from '@relay/jobs';
+import { QueueNames } from '@relay/jobs';
+import { createProducer } from '@relay/jobs/queue';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import { createMetrics } from '@relay/telemetry';
 import { useRedis } from '@relay/testkit';
 import { Queue } from 'bullmq';

@@ -1,14 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { IntercomClient } from '@relay/intercom';
-import {
-  createProducer,
-  createProducerConnection,
-  createQueueAdmin,
-  LANES,
-  type Lane,
-  waitUntilReady,
-} from '@relay/jobs';
-import { type ContactCache, createDataAttributeCatalog } from '@relay/sync';
+import { LANES, type Lane } from '@relay/jobs';
+import { createProducer, createQueueAdmin } from '@relay/jobs/queue';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
+import { type ContactDirectory, createDataAttributeCatalog } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { captureLogs, type UsedRedis, useRedis, waitFor } from '@relay/testkit';
 import { type Processor, Worker } from 'bullmq';
@@ -16,6 +11,7 @@ import type { InjectOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { type AppDeps, type AppOptions, buildApp, buildApps } from '../src/app.ts';
+import { createErasureLog } from '../src/erasure-log.ts';
 import { createRequestLimiter, type RequestLimits } from '../src/lib/request-limiter.ts';
 
 export const CRM_TOKEN = 'crm-test-token-0123456789';
@@ -42,7 +38,7 @@ const emptyWorkspace = {
   async *listCollections() {},
   async *searchConversations() {},
 } as unknown as IntercomClient;
-const noContacts = { get: async () => undefined } as unknown as ContactCache;
+const noContacts = { get: async () => undefined } as unknown as ContactDirectory;
 
 type IntercomDeps = Pick<AppDeps, 'contactCache' | 'attributeCatalog' | 'intercomReader'>;
 
@@ -101,6 +97,7 @@ export async function buildTestApp(
   const admin = options.admin ?? false;
   const deps: AppDeps = {
     producer,
+    erasureLog: createErasureLog(connection, prefix),
     metrics,
     logger: createLogger({ service: 'ingress-test', destination: logs.destination }),
     crmTokens: () => [CRM_TOKEN, OTHER_CRM_TOKEN],

@@ -1,11 +1,7 @@
 import type { WebhookNotification } from '@relay/jobs';
-import {
-  createProducer,
-  createProducerConnection,
-  createWriteCoalescing,
-  QueueNames,
-  waitUntilReady,
-} from '@relay/jobs';
+import { QueueNames } from '@relay/jobs';
+import { createProducer } from '@relay/jobs/queue';
+import { createProducerConnection, createWriteCoalescing, waitUntilReady } from '@relay/jobs/redis';
 import { createTcpProxy, notificationFixture, useRedis } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

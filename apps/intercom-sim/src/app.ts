@@ -15,7 +15,7 @@ import { registerEventRoutes } from './events/event-routes.ts';
 import { registerArticleRoutes } from './help-center/article-routes.ts';
 import { registerCollectionRoutes } from './help-center/collection-routes.ts';
 import { createApiGate } from './http/api-gate.ts';
-import { createCallHooks } from './http/call-recorder.ts';
+import { createCallHooks } from './http/call-hooks.ts';
 import { registerErrorHandling, registerJsonParser } from './http/error-handler.ts';
 import type { SimRequestContext } from './http/request-context.ts';
 import { collectRoutes } from './http/route-list.ts';

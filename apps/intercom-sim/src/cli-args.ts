@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type {
-  CustomAttributeDefinition,
-  DataType,
-} from './data-attributes/data-attribute-registry.ts';
+import type { CustomAttributeDefinition, DataType } from './data-attributes/data-attribute.ts';
 import { type FaultConfig, parseFaultConfig } from './faults/fault-config.ts';
 import type { SimulatorOptions, TokenGrant } from './options.ts';
 

@@ -1,4 +1,4 @@
-import type { CustomAttributeDefinition } from './data-attributes/data-attribute-registry.ts';
+import type { CustomAttributeDefinition } from './data-attributes/data-attribute.ts';
 import type { FaultConfig } from './faults/fault-config.ts';
 import type { SeedContact, SeedState } from './seed/seed-file.ts';
 

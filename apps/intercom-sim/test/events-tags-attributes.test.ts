@@ -1,6 +1,6 @@
 import { IntercomClient } from 'intercom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { simAdmin } from '../src/admins/admin-routes.ts';
+import { simAdmin } from '../src/admins/sim-admin.ts';
 import { buildSimulator, type Simulator } from '../src/app.ts';
 import type { SimulatorOptions } from '../src/options.ts';
 import { apiCall, token, useListeningSimulators } from './helpers.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simAdmin } from '../src/admins/admin-routes.ts';
+import { simAdmin } from '../src/admins/sim-admin.ts';
 import { buildSimulator, type Simulator } from '../src/app.ts';
 import { apiCall } from './helpers.ts';
 

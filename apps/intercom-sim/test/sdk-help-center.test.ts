@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simAdmin } from '../src/admins/admin-routes.ts';
+import { simAdmin } from '../src/admins/sim-admin.ts';
 import { sdkErrorOf, useSdk } from './sdk/sdk-harness.ts';
 
 describe('articles, collections and help centers through the real intercom-client SDK', () => {

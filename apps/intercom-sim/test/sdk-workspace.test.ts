@@ -1,6 +1,6 @@
 import type { Intercom } from 'intercom-client';
 import { describe, expect, it } from 'vitest';
-import { simAdmin } from '../src/admins/admin-routes.ts';
+import { simAdmin } from '../src/admins/sim-admin.ts';
 import { sdkErrorOf, useSdk } from './sdk/sdk-harness.ts';
 
 describe('admins, tags, data attributes and events through the real SDK', () => {

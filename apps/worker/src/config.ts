@@ -4,6 +4,7 @@ import {
   DEFAULT_PREFIX,
   JOB_RETENTION,
   type JobRetention,
+  LANES,
   type Lane,
   QueueNames,
 } from '@relay/jobs';
@@ -50,7 +51,7 @@ export function loadConfig(source: EnvSource = process.env) {
     conversationSinkUrl: env.string('CONVERSATION_SINK_URL', { default: '' }),
     conversationSinkSecret: env.secret('CONVERSATION_SINK_SECRET'),
     /** Lanes (queues) this process drains; dedicate processes to lanes by listing fewer. */
-    lanes: env.list('WORKER_LANES', { default: ['erasure', 'webhook', 'sync', 'backfill'] }),
+    lanes: env.list('WORKER_LANES', { default: [...LANES] }),
     // Operations
     host: env.string('HOST', { default: '0.0.0.0' }),
     /** /metrics and /healthz of this worker; 0 picks a free port (printed in the log). */
@@ -68,9 +69,7 @@ export function loadConfig(source: EnvSource = process.env) {
   }
   for (const lane of config.lanes) {
     if (!(lane in QueueNames)) {
-      env.problem(
-        `WORKER_LANES: unknown lane "${lane}" (lanes: ${Object.keys(QueueNames).join(', ')})`,
-      );
+      env.problem(`WORKER_LANES: unknown lane "${lane}" (lanes: ${LANES.join(', ')})`);
     }
   }
   env.finish();

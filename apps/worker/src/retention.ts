@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { JobRetention, KeepRule } from '@relay/jobs';
 import {
   createMemoryHeadroom,
-  type JobRetention,
-  type KeepRule,
   type MemoryReading,
   REDIS_FILLING_RATIO,
   REDIS_FULL_RATIO,
-} from '@relay/jobs';
+} from '@relay/jobs/redis';
 import type { Logger, Metrics } from '@relay/telemetry';
 import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';

@@ -1,16 +1,12 @@
 import { AppError, isAppError, jobEffectOf } from '@relay/errors';
+import type { RunContext } from '@relay/sync';
 import { type Logger, type Metrics, seriesByLabels } from '@relay/telemetry';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { fenceWrites } from './fenced-intercom.ts';
-import {
-  type JobContext,
-  type ProcessorDeps,
-  processors,
-  redactWhenDone,
-} from './processors/index.ts';
+import { processors, redactWhenDone, type WorkerServices } from './processors/index.ts';
 
 export type JobRunnerDeps = {
-  processorDeps: ProcessorDeps;
+  services: WorkerServices;
   metrics: Metrics;
   logger: Logger;
   /** Holds back every worker of this queue for `ms` (BullMQ's queue-level rate limit). */
@@ -58,9 +54,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
     const log = () =>
       deps.logger.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
     const processor = (
-      processors as Record<
+      processors as unknown as Record<
         string,
-        (data: unknown, d: ProcessorDeps, context: JobContext) => Promise<unknown>
+        (data: unknown, s: WorkerServices, context: RunContext) => Promise<unknown>
       >
     )[job.name];
     if (!processor)
@@ -70,19 +66,19 @@ export function createJobRunner(deps: JobRunnerDeps) {
 
     // A run cut off from Redis past its lock must not write what it read before the cut after
     // another run took the job over: every write first renews the lock, or stops the run.
-    const processorDeps = token
+    const services = token
       ? {
-          ...deps.processorDeps,
+          ...deps.services,
           intercom: fenceWrites(
-            deps.processorDeps.intercom,
+            deps.services.intercom,
             async () => (await job.extendLock(token, deps.jobLockMs)) === 1,
             job.id as string,
           ),
         }
-      : deps.processorDeps;
+      : deps.services;
     const stopTimer = timer(queue);
     try {
-      const result = await processor(job.data, processorDeps, {
+      const result = await processor(job.data, services, {
         jobId: job.id as string,
         attempt: job.attemptsMade + 1,
         startedBefore: (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0,

@@ -1,32 +1,31 @@
 import { createIntercomAccess } from '@relay/intercom';
+import { JobNames, LANES, type Lane, QueueNames } from '@relay/jobs';
+import { createContactJobRemoval, keepJobs } from '@relay/jobs/queue';
 import {
   connectRedis,
-  createCompanyState,
-  createContactState,
-  createErasureStore,
   createRedisOutageLog,
   createWorkerConnection,
-  JobNames,
-  keepJobs,
-  type Lane,
-  QueueNames,
   readRedisMemory,
-} from '@relay/jobs';
-import { createContactCache } from '@relay/sync';
+} from '@relay/jobs/redis';
+import {
+  createCompanyState,
+  createContactDirectory,
+  createContactState,
+  createErasureAudit,
+  createHttpSink,
+  createReconcileMarks,
+  createStreamSink,
+  noSink,
+} from '@relay/sync';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
 import { registerBudgetGauges } from './budget-gauges.ts';
 import type { WorkerConfig } from './config.ts';
-import { createReconcileMarks } from './reconcile-marks.ts';
 import { createRetention } from './retention.ts';
 import { createJobRunner } from './run-job.ts';
 import { createRunningJobs } from './running-jobs.ts';
-import { createHttpSink, createStreamSink, noSink } from './webhooks/conversation-sink.ts';
 
 export type WorkerRuntimeDeps = { config: WorkerConfig; logger: Logger; metrics: Metrics };
-
-/** Every lane, most urgent first: the order the rate budget serves them in. */
-const LANE_PRIORITY = Object.keys(QueueNames) as Lane[];
 
 /**
  * BullMQ honours a manual queue rate limit (a 429) in other workers only when they have a
@@ -74,7 +73,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     settings: config.intercom,
     redis: stateConnection,
     prefix: config.queuePrefix,
-    lanes: LANE_PRIORITY,
+    lanes: LANES,
     metrics,
     logger,
   });
@@ -82,9 +81,9 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   registerBudgetGauges(metrics, budget);
   const contacts = createContactState(stateConnection, config.queuePrefix);
   const companies = createCompanyState(stateConnection, config.queuePrefix);
-  const erasure = createErasureStore(stateConnection, config.queuePrefix);
+  const erasureAudit = createErasureAudit(stateConnection, config.queuePrefix);
   const reconcileMarks = createReconcileMarks(stateConnection, config.queuePrefix);
-  const contactCache = createContactCache({
+  const directory = createContactDirectory({
     redis: stateConnection,
     prefix: config.queuePrefix,
     contacts,
@@ -96,7 +95,8 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       : config.conversationSink === 'http' && sinkSecret
         ? createHttpSink({ url: config.conversationSinkUrl, secret: () => sinkSecret.get() })
         : noSink;
-  const allQueues = LANE_PRIORITY.map(openQueue);
+  const allQueues = LANES.map(openQueue);
+  const removeQueuedJobs = createContactJobRemoval(stateConnection, config.queuePrefix, allQueues);
   // Kept completed jobs and dead letters give way when Redis memory runs short.
   const retention = createRetention({
     queues: allQueues,
@@ -118,15 +118,15 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       queue.name,
       running.track(
         createJobRunner({
-          processorDeps: {
+          services: {
             intercom,
             contacts,
             companies,
-            erasure,
-            allQueues,
-            conversationSink,
-            contactCache,
+            directory,
             reconcileMarks,
+            conversationSink,
+            removeQueuedJobs,
+            recordErasure: erasureAudit.record,
             metrics,
           },
           metrics,
@@ -162,7 +162,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
 
   /** One schedule for the whole cluster (upserted by id); every worker may register it. */
   async function scheduleReconciliation() {
-    const backfill = allQueues[LANE_PRIORITY.indexOf('backfill')] as Queue;
+    const backfill = allQueues[LANES.indexOf('backfill')] as Queue;
     if (config.reconcileEveryMs === 0) {
       await backfill.removeJobScheduler(RECONCILE_SCHEDULER);
       return;

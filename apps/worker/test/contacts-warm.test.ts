@@ -1,4 +1,4 @@
-import { createContactCache } from '@relay/sync';
+import { createContactDirectory } from '@relay/sync';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkerHarness } from './worker-harness.ts';
@@ -25,7 +25,7 @@ describe('contacts.warm', () => {
         missing: 1,
       });
       // A cache with no way to Intercom answers only from what was loaded.
-      const cache = createContactCache({
+      const cache = createContactDirectory({
         redis,
         prefix: harness.prefix,
         contacts: harness.contacts,

@@ -1,5 +1,4 @@
-import { createErasureStore } from '@relay/jobs';
-import { createContactCache } from '@relay/sync';
+import { createContactDirectory, createErasureAudit } from '@relay/sync';
 import { dumpKeys } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,11 +45,11 @@ describe('GDPR erasure, end to end', () => {
     // A copy in the read cache, as a webhook or a read would leave it.
     const [synced] = await harness.simContacts();
     const cacheConnection = new Redis(harness.redisUrl);
-    await createContactCache({
+    await createContactDirectory({
       redis: cacheConnection,
       prefix: harness.prefix,
       contacts: harness.contacts,
-    }).put(PERSON.external_id, { ...PERSON, id: synced?.id ?? '' });
+    }).learn(PERSON.external_id, { ...PERSON, id: synced?.id ?? '' });
     cacheConnection.disconnect();
     expect((await harness.contacts.intercomId(PERSON.external_id)) !== undefined).toBe(true);
 
@@ -83,7 +82,7 @@ describe('GDPR erasure, end to end', () => {
       );
     }
 
-    const audit = await createErasureStore(redis, harness.prefix).list({
+    const audit = await createErasureAudit(redis, harness.prefix).list({
       externalId: PERSON.external_id,
     });
     expect(audit).toEqual([

@@ -1,10 +1,7 @@
 import { Writable } from 'node:stream';
-import {
-  DEFAULT_JOB_OPTIONS,
-  type JobRetention,
-  type MemoryReading,
-  parseMemoryInfo,
-} from '@relay/jobs';
+import type { JobRetention } from '@relay/jobs';
+import { DEFAULT_JOB_OPTIONS } from '@relay/jobs/queue';
+import { type MemoryReading, parseMemoryInfo } from '@relay/jobs/redis';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { type RedisServer, startRedisServer, waitFor } from '@relay/testkit';
 import { Queue, Worker } from 'bullmq';

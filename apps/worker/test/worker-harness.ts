@@ -1,13 +1,8 @@
 import { Writable } from 'node:stream';
-import {
-  createCompanyState,
-  createContactState,
-  createProducer,
-  createProducerConnection,
-  type Lane,
-  QueueNames,
-  waitUntilReady,
-} from '@relay/jobs';
+import { type Lane, QueueNames } from '@relay/jobs';
+import { createProducer } from '@relay/jobs/queue';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
+import { createCompanyState, createContactState } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { startSimulator, startTestRedis, waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';

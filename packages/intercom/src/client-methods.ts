@@ -7,12 +7,10 @@ import type {
   DataEvent,
   IntercomContact,
   SearchQuery,
+  Send,
 } from './client-types.ts';
 import { conversationAndArticleCalls } from './conversation-article-calls.ts';
 import { requireContact, requireId } from './require-id.ts';
-
-/** How a call goes out (the rate budget, the breaker, the auth hold and the error mapping). */
-export type Send = <T>(operation: () => Promise<T>) => Promise<T>;
 
 /**
  * Runs around each write of a client made with `withWriteGuard`: a check before it (the run

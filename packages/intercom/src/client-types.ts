@@ -80,3 +80,6 @@ export type IntercomContact = {
   name?: string | null;
   custom_attributes?: Record<string, unknown> | null;
 };
+
+/** How a call goes out (the rate budget, the breaker, the auth hold and the error mapping). */
+export type Send = <T>(operation: () => Promise<T>) => Promise<T>;

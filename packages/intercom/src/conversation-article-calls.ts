@@ -1,6 +1,5 @@
 import type { Intercom, IntercomClient as Sdk } from 'intercom-client';
-import type { Send } from './client-methods.ts';
-import type { ArticleWrite, ConversationPart, SearchQuery } from './client-types.ts';
+import type { ArticleWrite, ConversationPart, SearchQuery, Send } from './client-types.ts';
 import { requireId } from './require-id.ts';
 
 /** Conversations and help-center articles: the calls that are not about contacts (see intercomCalls). */

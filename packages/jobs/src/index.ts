@@ -1,7 +1,10 @@
 /**
- * @relay/jobs — THE contract between the ingress and the workers: queue and job names, payload
- * schemas and their types, default job options, job ids, and the typed producer.
- * Not here: what a job does (processors live in apps/worker, domain logic in @relay/sync).
+ * @relay/jobs — THE contract between the ingress and the workers, free of BullMQ: lanes, queue
+ * and job names, the data each job carries (schemas and types), job ids, validation, the
+ * retention rules, and where a record's pending data lives. Its runtime is in two exports of
+ * their own: `@relay/jobs/queue` (BullMQ: the lane → Queue map, enqueueing, job status, queue
+ * health, admin actions) and `@relay/jobs/redis` (connections, memory headroom, outages).
+ * Not here: what a job does (@relay/sync), and when it retries (the worker's run-job.ts).
  *
  * Terminology
  * - job: one unit of work stored in Redis by BullMQ (e.g. upsert one contact).
@@ -11,23 +14,7 @@
  * - rate budget: the Intercom calls allowed per window, shared by every lane and process.
  * - window: Intercom's 10 s rate-limit interval, aligned to epoch seconds.
  */
-export {
-  createQueueAdmin,
-  type DeadLetter,
-  type DrainResult,
-  LANES,
-  type LaneSummary,
-  type QueueAdmin,
-  type QueueAdminOptions,
-} from './admin.ts';
-export {
-  connectRedis,
-  createProducerConnection,
-  createWorkerConnection,
-  type RedisClient,
-  waitUntilReady,
-} from './connection.ts';
-export { createErasureStore, type ErasureAudit, type ErasureStore } from './erasure.ts';
+export type { JobDataOf } from './job-data.ts';
 export {
   articleCreateJobId,
   cacheWarmJobId,
@@ -45,45 +32,23 @@ export {
   shortHash,
   webhookJobId,
 } from './job-ids.ts';
-export {
-  DEFAULT_JOB_OPTIONS,
-  JOB_RETENTION,
-  type JobRetention,
-  type KeepRule,
-  keepJobs,
-} from './job-options.ts';
-export {
-  createMemoryHeadroom,
-  type MemoryHeadroom,
-  type MemoryHeadroomOptions,
-  type MemoryReading,
-  parseMemoryInfo,
-  REDIS_FILLING_RATIO,
-  REDIS_FULL_RATIO,
-} from './memory-headroom.ts';
-export {
-  createProducer,
-  type EnqueueItemResult,
-  type JobStatus,
-  type Producer,
-  type ProducerOptions,
-  type WebhookEnqueueResult,
-} from './producer.ts';
+export { JOB_RETENTION, type JobRetention, type KeepRule } from './job-retention.ts';
 export {
   DEFAULT_PREFIX,
   type JobName,
   JobNames,
+  LANES,
   type Lane,
   type QueueName,
   QueueNames,
 } from './queues.ts';
-export { readRedisMemory } from './redis-memory.ts';
 export {
-  createRedisOutageLog,
-  type OutageLogger,
-  type RedisOutageLog,
-  type RedisOutageLogOptions,
-} from './redis-outage-log.ts';
+  createRecordKeys,
+  RECORD_KINDS,
+  type RecordKind,
+  syncKeyHash,
+} from './record-keys.ts';
+export { createWriteCoalescing } from './redis/write-coalescing.ts';
 export { explainSchemaErrors, type SchemaError, type SchemaProblem } from './schema-errors.ts';
 export { type ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 export {
@@ -117,18 +82,4 @@ export {
   MAX_EVENT_METADATA_KEYS,
 } from './schemas/event.ts';
 export { WebhookNotification, type WebhookProcessJob } from './schemas/webhook.ts';
-export {
-  type CompanyState,
-  type ContactState,
-  createCompanyState,
-  createContactState,
-  type IntercomMatch,
-  type JobLock,
-  payloadHash,
-  type SyncRun,
-  type SyncSnapshot,
-  type SyncState,
-  syncKeyHash,
-} from './sync-state.ts';
 export { compileValidator, type ValidationResult } from './validate.ts';
-export { createWriteCoalescing } from './write-coalescing.ts';

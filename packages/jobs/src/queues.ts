@@ -11,6 +11,9 @@ export const QueueNames = {
 } as const;
 
 export type Lane = keyof typeof QueueNames;
+
+/** Every lane, most urgent first: the order the rate budget serves them in. */
+export const LANES = Object.keys(QueueNames) as Lane[];
 export type QueueName = (typeof QueueNames)[Lane];
 
 /** Job names are `domain.verb`. */

@@ -1,5 +1,5 @@
 import { createIntercomClient } from '@relay/intercom';
-import { createProducerConnection, waitUntilReady } from '@relay/jobs';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import {
   type SimulatorProcess,
   startSimulator,
@@ -8,7 +8,7 @@ import {
 } from '@relay/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataAttributeCatalog } from '../src/data-attributes.ts';
+import { createDataAttributeCatalog } from '../src/contacts/data-attributes.ts';
 
 let redis: TestRedis;
 let sim: SimulatorProcess;

@@ -1,10 +1,6 @@
-import {
-  createProducer,
-  createProducerConnection,
-  type EnqueueItemResult,
-  QueueNames,
-  waitUntilReady,
-} from '@relay/jobs';
+import { QueueNames } from '@relay/jobs';
+import { createProducer, type EnqueueItemResult } from '@relay/jobs/queue';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import { type JournalEntry, type SimContactEntry, useRedis, useSimulator } from '@relay/testkit';
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

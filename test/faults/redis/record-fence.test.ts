@@ -1,4 +1,5 @@
-import { createContactState, syncKeyHash } from '@relay/jobs';
+import { syncKeyHash } from '@relay/jobs';
+import { createContactState } from '@relay/sync';
 import { createTcpProxy, useRedis, waitFor } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { createWorkerConnection, QueueNames } from '@relay/jobs';
+import { QueueNames } from '@relay/jobs';
+import { createWorkerConnection } from '@relay/jobs/redis';
 import {
   E2E_CRM_TOKEN,
   E2E_WEBHOOK_SECRET,

@@ -1,4 +1,5 @@
-import { DEFAULT_JOB_OPTIONS, JobNames, QueueNames } from '@relay/jobs';
+import { JobNames, QueueNames } from '@relay/jobs';
+import { DEFAULT_JOB_OPTIONS } from '@relay/jobs/queue';
 import { E2E_CRM_TOKEN, useRedis, waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
+import { QueueNames } from '@relay/jobs';
+import { createProducer } from '@relay/jobs/queue';
 import {
-  createProducer,
   createProducerConnection,
   createWorkerConnection,
-  QueueNames,
   waitUntilReady,
-} from '@relay/jobs';
+} from '@relay/jobs/redis';
 import {
   createTcpProxy,
   freePort,

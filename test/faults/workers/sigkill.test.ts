@@ -1,12 +1,8 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  createProducer,
-  createProducerConnection,
-  type EnqueueItemResult,
-  QueueNames,
-  waitUntilReady,
-} from '@relay/jobs';
+import { QueueNames } from '@relay/jobs';
+import { createProducer, type EnqueueItemResult } from '@relay/jobs/queue';
+import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import { type SimContacts, useRedis, useSimulator, waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

@@ -1,5 +1,6 @@
 import type { IntercomHealth, IntercomProbe } from '@relay/intercom';
-import { type Producer, REDIS_FILLING_RATIO, REDIS_FULL_RATIO } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
+import { REDIS_FILLING_RATIO, REDIS_FULL_RATIO } from '@relay/jobs/redis';
 import type { Metrics } from '@relay/telemetry';
 import type { FastifyInstance } from 'fastify';
 

@@ -1,5 +1,6 @@
 import { AppError } from '@relay/errors';
-import { createMemoryHeadroom, type Producer } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
+import { createMemoryHeadroom } from '@relay/jobs/redis';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { sendError } from './error-handler.ts';
 

@@ -1,4 +1,4 @@
-import { simAdmin } from '../admins/admin-routes.ts';
+import { simAdmin } from '../admins/sim-admin.ts';
 import type { ContactRecord } from '../contacts/contact-record.ts';
 import {
   IntercomHttpError,

@@ -1,35 +1,12 @@
-import { simAdmin } from '../admins/admin-routes.ts';
+import { simAdmin } from '../admins/sim-admin.ts';
 import { IntercomHttpError, parameterInvalid } from '../http/intercom-error.ts';
+import type {
+  AttributeModel,
+  CustomAttributeDefinition,
+  DataAttribute,
+  DataType,
+} from './data-attribute.ts';
 import { standardAttributes } from './standard-attributes.ts';
-
-export type DataType = 'string' | 'integer' | 'float' | 'boolean' | 'date';
-export type AttributeModel = 'contact' | 'company';
-
-export type CustomAttributeDefinition = {
-  model?: AttributeModel;
-  name: string;
-  dataType: DataType;
-};
-
-export type DataAttribute = {
-  type: 'data_attribute';
-  id: number | null;
-  model: AttributeModel;
-  name: string;
-  full_name: string;
-  label: string;
-  description: string;
-  data_type: DataType;
-  api_writable: boolean;
-  ui_writable: boolean;
-  messenger_writable: boolean;
-  custom: boolean;
-  archived: boolean;
-  created_at?: number;
-  updated_at?: number;
-  /** The teammate who created a custom attribute (the token's owner). */
-  admin_id?: string;
-};
 
 export type RegistryOptions = {
   definitions: CustomAttributeDefinition[];

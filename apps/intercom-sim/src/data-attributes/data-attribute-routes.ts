@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parameterInvalid, parameterNotFound } from '../http/intercom-error.ts';
 import type { SimulatorState } from '../state.ts';
-import type { AttributeModel, DataType } from './data-attribute-registry.ts';
+import type { AttributeModel, DataType } from './data-attribute.ts';
 
 const models = new Set(['contact', 'company']);
 const dataTypes = new Set(['string', 'integer', 'float', 'boolean', 'date', 'datetime']);

@@ -1,4 +1,4 @@
-import type { DataType } from './data-attribute-registry.ts';
+import type { DataType } from './data-attribute.ts';
 
 /** Built-in attributes `GET /data_attributes` lists before the custom ones. */
 export const standardAttributes: Record<

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { simAdmin } from '../admins/admin-routes.ts';
+import { simAdmin } from '../admins/sim-admin.ts';
 import { notFound, parameterInvalid, parameterNotFound } from '../http/intercom-error.ts';
 import { type PageQuery, pageList } from '../http/page-list.ts';
 import type { SimulatorState } from '../state.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { simAdmin } from '../admins/admin-routes.ts';
+import { simAdmin } from '../admins/sim-admin.ts';
 import { parameterNotFound } from '../http/intercom-error.ts';
 import type { SimulatorState } from '../state.ts';
 import { appliedTagView, type TagView, tagView } from './tag-view.ts';

@@ -1,4 +1,4 @@
-import { simAdmin } from '../../src/admins/admin-routes.ts';
+import { simAdmin } from '../../src/admins/sim-admin.ts';
 import { missingNumericId, missingObjectId, type World } from './conformance-world.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';

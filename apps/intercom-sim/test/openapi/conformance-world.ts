@@ -1,4 +1,4 @@
-import { simAdmin } from '../../src/admins/admin-routes.ts';
+import { simAdmin } from '../../src/admins/sim-admin.ts';
 import type { Simulator } from '../../src/app.ts';
 import { apiCall } from '../helpers.ts';
 

@@ -1,37 +1,98 @@
-import { type JobName, JobNames, type WebhookProcessJob } from '@relay/jobs';
-import { articleCreate } from './article-create.ts';
-import { companyUpsert } from './company-upsert.ts';
-import { contactArchive } from './contact-archive.ts';
-import { contactErase } from './contact-erase.ts';
-import { contactMerge } from './contact-merge.ts';
-import { contactUpsert } from './contact-upsert.ts';
-import { contactsReconcile } from './contacts-reconcile.ts';
-import { contactsWarm } from './contacts-warm.ts';
-import { conversationAct } from './conversation-act.ts';
-import type { ProcessorDeps } from './deps.ts';
-import { eventTrack } from './event-track.ts';
-import type { JobContext } from './job-context.ts';
-import { webhookProcess } from './webhook-process.ts';
+import type { IntercomClient } from '@relay/intercom';
+import { type JobDataOf, type JobName, JobNames, type WebhookProcessJob } from '@relay/jobs';
+import {
+  articleCreate,
+  type CompanyState,
+  type ContactDirectory,
+  type ContactState,
+  type ConversationSink,
+  companyUpsert,
+  contactArchive,
+  contactErase,
+  contactMerge,
+  contactsReconcile,
+  contactsWarm,
+  contactUpsert,
+  conversationAct,
+  type ErasureAudit,
+  eventTrack,
+  notificationProcess,
+  type ReconcileMarks,
+  type RunContext,
+} from '@relay/sync';
+import type { Metrics } from '@relay/telemetry';
 
-export type { ProcessorDeps } from './deps.ts';
-export type { JobContext } from './job-context.ts';
+/** What the worker holds for the sync services; each job's adapter passes on what it needs. */
+export type WorkerServices = {
+  /** The lane's client, fenced by the job runner for each run. */
+  intercom: IntercomClient;
+  contacts: ContactState;
+  companies: CompanyState;
+  directory: ContactDirectory;
+  reconcileMarks: ReconcileMarks;
+  conversationSink: ConversationSink;
+  removeQueuedJobs: (externalId: string) => Promise<number>;
+  recordErasure: (entry: ErasureAudit) => Promise<void>;
+  metrics?: Metrics | undefined;
+};
 
-export type Processor = (data: never, deps: ProcessorDeps, context: JobContext) => Promise<unknown>;
+/** A processor per job name, taking that job's data. */
+type Processors = {
+  [Name in JobName]: (
+    data: JobDataOf[Name],
+    services: WorkerServices,
+    context: RunContext,
+  ) => Promise<unknown>;
+};
 
-/** Every job name has exactly one processor; a new job name fails typecheck until it has one. */
+/**
+ * Every job name has exactly one processor, a one-line adapter to its sync service with just
+ * the collaborators it uses; a new job name fails typecheck until it has one.
+ */
 export const processors = {
-  [JobNames.contactUpsert]: contactUpsert,
-  [JobNames.webhookProcess]: webhookProcess,
-  [JobNames.eventTrack]: eventTrack,
-  [JobNames.companyUpsert]: companyUpsert,
-  [JobNames.contactErase]: contactErase,
-  [JobNames.contactsReconcile]: contactsReconcile,
-  [JobNames.contactMerge]: contactMerge,
-  [JobNames.contactArchive]: contactArchive,
-  [JobNames.conversationAct]: conversationAct,
-  [JobNames.articleCreate]: articleCreate,
-  [JobNames.contactsWarm]: contactsWarm,
-} satisfies Record<JobName, Processor>;
+  [JobNames.contactUpsert]: (job, { intercom, contacts, companies, directory }, context) =>
+    contactUpsert(job, { intercom, contacts, companies, directory }, context),
+  [JobNames.webhookProcess]: (job, s) => processNotification(job, s),
+  [JobNames.eventTrack]: (job, { intercom }) => eventTrack(job, { intercom }),
+  [JobNames.companyUpsert]: (job, { intercom, companies }, context) =>
+    companyUpsert(job, { intercom, companies }, context),
+  [JobNames.contactErase]: (job, s, context) =>
+    contactErase(
+      job,
+      {
+        intercom: s.intercom,
+        contacts: s.contacts,
+        directory: s.directory,
+        removeQueuedJobs: s.removeQueuedJobs,
+        recordErasure: s.recordErasure,
+      },
+      context,
+    ),
+  [JobNames.contactsReconcile]: (job, { intercom, directory, reconcileMarks }) =>
+    contactsReconcile(job, { intercom, directory, reconcileMarks }),
+  [JobNames.contactMerge]: (job, { intercom, contacts, directory }, context) =>
+    contactMerge(job, { intercom, contacts, directory }, context),
+  [JobNames.contactArchive]: (job, { intercom, directory }) =>
+    contactArchive(job, { intercom, directory }),
+  [JobNames.conversationAct]: (job, { intercom }, context) =>
+    conversationAct(job, { intercom }, context),
+  [JobNames.articleCreate]: (job, { intercom }, context) =>
+    articleCreate(job, { intercom }, context),
+  [JobNames.contactsWarm]: (job, { intercom, directory }) =>
+    contactsWarm(job, { intercom, directory }),
+} satisfies Processors;
+
+/** The job's result is the topic and whether a handler took it; its family is counted. */
+async function processNotification(job: WebhookProcessJob, s: WorkerServices) {
+  const { directory, companies, conversationSink } = s;
+  const { family, ...result } = await notificationProcess(job, {
+    directory,
+    companies,
+    conversationSink,
+  });
+  s.metrics?.webhookTopics.inc({ family, handled: String(result.handled) });
+  return result;
+}
 
 /**
  * What a completed job keeps of its data, for jobs whose data holds personal data nothing

@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { QueueAdmin } from '@relay/jobs';
+import type { QueueAdmin } from '@relay/jobs/queue';
 import type { FastifyInstance } from 'fastify';
 
 export type DashboardDeps = { queues: QueueAdmin; basePath: string };

@@ -1,4 +1,4 @@
-import type { QueueAdmin } from '@relay/jobs';
+import type { QueueAdmin } from '@relay/jobs/queue';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { laneOf, queryInt } from './params.ts';

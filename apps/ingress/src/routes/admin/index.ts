@@ -1,4 +1,4 @@
-import type { QueueAdmin } from '@relay/jobs';
+import type { QueueAdmin } from '@relay/jobs/queue';
 import type { FastifyInstance } from 'fastify';
 import { adminAuth } from '../../plugins/admin-auth.ts';
 import { dashboardRoutes } from './dashboard.ts';

@@ -1,5 +1,6 @@
 import { AppError } from '@relay/errors';
-import { LANES, type Lane, type QueueAdmin } from '@relay/jobs';
+import { LANES, type Lane } from '@relay/jobs';
+import type { QueueAdmin } from '@relay/jobs/queue';
 
 /** The lane a path or query names; unknown lanes are a 404 listing the lanes there are. */
 export function laneOf(queues: QueueAdmin, value: unknown): Lane {

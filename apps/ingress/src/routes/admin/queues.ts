@@ -1,5 +1,5 @@
 import { AppError } from '@relay/errors';
-import type { QueueAdmin } from '@relay/jobs';
+import type { QueueAdmin } from '@relay/jobs/queue';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { laneOf } from './params.ts';

@@ -1,6 +1,7 @@
 import { AppError } from '@relay/errors';
 import type { IntercomClient } from '@relay/intercom';
-import { ArticleInput, type Producer } from '@relay/jobs';
+import { ArticleInput } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { sendError } from '../../plugins/error-handler.ts';
 

@@ -1,5 +1,6 @@
 import type { AppError } from '@relay/errors';
-import type { EnqueueItemResult, ValidationResult } from '@relay/jobs';
+import type { ValidationResult } from '@relay/jobs';
+import type { EnqueueItemResult } from '@relay/jobs/queue';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../../plugins/error-handler.ts';
 

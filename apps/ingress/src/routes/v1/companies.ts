@@ -1,4 +1,5 @@
-import { CompanyBatch, CompanyInput, compileValidator, type Producer } from '@relay/jobs';
+import { CompanyBatch, CompanyInput, compileValidator } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
 import type { FastifyInstance } from 'fastify';
 import { answerBatch, type BatchLane, BatchQuery } from './batch.ts';
 

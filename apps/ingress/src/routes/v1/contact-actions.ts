@@ -1,5 +1,6 @@
 import { AppError } from '@relay/errors';
-import { CacheWarmRequest, ContactMergeRequest, type Producer } from '@relay/jobs';
+import { CacheWarmRequest, ContactMergeRequest } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../../plugins/error-handler.ts';
 

@@ -1,9 +1,9 @@
 import { AppError } from '@relay/errors';
-import type { ContactCache } from '@relay/sync';
+import type { ContactDirectory } from '@relay/sync';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../../plugins/error-handler.ts';
 
-export type ContactReadRoutesDeps = { contactCache?: ContactCache | undefined };
+export type ContactReadRoutesDeps = { contactCache?: ContactDirectory | undefined };
 
 /**
  * GET /v1/contacts/:externalId: the contact as Intercom has it, from the cache when the copy

@@ -1,10 +1,5 @@
-import {
-  ContactBatch,
-  ContactInput,
-  compileValidator,
-  type Producer,
-  type ValidationResult,
-} from '@relay/jobs';
+import { ContactBatch, ContactInput, compileValidator, type ValidationResult } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
 import type { DataAttributeCatalog } from '@relay/sync';
 import type { FastifyInstance } from 'fastify';
 import { answerBatch, type BatchLane, BatchQuery } from './batch.ts';

@@ -1,6 +1,7 @@
 import { AppError } from '@relay/errors';
 import type { IntercomClient } from '@relay/intercom';
-import { type ConversationAction, ConversationActionBody, type Producer } from '@relay/jobs';
+import { type ConversationAction, ConversationActionBody } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../../plugins/error-handler.ts';
 

@@ -1,9 +1,10 @@
 import { AppError } from '@relay/errors';
-import type { Producer } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
 import type { FastifyInstance } from 'fastify';
+import type { ErasureLog } from '../../erasure-log.ts';
 import { sendError } from '../../plugins/error-handler.ts';
 
-export type ErasureRoutesDeps = { producer: Producer };
+export type ErasureRoutesDeps = { producer: Producer; erasureLog: ErasureLog };
 
 const MAX_EXTERNAL_ID = 255;
 
@@ -54,7 +55,7 @@ export async function erasureRoutes(app: FastifyInstance, deps: ErasureRoutesDep
           new AppError('PAYLOAD_INVALID', 'limit must be a whole number from 1 to 1000'),
         );
       }
-      const erasures = await deps.producer.erasures({
+      const erasures = await deps.erasureLog({
         limit: count,
         ...(typeof externalId === 'string' ? { externalId } : {}),
       });

@@ -1,4 +1,5 @@
-import { compileValidator, EventBatch, EventInput, type Producer } from '@relay/jobs';
+import { compileValidator, EventBatch, EventInput } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
 import type { FastifyInstance } from 'fastify';
 import { answerBatch } from './batch.ts';
 

@@ -1,5 +1,6 @@
 import { AppError } from '@relay/errors';
-import { isJobIdShape, JOB_ID_SHAPE, type Producer } from '@relay/jobs';
+import { isJobIdShape, JOB_ID_SHAPE } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../../plugins/error-handler.ts';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@relay/errors';
-import { compileValidator, type Producer, WebhookNotification } from '@relay/jobs';
+import { compileValidator, WebhookNotification } from '@relay/jobs';
+import type { Producer } from '@relay/jobs/queue';
 import { type Metrics, seriesByLabels } from '@relay/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { isValidIntercomSignature } from '../../lib/intercom-signature.ts';

@@ -1,0 +1,52 @@
+import type { IntercomClient } from '@relay/intercom';
+import type { ContactsReconcileJob } from '@relay/jobs';
+import type { ContactDirectory } from './contact-directory.ts';
+import type { ReconcileMarks } from './reconcile-marks.ts';
+
+export type ContactsReconcileDeps = {
+  intercom: IntercomClient;
+  directory: ContactDirectory;
+  reconcileMarks: ReconcileMarks;
+};
+
+export type ContactsReconcileResult = { since: number; seen: number; mapped: number };
+
+/** Sweeps overlap by this much, so a contact updated at a sweep's edge is not missed. */
+const OVERLAP_S = 120;
+/** The first sweep looks back this far rather than over the whole workspace. */
+const FIRST_LOOKBACK_S = 3_600;
+const DAY_S = 86_400;
+
+/**
+ * The safety net under webhooks (Intercom drops a notification after two failed
+ * deliveries): contacts updated in Intercom since the last sweep are searched for, and what a
+ * webhook would have done is done — the external_id → id map and the cached copy refreshed
+ * (through the directory: a contact Intercom no longer has, still in a lagging index, is not).
+ * Runs on a schedule in the backfill lane, so it only takes budget the other lanes leave.
+ */
+export async function contactsReconcile(
+  _job: ContactsReconcileJob,
+  deps: ContactsReconcileDeps,
+): Promise<ContactsReconcileResult> {
+  const startedAt = Math.floor(Date.now() / 1000);
+  const last = await deps.reconcileMarks.get('contacts');
+  const since = (last ?? startedAt - FIRST_LOOKBACK_S) - OVERLAP_S;
+  let seen = 0;
+  let mapped = 0;
+  // Intercom compares dates by the day: "> the day before" finds everything updated since
+  // the start of `since`'s day; what is older than `since` is skipped here.
+  for await (const contact of deps.intercom.searchContacts({
+    field: 'updated_at',
+    operator: '>',
+    value: since - DAY_S,
+  })) {
+    const updatedAt = contact.updated_at;
+    if (typeof updatedAt === 'number' && updatedAt < since) continue;
+    seen += 1;
+    const externalId = contact.external_id;
+    if (typeof externalId !== 'string' || externalId === '') continue;
+    if (await deps.directory.learn(externalId, contact)) mapped += 1;
+  }
+  await deps.reconcileMarks.set('contacts', startedAt);
+  return { since, seen, mapped };
+}

@@ -1,0 +1,42 @@
+import type { WebhookProcessJob } from '@relay/jobs';
+import type { ContactDirectory } from '../contacts/contact-directory.ts';
+import type { ConversationSink } from '../conversations/conversation-sink.ts';
+import type { CompanyState } from '../records/record-state.ts';
+import { handleCompanyTopic } from './company-topics.ts';
+import { handleContactTopic } from './contact-topics.ts';
+
+export type NotificationProcessDeps = {
+  directory: ContactDirectory;
+  companies: CompanyState;
+  conversationSink: ConversationSink;
+};
+
+/** `family` is the topic's first part when a handler exists for it, else `other`. */
+export type NotificationProcessResult = { topic: string; family: string; handled: boolean };
+
+/** The topic families a handler exists for; anything else is counted as `other`. */
+const FAMILIES = new Set(['ping', 'contact', 'company', 'conversation']);
+
+/**
+ * Routes a stored Intercom notification by topic family: `contact.*` keeps the contact
+ * directory in step, `company.*` the company id map, `conversation.*` goes to the
+ * conversation sink, `ping` is acknowledged. A topic no handler takes is reported
+ * (`handled: false`), not failed: Intercom adds topics, and failing would only dead-letter them.
+ */
+export async function notificationProcess(
+  job: WebhookProcessJob,
+  deps: NotificationProcessDeps,
+): Promise<NotificationProcessResult> {
+  const { topic, data } = job.notification;
+  const family = topic.split('.')[0] ?? '';
+  const item = data?.item;
+  let handled = false;
+  if (topic === 'ping') handled = true;
+  else if (family === 'contact') handled = await handleContactTopic(topic, item, deps);
+  else if (family === 'company') handled = await handleCompanyTopic(topic, item, deps);
+  else if (family === 'conversation') {
+    await deps.conversationSink.deliver(job.notification);
+    handled = true;
+  }
+  return { topic, family: FAMILIES.has(family) ? family : 'other', handled };
+}
