@@ -1,4 +1,5 @@
 import { type crmApi, type JobStatusAnswer, type SimulatorClient, waitFor } from '@relay/testkit';
+import { expect } from 'vitest';
 
 /**
  * What a full-stack test looks at besides the relay's answers: the simulator's journal of
@@ -48,4 +49,23 @@ export async function metricSample(
     .split('\n')
     .find((row) => row.startsWith(`${name}{`) && wanted.every((label) => row.includes(label)));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+/**
+ * Waits until every notification the simulator emitted was delivered to the ingress and its
+ * webhook job completed, so what the webhooks do has been done.
+ */
+export async function webhooksSettled(
+  sim: SimulatorClient,
+  crm: ReturnType<typeof crmApi>,
+): Promise<void> {
+  const view = await waitFor(
+    () => sim.webhooks(),
+    (v) => v.inFlight === 0 && v.pendingRetries === 0 && v.deliveries.length === v.emitted,
+    20_000,
+  );
+  expect(view.deliveries.every((delivery) => delivery.ok)).toBe(true);
+  for (const { notificationId } of view.deliveries) {
+    expect((await crm.done(`webhook-${notificationId}`)).state).toBe('completed');
+  }
 }

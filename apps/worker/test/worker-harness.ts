@@ -4,18 +4,13 @@ import { createProducer } from '@relay/jobs/queue';
 import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import { createCompanyState, createContactState } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
-import { startSimulator, startTestRedis, waitFor } from '@relay/testkit';
+import { type SimContact, startSimulator, startTestRedis, waitFor } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
 import { createWorkerRuntime } from '../src/runtime.ts';
 
-export type SimContact = {
-  id: string;
-  external_id: string | null;
-  email: string | null;
-  name: string | null;
-  writes?: number;
-};
+/** A contact as the simulator holds it, with how many writes it took. */
+export type HarnessContact = SimContact & { writes: number };
 
 /** A real Redis, the simulator over HTTP and an in-process worker runtime. */
 export async function startWorkerHarness(
@@ -95,16 +90,12 @@ export async function startWorkerHarness(
     runtime,
     /** Calls the simulator answered, by endpoint template and status. */
     async simCalls(): Promise<number> {
-      const stats = await sim.control<{ total: number }>('GET', 'stats');
-      return stats.total;
+      return (await sim.stats()).total;
     },
     /** Every contact the simulator holds, with how many writes it took. */
-    simContacts: async (): Promise<SimContact[]> => {
-      const body = await sim.control<{ contacts: { contact: SimContact; writes: number }[] }>(
-        'GET',
-        'contacts',
-      );
-      return body.contacts.map((entry) => ({ ...entry.contact, writes: entry.writes }));
+    simContacts: async (): Promise<HarnessContact[]> => {
+      const { contacts } = await sim.contacts();
+      return contacts.map((entry) => ({ ...entry.contact, writes: entry.writes }));
     },
     /** Resolves when no sync job is waiting, delayed or active, or throws after timeoutMs. */
     async drained(timeoutMs = 20_000) {

@@ -1,32 +1,22 @@
 import { createIntercomClient } from '@relay/intercom';
 import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
 import { createContactState } from '@relay/sync';
-import {
-  type SimulatorProcess,
-  startSimulator,
-  startTestRedis,
-  type TestRedis,
-  waitFor,
-} from '@relay/testkit';
+import { useRedis, useSimulator, waitFor } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContactDirectory } from '../src/contacts/contact-directory.ts';
 
-let redis: TestRedis;
-let sim: SimulatorProcess;
+const redis = useRedis();
+const sim = useSimulator();
 let connection: Redis;
 let time = 1_800_000_000_000;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  sim = await startSimulator();
   connection = createProducerConnection(redis.url);
   await waitUntilReady(connection);
 });
-afterAll(async () => {
+afterAll(() => {
   connection?.disconnect();
-  await sim?.stop();
-  await redis?.stop();
 });
 beforeEach(async () => {
   await sim.control('POST', 'reset');

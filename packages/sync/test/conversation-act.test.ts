@@ -1,16 +1,10 @@
 import { createIntercomClient } from '@relay/intercom';
-import { type SimulatorProcess, startSimulator } from '@relay/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useSimulator } from '@relay/testkit';
+import { describe, expect, it } from 'vitest';
 import { articleCreate } from '../src/articles/article-create.ts';
 import { conversationAct } from '../src/conversations/conversation-act.ts';
 
-let sim: SimulatorProcess;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim?.stop();
-});
+const sim = useSimulator();
 
 type Parts = { conversation_parts: { conversation_parts: { body: string | null }[] } };
 

@@ -1,22 +1,15 @@
 import { createIntercomClient } from '@relay/intercom';
 import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
-import {
-  type SimulatorProcess,
-  startSimulator,
-  startTestRedis,
-  type TestRedis,
-} from '@relay/testkit';
+import { useRedis, useSimulator } from '@relay/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataAttributeCatalog } from '../src/contacts/data-attributes.ts';
 
-let redis: TestRedis;
-let sim: SimulatorProcess;
+const redis = useRedis();
+const sim = useSimulator();
 let connection: Redis;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  sim = await startSimulator();
   connection = createProducerConnection(redis.url);
   await waitUntilReady(connection);
   await sim.api('POST', '/data_attributes', {
@@ -25,10 +18,8 @@ beforeAll(async () => {
     data_type: 'string',
   });
 });
-afterAll(async () => {
+afterAll(() => {
   connection?.disconnect();
-  await sim?.stop();
-  await redis?.stop();
 });
 
 describe('the data-attribute catalog', () => {

@@ -6,12 +6,7 @@ import {
   type RateBudget,
 } from '@relay/intercom';
 import type { ContactInput } from '@relay/jobs';
-import {
-  type SimulatorProcess,
-  startSimulator,
-  startTestRedis,
-  type TestRedis,
-} from '@relay/testkit';
+import { useRedis, useSimulator } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createContactDirectory } from '../src/contacts/contact-directory.ts';
@@ -30,15 +25,13 @@ import type { RunContext as JobContext } from '../src/records/run-context.ts';
  * kill leaves behind is a run that never returns: it keeps the record's lock and records
  * nothing, as a SIGKILLed worker's run does.
  */
-let redis: TestRedis;
-let sim: SimulatorProcess;
+const redis = useRedis();
+const sim = useSimulator();
 let connection: Redis;
 let contacts: ContactState;
 let client: IntercomClient;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  sim = await startSimulator();
   connection = new Redis(redis.url);
   contacts = createContactState(connection, redis.prefix);
   client = createIntercomClient({ baseUrl: sim.url, token: () => sim.token });
@@ -48,10 +41,8 @@ afterEach(async () => {
   await sim.control('DELETE', 'faults');
 });
 
-afterAll(async () => {
+afterAll(() => {
   connection?.disconnect();
-  await sim?.stop();
-  await redis?.stop();
 });
 
 function deps(intercom: IntercomClient): ContactUpsertDeps {
