@@ -2,7 +2,7 @@ import type { TlsPair } from '@relay/config';
 import { AppError } from '@relay/errors';
 import type { IntercomClient, IntercomProbe } from '@relay/intercom';
 import type { Producer } from '@relay/jobs/queue';
-import type { ContactDirectory, DataAttributeCatalog } from '@relay/sync';
+import type { ChangeLog, ContactDirectory, DataAttributeCatalog } from '@relay/sync';
 import { type Logger, type Metrics, statusClass } from '@relay/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { ErasureLog } from './erasure-log.ts';
@@ -19,6 +19,7 @@ import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { registerIntakeHeadroom } from './plugins/intake-headroom.ts';
 import { type AdminDeps, adminRoutes } from './routes/admin/index.ts';
 import { articleRoutes } from './routes/v1/articles.ts';
+import { changeRoutes } from './routes/v1/changes.ts';
 import { companyRoutes } from './routes/v1/companies.ts';
 import { contactActionRoutes } from './routes/v1/contact-actions.ts';
 import { contactReadRoutes } from './routes/v1/contact-read.ts';
@@ -46,6 +47,8 @@ export type AppDeps = {
   intercomReader?: IntercomClient | undefined;
   /** The workspace's custom attributes, to check CRM pushes against. */
   attributeCatalog?: DataAttributeCatalog | undefined;
+  /** The change feed (Intercom → CRM), for GET /v1/changes. */
+  changeLog?: ChangeLog | undefined;
   /** Queue operations and the admin token; without them there is no /admin at all (404). */
   admin?: AdminDeps | undefined;
   /** Requests per CRM token and window on /v1; without it there is no limit. */
@@ -113,6 +116,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     });
     await v1.register(eventRoutes, { producer: deps.producer });
     await v1.register(jobRoutes, { producer: deps.producer });
+    await v1.register(changeRoutes, { changeLog: deps.changeLog });
   });
   if (deps.admin) await app.register(adminRoutes, { ...deps.admin, prefix: '/admin' });
   return app;

@@ -10,6 +10,7 @@ import {
   waitUntilReady,
 } from '@relay/jobs/redis';
 import {
+  createChangeLogReader,
   createContactDirectory,
   createContactState,
   createDataAttributeCatalog,
@@ -119,6 +120,7 @@ const { app, adminApp } = await buildApps(
   {
     producer,
     erasureLog: createErasureLog(connection, config.queuePrefix),
+    changeLog: createChangeLogReader(connection, config.queuePrefix),
     metrics,
     logger,
     crmTokens: () => crmTokens(config),

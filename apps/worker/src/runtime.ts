@@ -12,6 +12,7 @@ import {
   createContactDirectory,
   createContactState,
   createErasureAudit,
+  createFeed,
   createHttpSink,
   createReconcileMarks,
   createStreamSink,
@@ -114,6 +115,13 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   const lanes = config.lanes.map((lane) => {
     const queue = openQueue(lane);
     const intercom = intercomAccess.clientFor(lane);
+    const feed = createFeed({
+      redis: stateConnection,
+      prefix: config.queuePrefix,
+      intercom,
+      retentionMs: config.feedRetentionMs,
+      crmOwnedFields: config.feedCrmOwnedFields,
+    });
     const worker = new Worker(
       queue.name,
       running.track(
@@ -125,6 +133,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
             directory,
             reconcileMarks,
             conversationSink,
+            feed,
             removeQueuedJobs,
             recordErasure: erasureAudit.record,
             metrics,

@@ -95,6 +95,11 @@ export const ErrorCodes = {
   /** The CRM's conversation endpoint did not take a delivery; retried with backoff. */
   SINK_UNAVAILABLE: { httpStatus: 503, retryable: true, onJob: 'retry' },
   /** Another job of the same contact or company is running; this one runs after it. */
+  /**
+   * A change-feed cursor older than the oldest change kept (FEED_RETENTION_MS): the reader
+   * missed changes and must start again from the oldest kept (and reconcile).
+   */
+  FEED_CURSOR_EXPIRED: { httpStatus: 410, retryable: false, onJob: 'fail' },
   RECORD_BUSY: { httpStatus: 503, retryable: true, onJob: 'defer', afterMs: 250 },
   /**
    * The run no longer holds its job (its lock expired, another worker took it over): it makes

@@ -10,6 +10,7 @@ import type {
   Send,
 } from './client-types.ts';
 import { conversationAndArticleCalls } from './conversation-article-calls.ts';
+import { feedCalls } from './feed-calls.ts';
 import { requireContact, requireId } from './require-id.ts';
 
 /**
@@ -27,6 +28,7 @@ export type WriteGuard = <T>(send: () => Promise<T>) => Promise<T>;
 function intercomCalls(sdk: Sdk, read: Send, write: Send) {
   return {
     ...conversationAndArticleCalls(sdk, read, write),
+    ...feedCalls(sdk, read),
     /** The admin the token belongs to, with the workspace id (`app.id_code`). */
     me: () => read(() => sdk.admins.identify()),
 

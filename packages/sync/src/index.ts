@@ -26,6 +26,22 @@
  *   description of it (a redelivered notification, a lagging search) is refused for days.
  * - identity rule: one external_id, one Intercom contact. Intercom also matches by email: a
  *   409 naming another record's contact is CONTACT_IDENTITY_CONFLICT, and nothing is written.
+ *
+ * The change feed (Intercom → CRM, feed/):
+ * - change: something that happened to a contact or company in Intercom that the CRM did not
+ *   cause, appended to the change log (a Redis stream, kept FEED_RETENTION_MS) with a version.
+ * - snapshot: per record (by Intercom id), a 2-byte path id and a 5-byte hash per fed field,
+ *   never a value (feed/field-hashes.ts): what the relay last knew, to tell what changed.
+ *   Intercom's notifications carry the whole object, not what changed.
+ * - version: grows by one with each change of a record; a state older (by updated_at) than
+ *   the one applied changes nothing; two states of the same second are settled by reading
+ *   Intercom. A record's versions reach the log in order (one compare-and-set step).
+ * - write ledger / echo rule: before each write to Intercom the relay notes the hashes of what
+ *   it writes (a create's under its CRM id, as an intent); Intercom notifies API writes too,
+ *   so a state whose differences are all in the ledger is an echo: the snapshot moves, no
+ *   change is recorded. Changes to FEED_CRM_OWNED_FIELDS are conflicts, counted, not fed.
+ * - tombstone: a deleted, merged-away or erased record keeps its version and takes no more
+ *   changes until it expires with the log; an erasure also deletes every change naming it.
  */
 export { type ArticleCreateDeps, articleCreate } from './articles/article-create.ts';
 export { type CompanyUpsertDeps, companyUpsert } from './companies/company-upsert.ts';
@@ -55,6 +71,9 @@ export {
   noSink,
 } from './conversations/conversation-sink.ts';
 export { eventTrack } from './events/event-track.ts';
+export type { ChangeLog, PulledChange } from './feed/change-log.ts';
+export { createChangeLogReader, createFeed, type Feed } from './feed/feed.ts';
+export type { FeedOutcome } from './feed/feed-recorder.ts';
 export { contactErase } from './gdpr/contact-erase.ts';
 export {
   createErasureAudit,

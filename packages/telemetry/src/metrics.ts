@@ -99,6 +99,24 @@ export function createMetrics(options: {
       labelNames: ['family', 'handled'] as const,
       registers,
     }),
+    feedChanges: new Counter({
+      name: 'relay_feed_changes_total',
+      help: 'Changes recorded on the change feed (Intercom → CRM), by object, change type and source (webhook or reconciliation).',
+      labelNames: ['object', 'type', 'source'] as const,
+      registers,
+    }),
+    feedEchoes: new Counter({
+      name: 'relay_feed_echoes_total',
+      help: "Intercom notifications (or sweep results) that were the relay's own writes coming back: not fed to the CRM.",
+      labelNames: ['object'] as const,
+      registers,
+    }),
+    feedConflicts: new Counter({
+      name: 'relay_feed_conflicts_total',
+      help: 'Intercom-side changes to fields the CRM owns (FEED_CRM_OWNED_FIELDS): counted, not fed.',
+      labelNames: ['object'] as const,
+      registers,
+    }),
     queueOldestJobAge: new Gauge({
       name: 'relay_queue_oldest_job_age_seconds',
       help: 'Age of the oldest job waiting in each queue (0 when none waits), sampled at scrape time.',

@@ -16,6 +16,8 @@ import {
   conversationAct,
   type ErasureAudit,
   eventTrack,
+  type Feed,
+  type FeedOutcome,
   notificationProcess,
   type ReconcileMarks,
   type RunContext,
@@ -31,6 +33,8 @@ export type WorkerServices = {
   directory: ContactDirectory;
   reconcileMarks: ReconcileMarks;
   conversationSink: ConversationSink;
+  /** The change feed: what Intercom notifications say, and the relay's own writes. */
+  feed?: Feed | undefined;
   removeQueuedJobs: (externalId: string) => Promise<number>;
   recordErasure: (entry: ErasureAudit) => Promise<void>;
   metrics?: Metrics | undefined;
@@ -50,12 +54,16 @@ type Processors = {
  * the collaborators it uses; a new job name fails typecheck until it has one.
  */
 export const processors = {
-  [JobNames.contactUpsert]: (job, { intercom, contacts, companies, directory }, context) =>
-    contactUpsert(job, { intercom, contacts, companies, directory }, context),
+  [JobNames.contactUpsert]: (job, { intercom, contacts, companies, directory, feed }, context) =>
+    contactUpsert(
+      job,
+      { intercom, contacts, companies, directory, feedWrites: feed?.writes },
+      context,
+    ),
   [JobNames.webhookProcess]: (job, s) => processNotification(job, s),
   [JobNames.eventTrack]: (job, { intercom }) => eventTrack(job, { intercom }),
-  [JobNames.companyUpsert]: (job, { intercom, companies }, context) =>
-    companyUpsert(job, { intercom, companies }, context),
+  [JobNames.companyUpsert]: (job, { intercom, companies, feed }, context) =>
+    companyUpsert(job, { intercom, companies, feedWrites: feed?.writes }, context),
   [JobNames.contactErase]: (job, s, context) =>
     contactErase(
       job,
@@ -65,15 +73,16 @@ export const processors = {
         directory: s.directory,
         removeQueuedJobs: s.removeQueuedJobs,
         recordErasure: s.recordErasure,
+        feedErase: s.feed?.extras.erase,
       },
       context,
     ),
   [JobNames.contactsReconcile]: (job, { intercom, directory, reconcileMarks }) =>
     contactsReconcile(job, { intercom, directory, reconcileMarks }),
-  [JobNames.contactMerge]: (job, { intercom, contacts, directory }, context) =>
-    contactMerge(job, { intercom, contacts, directory }, context),
-  [JobNames.contactArchive]: (job, { intercom, directory }) =>
-    contactArchive(job, { intercom, directory }),
+  [JobNames.contactMerge]: (job, { intercom, contacts, directory, feed }, context) =>
+    contactMerge(job, { intercom, contacts, directory, feedWrites: feed?.writes }, context),
+  [JobNames.contactArchive]: (job, { intercom, directory, feed }) =>
+    contactArchive(job, { intercom, directory, feedWrites: feed?.writes }),
   [JobNames.conversationAct]: (job, { intercom }, context) =>
     conversationAct(job, { intercom }, context),
   [JobNames.articleCreate]: (job, { intercom }, context) =>
@@ -82,16 +91,30 @@ export const processors = {
     contactsWarm(job, { intercom, directory }),
 } satisfies Processors;
 
+function countFeedOutcome(metrics: Metrics, outcome: FeedOutcome) {
+  if (outcome.outcome === 'change' && outcome.type) {
+    metrics.feedChanges.inc({ object: outcome.object, type: outcome.type, source: 'webhook' });
+  }
+  if (outcome.outcome === 'echo') metrics.feedEchoes.inc({ object: outcome.object });
+  if (outcome.conflicts > 0)
+    metrics.feedConflicts.inc({ object: outcome.object }, outcome.conflicts);
+}
+
 /** The job's result is the topic and whether a handler took it; its family is counted. */
 async function processNotification(job: WebhookProcessJob, s: WorkerServices) {
-  const { directory, companies, conversationSink } = s;
+  const { directory, companies, conversationSink, feed } = s;
   const { family, ...result } = await notificationProcess(job, {
     directory,
     companies,
     conversationSink,
+    feed,
   });
   s.metrics?.webhookTopics.inc({ family, handled: String(result.handled) });
-  return result;
+  for (const outcome of result.feed) s.metrics && countFeedOutcome(s.metrics, outcome);
+  return {
+    ...result,
+    feed: result.feed.map(({ outcome, type }) => (type ? `${outcome}:${type}` : outcome)),
+  };
 }
 
 /**

@@ -1,11 +1,17 @@
 import type { CompanyWrite, IntercomClient } from '@relay/intercom';
 import type { CompanyInput, CompanyUpsertJob } from '@relay/jobs';
+import type { FeedWrites } from '../feed/feed-writes.ts';
 import { payloadHash } from '../records/payload-hash.ts';
 import type { CompanyState } from '../records/record-state.ts';
 import type { RunContext } from '../records/run-context.ts';
 import { type SyncOutcome, syncLatest } from '../records/sync-latest.ts';
 
-export type CompanyUpsertDeps = { intercom: IntercomClient; companies: CompanyState };
+export type CompanyUpsertDeps = {
+  intercom: IntercomClient;
+  companies: CompanyState;
+  /** Told of each write before it is made (the change feed's echo rule). */
+  feedWrites?: FeedWrites | undefined;
+};
 
 export type CompanyUpsertResult = SyncOutcome<'upserted'>;
 
@@ -29,8 +35,10 @@ export async function companyUpsert(
       intercom: deps.intercom,
     },
     (pending) => payloadHash(toCompanyWrite(pending)),
-    async (pending, _knownId, run) => {
-      const saved = await run.intercom.upsertCompany(toCompanyWrite(pending));
+    async (pending, knownId, run) => {
+      const write = toCompanyWrite(pending);
+      await deps.feedWrites?.company({ intercomId: knownId, companyId: write.company_id }, write);
+      const saved = await run.intercom.upsertCompany(write);
       return { intercomId: saved.id, action: 'upserted' as const };
     },
   );

@@ -1,9 +1,14 @@
 import { AppError } from '@relay/errors';
 import type { IntercomClient } from '@relay/intercom';
 import type { ContactArchiveJob } from '@relay/jobs';
+import type { FeedWrites } from '../feed/feed-writes.ts';
 import type { ContactDirectory } from './contact-directory.ts';
 
-export type ContactArchiveDeps = { intercom: IntercomClient; directory: ContactDirectory };
+export type ContactArchiveDeps = {
+  intercom: IntercomClient;
+  directory: ContactDirectory;
+  feedWrites?: FeedWrites | undefined;
+};
 
 export type ContactArchiveResult = { intercomId: string; archived: boolean };
 
@@ -22,6 +27,7 @@ export async function contactArchive(
       status: 404,
     });
   }
+  await deps.feedWrites?.archived({ intercomId: id, externalId }, archived);
   await (archived ? deps.intercom.archiveContact(id) : deps.intercom.unarchiveContact(id));
   await deps.directory.stale(externalId);
   return { intercomId: id, archived };

@@ -1,11 +1,13 @@
 import type { IntercomClient } from '@relay/intercom';
 import type { ContactInput } from '@relay/jobs';
+import type { FeedWrites } from '../feed/feed-writes.ts';
 import type { CompanyState, ContactState } from '../records/record-state.ts';
 
 export type ContactCompaniesDeps = {
   intercom: IntercomClient;
   contacts: ContactState;
   companies: CompanyState;
+  feedWrites?: FeedWrites | undefined;
 };
 
 /**
@@ -30,6 +32,13 @@ export async function syncCompanies(
     }
     wanted.push(companyId);
   }
+  await deps.feedWrites?.contactCompanies(
+    { intercomId: contactId, externalId },
+    companies.map((company, index) => ({
+      companyId: company.company_id,
+      intercomId: wanted[index] ?? '',
+    })),
+  );
   const before = await deps.contacts.attachedCompanies(externalId);
   for (const companyId of wanted) {
     if (!before.includes(companyId))

@@ -1,6 +1,7 @@
 import { AppError } from '@relay/errors';
 import type { IntercomClient } from '@relay/intercom';
 import type { ContactMergeJob } from '@relay/jobs';
+import type { FeedWrites } from '../feed/feed-writes.ts';
 import type { ContactState } from '../records/record-state.ts';
 import type { RunContext } from '../records/run-context.ts';
 import { lockRecord } from '../records/sync-latest.ts';
@@ -10,6 +11,7 @@ export type ContactMergeDeps = {
   intercom: IntercomClient;
   contacts: ContactState;
   directory: ContactDirectory;
+  feedWrites?: FeedWrites | undefined;
 };
 
 export type ContactMergeResult = { intercomId: string; action: 'merged' | 'already_merged' };
@@ -41,6 +43,7 @@ export async function contactMerge(
     if (!leadId) {
       result = { intercomId: userId, action: 'already_merged' };
     } else {
+      await deps.feedWrites?.merged({ intercomId: leadId, externalId: leadExternalId });
       const merged = await deps.intercom.mergeContacts(leadId, userId);
       result = { intercomId: merged.id, action: 'merged' };
     }

@@ -1,6 +1,7 @@
 import { isAppError } from '@relay/errors';
 import type { ContactWrite, IntercomClient } from '@relay/intercom';
 import type { ContactInput, ContactUpsertJob } from '@relay/jobs';
+import type { FeedWrites } from '../feed/feed-writes.ts';
 import { payloadHash } from '../records/payload-hash.ts';
 import type { CompanyState, ContactState, IntercomMatch } from '../records/record-state.ts';
 import type { RunContext } from '../records/run-context.ts';
@@ -15,6 +16,8 @@ export type ContactUpsertDeps = {
   contacts: ContactState;
   companies: CompanyState;
   directory: ContactDirectory;
+  /** Told of each write before it is made (the change feed's echo rule). */
+  feedWrites?: FeedWrites | undefined;
 };
 
 export type ContactUpsertResult = SyncOutcome<'created' | 'updated'>;
@@ -110,6 +113,7 @@ async function createOrTake(
 ): Promise<Written> {
   const { external_id: externalId, ...changes } = body;
   try {
+    await deps.feedWrites?.contact({ externalId }, body);
     const created = await deps.intercom.createContact(body);
     return { intercomId: created.id, action: 'created' };
   } catch (error) {
@@ -151,6 +155,7 @@ async function takeMatch(
   }
   await deps.directory.remember(externalId, match.id);
   if (match.archived) {
+    await deps.feedWrites?.archived({ intercomId: match.id, externalId }, false);
     await deps.intercom.unarchiveContact(match.id);
   } else if (owner !== null && contactHolds(existing, changes)) {
     // Most likely an earlier run's create that landed before its worker died: the effect is
@@ -160,6 +165,7 @@ async function takeMatch(
   // A contact without an external_id (made by a teammate or another app, matched by email)
   // becomes this record's: the update sets it, so later writes and erasures find it.
   const update = owner === null ? { ...changes, external_id: externalId } : changes;
+  await deps.feedWrites?.contact({ intercomId: match.id, externalId }, update);
   return {
     intercomId: (await deps.intercom.updateContact(match.id, update)).id,
     action: 'updated',
@@ -176,6 +182,7 @@ async function updateKnown(
   changes: ContactWrite,
   deps: ContactUpsertDeps,
 ): Promise<string> {
+  await deps.feedWrites?.contact({ intercomId: knownId, externalId }, changes);
   try {
     return (await deps.intercom.updateContact(knownId, changes)).id;
   } catch (error) {

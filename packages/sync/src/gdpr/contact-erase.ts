@@ -14,6 +14,8 @@ export type ContactEraseDeps = {
   removeQueuedJobs: (externalId: string) => Promise<number>;
   /** Appends the erasure's audit record. */
   recordErasure: (entry: ErasureAudit) => Promise<void>;
+  /** Removes the contact from the change feed and records `contact.erased` (ids only). */
+  feedErase?: ((intercomId: string | undefined, externalId: string) => Promise<number>) | undefined;
 };
 
 export type ContactEraseResult = Pick<
@@ -46,6 +48,7 @@ export async function contactErase(
   // cache its data nor keep a mapping to it.
   await deps.directory.gone(externalId, intercomId);
   await deps.contacts.purge(externalId);
+  await deps.feedErase?.(intercomId, externalId);
   const result: ContactEraseResult = {
     outcome: deleted.found ? 'deleted' : 'not_found',
     jobsRemoved,

@@ -1,18 +1,28 @@
 import type { WebhookProcessJob } from '@relay/jobs';
 import type { ContactDirectory } from '../contacts/contact-directory.ts';
 import type { ConversationSink } from '../conversations/conversation-sink.ts';
+import type { FeedOutcome } from '../feed/feed-recorder.ts';
 import type { CompanyState } from '../records/record-state.ts';
 import { handleCompanyTopic } from './company-topics.ts';
 import { handleContactTopic } from './contact-topics.ts';
+import { feedTopic, type NotificationFeed } from './feed-topics.ts';
 
 export type NotificationProcessDeps = {
   directory: ContactDirectory;
   companies: CompanyState;
   conversationSink: ConversationSink;
+  /** The change feed (Intercom → CRM); without it nothing is recorded. */
+  feed?: NotificationFeed | undefined;
 };
 
 /** `family` is the topic's first part when a handler exists for it, else `other`. */
-export type NotificationProcessResult = { topic: string; family: string; handled: boolean };
+export type NotificationProcessResult = {
+  topic: string;
+  family: string;
+  handled: boolean;
+  /** What the change feed recorded of it. */
+  feed: FeedOutcome[];
+};
 
 /** The topic families a handler exists for; anything else is counted as `other`. */
 const FAMILIES = new Set(['ping', 'contact', 'company', 'conversation']);
@@ -38,5 +48,6 @@ export async function notificationProcess(
     await deps.conversationSink.deliver(job.notification);
     handled = true;
   }
-  return { topic, family: FAMILIES.has(family) ? family : 'other', handled };
+  const feed = deps.feed ? await feedTopic(job.notification, deps.feed) : [];
+  return { topic, family: FAMILIES.has(family) ? family : 'other', handled, feed };
 }

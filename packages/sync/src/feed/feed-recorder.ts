@@ -1,0 +1,252 @@
+import { type Detection, detectChanges } from './change-detect.ts';
+import { type ChangeData, type ChangeSource, changeEntry } from './change-entry.ts';
+import { companyState, contactState, type FedObject, type FedState } from './fed-fields.ts';
+import type { FeedLookups } from './feed-lookups.ts';
+import type { FeedRecord, FeedStore, GoneReason } from './feed-store.ts';
+import { pathId, valueHash, type WriteLedger } from './field-hashes.ts';
+
+type Item = Record<string, unknown>;
+
+/** What recording one state did, for metrics and tests. */
+export type FeedOutcome = {
+  object: FedObject;
+  /** A change recorded; an echo of the relay's own write; nothing new; out of date; gone. */
+  outcome: 'change' | 'echo' | 'unchanged' | 'stale' | 'gone';
+  type?: string;
+  conflicts: number;
+  cursor?: string;
+};
+
+export type FeedRecorderDeps = {
+  store: FeedStore;
+  lookups: FeedLookups;
+  crmOwned: ReadonlySet<string>;
+  now?: () => number;
+};
+
+/** Pseudo-fields of the write ledger for what is not a field: archive, merge, delete. */
+export const LIFECYCLE = { archived: '@archived', gone: '@gone' } as const;
+const COMMIT_TRIES = 20;
+
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+const seconds = (value: unknown) => (typeof value === 'number' ? value : 0);
+
+function ledgerHas(ledger: WriteLedger, path: string, value: unknown): boolean {
+  return ledger.get(pathId(path))?.includes(valueHash(value)) ?? false;
+}
+
+function mergeLedgers(a: WriteLedger, b: WriteLedger): WriteLedger {
+  const merged = new Map(a);
+  for (const [id, hashes] of b)
+    merged.set(id, [...new Set([...(merged.get(id) ?? []), ...hashes])]);
+  return merged;
+}
+
+/**
+ * Turns what Intercom says about a record (a notification's item, a sweep's result) into
+ * changes on the log: compared with the record's snapshot, the relay's own writes and the
+ * CRM's fields set apart (see the glossary: snapshot, echo rule, version).
+ */
+export function createFeedRecorder(deps: FeedRecorderDeps) {
+  const now = deps.now ?? Date.now;
+  const { store } = deps;
+
+  type Decision =
+    | { outcome: 'stale' }
+    | {
+        outcome: 'change' | 'echo' | 'unchanged';
+        type?: string;
+        conflicts: number;
+        update: Parameters<FeedStore['commit']>[3];
+        change?: Parameters<FeedStore['commit']>[4];
+        consumedIntentOf?: string;
+      };
+
+  /** Reads, decides and commits until no other process changed the record in between. */
+  async function settle(
+    object: FedObject,
+    intercomId: string,
+    decide: (record: FeedRecord) => Promise<Decision>,
+  ): Promise<FeedOutcome> {
+    for (let tries = 0; tries < COMMIT_TRIES; tries += 1) {
+      const record = await store.read(object, intercomId);
+      if (record.gone) return { object, outcome: 'gone', conflicts: 0 };
+      const decision = await decide(record);
+      if (decision.outcome === 'stale') return { object, outcome: 'stale', conflicts: 0 };
+      const cursor = await store.commit(
+        object,
+        intercomId,
+        record,
+        decision.update,
+        decision.change,
+        decision.consumedIntentOf,
+      );
+      if (cursor === false) continue;
+      const outcome: FeedOutcome = {
+        object,
+        outcome: decision.outcome,
+        conflicts: decision.conflicts,
+      };
+      if (decision.type) outcome.type = decision.type;
+      if (cursor) outcome.cursor = cursor;
+      return outcome;
+    }
+    throw new Error(`the feed record ${object} ${intercomId} kept changing while being recorded`);
+  }
+
+  /** A contact's or company's state: a change when someone other than the relay changed it. */
+  async function recordState(
+    object: FedObject,
+    item: Item & { id: string },
+    state: FedState,
+    options: {
+      crmId: string | null;
+      created: boolean;
+      source: ChangeSource;
+      refresh?: () => Promise<FedState>;
+    },
+  ): Promise<FeedOutcome> {
+    let current = { item, state };
+    return settle(object, item.id, async (record) => {
+      let updatedAt = seconds(current.item.updated_at);
+      if (record.exists && updatedAt < record.updatedAt) return { outcome: 'stale' };
+      const intent = options.crmId ? await store.readIntent(object, options.crmId) : new Map();
+      const ledger = mergeLedgers(record.ledger, intent);
+      let detection = detectChanges(record.snapshot, current.state.fields, ledger, deps.crmOwned);
+      if (updatedAt === record.updatedAt && differs(detection) && options.refresh) {
+        // Two states in the same second: which is newer, Intercom alone can say.
+        const state = await options.refresh();
+        detection = detectChanges(record.snapshot, state.fields, ledger, deps.crmOwned);
+        current = { item: current.item, state };
+        updatedAt = record.updatedAt;
+      }
+      const unarchived = record.archived && !ledgerHas(ledger, LIFECYCLE.archived, false);
+      const type =
+        !record.exists && options.created
+          ? `${object}.created`
+          : unarchived
+            ? 'contact.unarchived'
+            : `${object}.updated`;
+      const isChange = detection.changed.length > 0 || unarchived;
+      const version = record.version + (isChange ? 1 : 0);
+      const decision = {
+        outcome: isChange
+          ? ('change' as const)
+          : detection.echoed.length > 0
+            ? ('echo' as const)
+            : ('unchanged' as const),
+        type: isChange ? type : undefined,
+        conflicts: detection.conflicts.length,
+        update: { version, updatedAt, snapshot: detection.snapshot, ledger, archived: false },
+        ...(intent.size > 0 && options.crmId ? { consumedIntentOf: options.crmId } : {}),
+      };
+      if (!isChange) return decision;
+      const data: ChangeData = {
+        object,
+        intercom_id: item.id,
+        ...(object === 'contact'
+          ? { external_id: text(current.item.external_id) }
+          : { company_id: text(current.item.company_id) }),
+        version,
+        changed: detection.changed,
+        attributes: current.state.attributes,
+        source: options.source,
+        occurred_at: updatedAt,
+      };
+      return { ...decision, change: changeEntry(type, data, [item.id], now()) };
+    });
+  }
+
+  /** Archive, delete or merge: ids only, an echo when the relay did it. */
+  async function recordLifecycle(
+    object: FedObject,
+    ref: { id: string; external_id?: string | null; company_id?: string | null },
+    event: {
+      type: string;
+      gone?: GoneReason;
+      archived?: boolean;
+      mergedInto?: ChangeData['merged_into'];
+    },
+    occurredAt: number,
+  ): Promise<FeedOutcome> {
+    return settle(object, ref.id, async (record) => {
+      const path = event.gone ? LIFECYCLE.gone : LIFECYCLE.archived;
+      const mine = ledgerHas(record.ledger, path, event.gone ?? true);
+      const version = record.version + (mine ? 0 : 1);
+      const update = {
+        version,
+        ...(event.gone ? { gone: event.gone } : { archived: true }),
+      };
+      if (mine) return { outcome: 'echo' as const, conflicts: 0, update };
+      const data: ChangeData = {
+        object,
+        intercom_id: ref.id,
+        ...(object === 'contact'
+          ? { external_id: ref.external_id ?? null }
+          : { company_id: ref.company_id ?? null }),
+        version,
+        ...(event.mergedInto ? { merged_into: event.mergedInto } : {}),
+        source: 'webhook',
+        occurred_at: occurredAt,
+      };
+      return {
+        outcome: 'change' as const,
+        type: event.type,
+        conflicts: 0,
+        update,
+        change: changeEntry(event.type, data, [ref.id], now()),
+      };
+    });
+  }
+
+  return {
+    async contact(item: Item & { id: string }, source: ChangeSource, created = false) {
+      const state = contactState(item, await deps.lookups.contactLists(item));
+      return recordState('contact', item, state, {
+        crmId: text(item.external_id),
+        created,
+        source,
+        refresh: async () => {
+          const fresh = await deps.lookups.freshContact(item.id);
+          return contactState(fresh, await deps.lookups.contactLists(fresh));
+        },
+      });
+    },
+    async company(item: Item & { id: string }, source: ChangeSource, created = false) {
+      const companyId = text(item.company_id);
+      if (companyId) await deps.lookups.rememberCompany(item.id, companyId);
+      return recordState('company', item, companyState(item), {
+        crmId: companyId,
+        created,
+        source,
+      });
+    },
+    contactArchived: (ref: { id: string; external_id?: string | null }, at: number) =>
+      recordLifecycle('contact', ref, { type: 'contact.archived', archived: true }, at),
+    contactDeleted: (ref: { id: string; external_id?: string | null }, at: number) =>
+      recordLifecycle('contact', ref, { type: 'contact.deleted', gone: 'deleted' }, at),
+    contactMerged: (
+      from: { id: string; external_id?: string | null },
+      into: { id: string; external_id?: string | null },
+      at: number,
+    ) =>
+      recordLifecycle(
+        'contact',
+        from,
+        {
+          type: 'contact.merged',
+          gone: 'merged',
+          mergedInto: { intercom_id: into.id, external_id: into.external_id ?? null },
+        },
+        at,
+      ),
+    companyDeleted: (ref: { id: string; company_id?: string | null }, at: number) =>
+      recordLifecycle('company', ref, { type: 'company.deleted', gone: 'deleted' }, at),
+  };
+}
+
+function differs(detection: Detection): boolean {
+  return detection.changed.length + detection.echoed.length + detection.conflicts.length > 0;
+}
+
+export type FeedRecorder = ReturnType<typeof createFeedRecorder>;

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The compact form of a record's fed fields (see the glossary: snapshot, ledger): per field,
+ * a 2-byte id of its path and a 5-byte hash of its value, never the value itself. A snapshot
+ * of ten fields is 70 bytes, whatever the values are, and holds no personal data.
+ * Null and absent are the same value: a field only has an entry while it holds something.
+ */
+export type FieldHashes = Map<number, number>;
+
+/** The relay's own recent writes: per field path id, the hashes of its last values written. */
+export type WriteLedger = Map<number, number[]>;
+
+const ENTRY_BYTES = 7;
+/** How many recent values of one field the ledger keeps (a write's echo may arrive after the next write). */
+export const LEDGER_VALUES_PER_FIELD = 2;
+
+export function pathId(path: string): number {
+  return createHash('sha1').update(path).digest().readUInt16BE(0);
+}
+
+/** Arrays are compared as sets (tags, companies): their order at Intercom means nothing. */
+export function valueHash(value: unknown): number {
+  const canonical = Array.isArray(value) ? [...value].map(String).sort() : value;
+  return createHash('sha1').update(JSON.stringify(canonical)).digest().readUIntBE(0, 5);
+}
+
+export function isEmptyValue(value: unknown): boolean {
+  return value === null || value === undefined || (Array.isArray(value) && value.length === 0);
+}
+
+/** The hashes of a state's fields (path → value); empty values have no entry. */
+export function hashFields(fields: ReadonlyMap<string, unknown>): FieldHashes {
+  const hashes: FieldHashes = new Map();
+  for (const [path, value] of fields) {
+    if (!isEmptyValue(value)) hashes.set(pathId(path), valueHash(value));
+  }
+  return hashes;
+}
+
+function encodeEntries(entries: Iterable<[number, number]>): Buffer {
+  const list = [...entries].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const buffer = Buffer.alloc(list.length * ENTRY_BYTES);
+  list.forEach(([id, hash], index) => {
+    buffer.writeUInt16BE(id, index * ENTRY_BYTES);
+    buffer.writeUIntBE(hash, index * ENTRY_BYTES + 2, 5);
+  });
+  return buffer;
+}
+
+function* decodeEntries(buffer: Buffer | undefined): Generator<[number, number]> {
+  if (!buffer) return;
+  for (let at = 0; at + ENTRY_BYTES <= buffer.length; at += ENTRY_BYTES) {
+    yield [buffer.readUInt16BE(at), buffer.readUIntBE(at + 2, 5)];
+  }
+}
+
+export const encodeSnapshot = (snapshot: FieldHashes): Buffer => encodeEntries(snapshot);
+
+export function decodeSnapshot(buffer: Buffer | undefined): FieldHashes {
+  return new Map(decodeEntries(buffer));
+}
+
+export function encodeLedger(ledger: WriteLedger): Buffer {
+  const entries: [number, number][] = [];
+  for (const [id, hashes] of ledger) for (const hash of hashes) entries.push([id, hash]);
+  return encodeEntries(entries);
+}
+
+export function decodeLedger(buffer: Buffer | undefined): WriteLedger {
+  const ledger: WriteLedger = new Map();
+  for (const [id, hash] of decodeEntries(buffer)) {
+    const hashes = ledger.get(id) ?? [];
+    hashes.push(hash);
+    ledger.set(id, hashes);
+  }
+  return ledger;
+}
+
+/**
+ * The ledger after a write of these fields: each written field's new hash first, then its
+ * last other value, at most LEDGER_VALUES_PER_FIELD. A field written empty keeps the hash of
+ * "empty" (0 never comes from valueHash of a value: it stands for empty).
+ */
+export function ledgerWith(
+  ledger: WriteLedger,
+  written: ReadonlyMap<string, unknown>,
+): WriteLedger {
+  const next: WriteLedger = new Map(ledger);
+  for (const [path, value] of written) {
+    const id = pathId(path);
+    const hash = isEmptyValue(value) ? EMPTY_HASH : valueHash(value);
+    const kept = (next.get(id) ?? []).filter((h) => h !== hash);
+    next.set(id, [hash, ...kept].slice(0, LEDGER_VALUES_PER_FIELD));
+  }
+  return next;
+}
+
+/** Stands for "empty" in a ledger (a write that cleared a field). */
+export const EMPTY_HASH = 0;
