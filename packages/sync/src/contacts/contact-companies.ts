@@ -27,6 +27,7 @@ export async function syncCompanies(
     let companyId = await deps.companies.intercomId(company.company_id);
     if (!companyId) {
       const write = company.name === undefined ? { company_id: company.company_id } : company;
+      await deps.feedWrites?.company({ companyId: company.company_id }, write);
       companyId = (await deps.intercom.upsertCompany(write)).id;
       await deps.companies.rememberId(company.company_id, companyId);
     }
