@@ -22,6 +22,7 @@ import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
 import { registerBudgetGauges } from './budget-gauges.ts';
 import type { WorkerConfig } from './config.ts';
+import { countFeedOutcome } from './feed-metrics.ts';
 import { createRetention } from './retention.ts';
 import { createJobRunner } from './run-job.ts';
 import { createRunningJobs } from './running-jobs.ts';
@@ -121,6 +122,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       intercom,
       retentionMs: config.feedRetentionMs,
       crmOwnedFields: config.feedCrmOwnedFields,
+      observe: countFeedOutcome(metrics),
     });
     const worker = new Worker(
       queue.name,

@@ -17,7 +17,6 @@ import {
   type ErasureAudit,
   eventTrack,
   type Feed,
-  type FeedOutcome,
   notificationProcess,
   type ReconcileMarks,
   type RunContext,
@@ -77,8 +76,8 @@ export const processors = {
       },
       context,
     ),
-  [JobNames.contactsReconcile]: (job, { intercom, directory, reconcileMarks }) =>
-    contactsReconcile(job, { intercom, directory, reconcileMarks }),
+  [JobNames.contactsReconcile]: (job, { intercom, directory, reconcileMarks, feed }) =>
+    contactsReconcile(job, { intercom, directory, reconcileMarks, feed: feed?.recorder }),
   [JobNames.contactMerge]: (job, { intercom, contacts, directory, feed }, context) =>
     contactMerge(job, { intercom, contacts, directory, feedWrites: feed?.writes }, context),
   [JobNames.contactArchive]: (job, { intercom, directory, feed }) =>
@@ -91,15 +90,6 @@ export const processors = {
     contactsWarm(job, { intercom, directory }),
 } satisfies Processors;
 
-function countFeedOutcome(metrics: Metrics, outcome: FeedOutcome) {
-  if (outcome.outcome === 'change' && outcome.type) {
-    metrics.feedChanges.inc({ object: outcome.object, type: outcome.type, source: 'webhook' });
-  }
-  if (outcome.outcome === 'echo') metrics.feedEchoes.inc({ object: outcome.object });
-  if (outcome.conflicts > 0)
-    metrics.feedConflicts.inc({ object: outcome.object }, outcome.conflicts);
-}
-
 /** The job's result is the topic and whether a handler took it; its family is counted. */
 async function processNotification(job: WebhookProcessJob, s: WorkerServices) {
   const { directory, companies, conversationSink, feed } = s;
@@ -110,7 +100,6 @@ async function processNotification(job: WebhookProcessJob, s: WorkerServices) {
     feed,
   });
   s.metrics?.webhookTopics.inc({ family, handled: String(result.handled) });
-  for (const outcome of result.feed) s.metrics && countFeedOutcome(s.metrics, outcome);
   return {
     ...result,
     feed: result.feed.map(({ outcome, type }) => (type ? `${outcome}:${type}` : outcome)),

@@ -30,6 +30,13 @@ export const ContactInput = Type.Object(
       }),
     ),
     companies: Type.Optional(Type.Array(ContactCompany, { maxItems: 50 })),
+    /**
+     * Claims a contact made in Intercom (a Messenger lead fed with `external_id: null`): the
+     * relay sets this external_id on it and maps it, instead of creating a contact.
+     */
+    intercom_id: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9a-zA-Z]+$' }),
+    ),
   },
   { additionalProperties: false },
 );

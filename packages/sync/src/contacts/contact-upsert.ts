@@ -1,4 +1,4 @@
-import { isAppError } from '@relay/errors';
+import { AppError, isAppError } from '@relay/errors';
 import type { ContactWrite, IntercomClient } from '@relay/intercom';
 import type { ContactInput, ContactUpsertJob } from '@relay/jobs';
 import type { FeedWrites } from '../feed/feed-writes.ts';
@@ -64,7 +64,9 @@ export async function contactUpsert(
       const result = await write(toContactWrite(pending), knownId, marked, {
         // An earlier run's or attempt's write may have landed (see the glossary: write mark).
         mayHaveWritten: run.unrecordedWrite || run.resumed || context.attempt > 1,
-        match: run.match,
+        // A claim of a contact made in Intercom is a match named by the CRM, not by a 409.
+        match: run.match ?? claimOf(pending),
+        claim: pending.intercom_id !== undefined,
       });
       if (pending.companies !== undefined && result.intercomId) {
         await syncCompanies(externalId, result.intercomId, pending.companies, marked);
@@ -78,7 +80,11 @@ async function write(
   body: ContactWrite & { external_id: string },
   knownId: string | undefined,
   deps: ContactUpsertDeps,
-  { mayHaveWritten, match }: { mayHaveWritten: boolean; match: IntercomMatch | undefined },
+  {
+    mayHaveWritten,
+    match,
+    claim,
+  }: { mayHaveWritten: boolean; match: IntercomMatch | undefined; claim: boolean },
 ): Promise<Written> {
   const { external_id: externalId, ...changes } = body; // external_id never changes
   if (knownId) {
@@ -101,6 +107,15 @@ async function write(
     // An earlier run's create met this contact and was held before it could look.
     const taken = await takeMatch(externalId, changes, match, deps);
     if (taken) return taken;
+    if (claim && match.id === body.intercom_id) {
+      throw new AppError(
+        'INTERCOM_REJECTED',
+        `no Intercom contact has intercom_id ${match.id} (deleted or merged since)`,
+        {
+          status: 404,
+        },
+      );
+    }
   }
   return createOrTake(body, deps);
 }
@@ -201,6 +216,9 @@ function conflictId(error: unknown): string | undefined {
     ? CONFLICT_ID.exec(error.message)?.[1]
     : undefined;
 }
+
+const claimOf = (contact: ContactInput): IntercomMatch | undefined =>
+  contact.intercom_id === undefined ? undefined : { id: contact.intercom_id, archived: false };
 
 function toContactWrite(contact: ContactInput): ContactWrite & { external_id: string } {
   const body: ContactWrite & { external_id: string } = { external_id: contact.external_id };

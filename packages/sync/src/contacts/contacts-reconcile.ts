@@ -1,5 +1,6 @@
 import type { IntercomClient } from '@relay/intercom';
 import type { ContactsReconcileJob } from '@relay/jobs';
+import type { FeedRecorder } from '../feed/feed-recorder.ts';
 import type { ContactDirectory } from './contact-directory.ts';
 import type { ReconcileMarks } from './reconcile-marks.ts';
 
@@ -7,9 +8,17 @@ export type ContactsReconcileDeps = {
   intercom: IntercomClient;
   directory: ContactDirectory;
   reconcileMarks: ReconcileMarks;
+  /** The change feed: what a webhook never told (both deliveries lost) is recorded here. */
+  feed?: FeedRecorder | undefined;
 };
 
-export type ContactsReconcileResult = { since: number; seen: number; mapped: number };
+export type ContactsReconcileResult = {
+  since: number;
+  seen: number;
+  mapped: number;
+  /** Changes the feed recorded that no webhook had told. */
+  changes: number;
+};
 
 /** Sweeps overlap by this much, so a contact updated at a sweep's edge is not missed. */
 const OVERLAP_S = 120;
@@ -21,7 +30,9 @@ const DAY_S = 86_400;
  * The safety net under webhooks (Intercom drops a notification after two failed
  * deliveries): contacts updated in Intercom since the last sweep are searched for, and what a
  * webhook would have done is done — the external_id → id map and the cached copy refreshed
- * (through the directory: a contact Intercom no longer has, still in a lagging index, is not).
+ * (through the directory: a contact Intercom no longer has, still in a lagging index, is not),
+ * and the change feed compares each with what it knew, so a change whose notifications were
+ * lost reaches the CRM (`source: "reconciliation"`; one already recorded is not again).
  * Runs on a schedule in the backfill lane, so it only takes budget the other lanes leave.
  */
 export async function contactsReconcile(
@@ -33,6 +44,7 @@ export async function contactsReconcile(
   const since = (last ?? startedAt - FIRST_LOOKBACK_S) - OVERLAP_S;
   let seen = 0;
   let mapped = 0;
+  let changes = 0;
   // Intercom compares dates by the day: "> the day before" finds everything updated since
   // the start of `since`'s day; what is older than `since` is skipped here.
   for await (const contact of deps.intercom.searchContacts({
@@ -43,10 +55,13 @@ export async function contactsReconcile(
     const updatedAt = contact.updated_at;
     if (typeof updatedAt === 'number' && updatedAt < since) continue;
     seen += 1;
+    if (deps.feed && (await deps.feed.contact(contact, 'reconciliation')).outcome === 'change') {
+      changes += 1;
+    }
     const externalId = contact.external_id;
     if (typeof externalId !== 'string' || externalId === '') continue;
     if (await deps.directory.learn(externalId, contact)) mapped += 1;
   }
   await deps.reconcileMarks.set('contacts', startedAt);
-  return { since, seen, mapped };
+  return { since, seen, mapped, changes };
 }

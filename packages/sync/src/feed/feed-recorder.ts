@@ -21,6 +21,8 @@ export type FeedRecorderDeps = {
   store: FeedStore;
   lookups: FeedLookups;
   crmOwned: ReadonlySet<string>;
+  /** Told of every outcome, with its source (metrics). */
+  observe?: ((outcome: FeedOutcome, source: ChangeSource) => void) | undefined;
   now?: () => number;
 };
 
@@ -50,6 +52,11 @@ function mergeLedgers(a: WriteLedger, b: WriteLedger): WriteLedger {
 export function createFeedRecorder(deps: FeedRecorderDeps) {
   const now = deps.now ?? Date.now;
   const { store } = deps;
+  const observed = async (source: ChangeSource, outcome: Promise<FeedOutcome>) => {
+    const result = await outcome;
+    deps.observe?.(result, source);
+    return result;
+  };
 
   type Decision =
     | { outcome: 'stale' }
@@ -169,57 +176,66 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
     },
     occurredAt: number,
   ): Promise<FeedOutcome> {
-    return settle(object, ref.id, async (record) => {
-      const path = event.gone ? LIFECYCLE.gone : LIFECYCLE.archived;
-      const mine = ledgerHas(record.ledger, path, event.gone ?? true);
-      const version = record.version + (mine ? 0 : 1);
-      const update = {
-        version,
-        ...(event.gone ? { gone: event.gone } : { archived: true }),
-      };
-      if (mine) return { outcome: 'echo' as const, conflicts: 0, update };
-      const data: ChangeData = {
-        object,
-        intercom_id: ref.id,
-        ...(object === 'contact'
-          ? { external_id: ref.external_id ?? null }
-          : { company_id: ref.company_id ?? null }),
-        version,
-        ...(event.mergedInto ? { merged_into: event.mergedInto } : {}),
-        source: 'webhook',
-        occurred_at: occurredAt,
-      };
-      return {
-        outcome: 'change' as const,
-        type: event.type,
-        conflicts: 0,
-        update,
-        change: changeEntry(event.type, data, [ref.id], now()),
-      };
-    });
+    return observed(
+      'webhook',
+      settle(object, ref.id, async (record) => {
+        const path = event.gone ? LIFECYCLE.gone : LIFECYCLE.archived;
+        const mine = ledgerHas(record.ledger, path, event.gone ?? true);
+        const version = record.version + (mine ? 0 : 1);
+        const update = {
+          version,
+          ...(event.gone ? { gone: event.gone } : { archived: true }),
+        };
+        if (mine) return { outcome: 'echo' as const, conflicts: 0, update };
+        const data: ChangeData = {
+          object,
+          intercom_id: ref.id,
+          ...(object === 'contact'
+            ? { external_id: ref.external_id ?? null }
+            : { company_id: ref.company_id ?? null }),
+          version,
+          ...(event.mergedInto ? { merged_into: event.mergedInto } : {}),
+          source: 'webhook',
+          occurred_at: occurredAt,
+        };
+        return {
+          outcome: 'change' as const,
+          type: event.type,
+          conflicts: 0,
+          update,
+          change: changeEntry(event.type, data, [ref.id], now()),
+        };
+      }),
+    );
   }
 
   return {
     async contact(item: Item & { id: string }, source: ChangeSource, created = false) {
       const state = contactState(item, await deps.lookups.contactLists(item));
-      return recordState('contact', item, state, {
-        crmId: text(item.external_id),
-        created,
+      return observed(
         source,
-        refresh: async () => {
-          const fresh = await deps.lookups.freshContact(item.id);
-          return contactState(fresh, await deps.lookups.contactLists(fresh));
-        },
-      });
+        recordState('contact', item, state, {
+          crmId: text(item.external_id),
+          created,
+          source,
+          refresh: async () => {
+            const fresh = await deps.lookups.freshContact(item.id);
+            return contactState(fresh, await deps.lookups.contactLists(fresh));
+          },
+        }),
+      );
     },
     async company(item: Item & { id: string }, source: ChangeSource, created = false) {
       const companyId = text(item.company_id);
       if (companyId) await deps.lookups.rememberCompany(item.id, companyId);
-      return recordState('company', item, companyState(item), {
-        crmId: companyId,
-        created,
+      return observed(
         source,
-      });
+        recordState('company', item, companyState(item), {
+          crmId: companyId,
+          created,
+          source,
+        }),
+      );
     },
     contactArchived: (ref: { id: string; external_id?: string | null }, at: number) =>
       recordLifecycle('contact', ref, { type: 'contact.archived', archived: true }, at),

@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { createChangeLog } from './change-log.ts';
 import { createFeedExtras } from './feed-extras.ts';
 import { createFeedLookups } from './feed-lookups.ts';
-import { createFeedRecorder } from './feed-recorder.ts';
+import { createFeedRecorder, type FeedRecorderDeps } from './feed-recorder.ts';
 import { createFeedStore, feedKeys } from './feed-store.ts';
 import { createFeedWrites } from './feed-writes.ts';
 
@@ -15,6 +15,8 @@ export type FeedOptions = {
   retentionMs: number;
   /** FEED_CRM_OWNED_FIELDS: Intercom-side changes to these are conflicts, not changes. */
   crmOwnedFields: readonly string[];
+  /** Told of every outcome of recording, with its source (metrics). */
+  observe?: FeedRecorderDeps['observe'];
   now?: () => number;
 };
 
@@ -29,6 +31,7 @@ export function createFeed(options: FeedOptions) {
       store,
       lookups,
       crmOwned: new Set(options.crmOwnedFields),
+      observe: options.observe,
       now,
     }),
     writes: createFeedWrites(store, lookups),
