@@ -6,6 +6,9 @@ import { registerContactCompanyRoutes } from './companies/contact-company-routes
 import { registerContactRoutes } from './contacts/contact-routes.ts';
 import { registerContactSearchRoutes } from './contacts/contact-search-routes.ts';
 import { registerClockControlRoutes } from './control/clock-control-routes.ts';
+import { registerCompanyChangeRoutes } from './control/company-change-routes.ts';
+import { registerContactChangeRoutes } from './control/contact-change-routes.ts';
+import { registerContactLinkChangeRoutes } from './control/contact-link-change-routes.ts';
 import { registerControlRoutes } from './control/control-routes.ts';
 import { registerConversationControlRoutes } from './control/conversation-control-routes.ts';
 import { createConversationActions } from './conversations/conversation-actions.ts';
@@ -65,6 +68,9 @@ export function buildSimulator(options: SimulatorOptions = {}) {
   registerControlRoutes(app, state);
   registerClockControlRoutes(app, state);
   registerConversationControlRoutes(app, state, conversationActions);
+  registerContactChangeRoutes(app, state);
+  registerContactLinkChangeRoutes(app, state);
+  registerCompanyChangeRoutes(app, state);
   return { app, state, routes };
 }
 
