@@ -49,6 +49,12 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
       pauseWindowMs: options.webhookPauseWindowMs,
       pauseMs: options.webhookPauseMs,
     },
+    faults: {
+      dropShare: options.webhookDropShare,
+      reorderShare: options.webhookReorderShare,
+      reorderDelayMs: options.webhookReorderDelayMs,
+    },
+    random: options.random,
     now,
   });
   const contactIndex = createSearchIndex<ContactRecord>({ lagMs: options.searchLagMs, now });
