@@ -43,5 +43,3 @@ export function createContactLinks(contacts: ContactStore) {
     },
   };
 }
-
-export type ContactLinks = ReturnType<typeof createContactLinks>;

@@ -35,7 +35,7 @@ const emptyLocation = {
 } as const;
 
 /** How many tags or companies a contact shows inline; the list's `url` gives them all. */
-export const inlineListLimit = 10;
+const inlineListLimit = 10;
 
 /** Intercom shows the first ten, with the real `total_count` and `has_more`. */
 function addressableList(url: string, data: unknown[]) {

@@ -4,7 +4,7 @@ import { IntercomHttpError } from '../http/intercom-error.ts';
 /** How the control API (`/__sim/`) answers a refusal. */
 export type ControlError = { error: { code: string; message: string } };
 
-export function controlError(code: string, message: string): ControlError {
+function controlError(code: string, message: string): ControlError {
   return { error: { code, message } };
 }
 

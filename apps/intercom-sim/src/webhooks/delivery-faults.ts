@@ -64,5 +64,3 @@ export function createDeliveryFaults(baseline: WebhookFaults, random: () => numb
     },
   };
 }
-
-export type DeliveryFaults = ReturnType<typeof createDeliveryFaults>;
