@@ -6,8 +6,12 @@ import { registerContactCompanyRoutes } from './companies/contact-company-routes
 import { registerContactRoutes } from './contacts/contact-routes.ts';
 import { registerContactSearchRoutes } from './contacts/contact-search-routes.ts';
 import { registerClockControlRoutes } from './control/clock-control-routes.ts';
+import { registerCompanyChangeRoutes } from './control/company-change-routes.ts';
+import { registerContactChangeRoutes } from './control/contact-change-routes.ts';
+import { registerContactLinkChangeRoutes } from './control/contact-link-change-routes.ts';
 import { registerControlRoutes } from './control/control-routes.ts';
 import { registerConversationControlRoutes } from './control/conversation-control-routes.ts';
+import { registerWebhookFaultRoutes } from './control/webhook-fault-routes.ts';
 import { createConversationActions } from './conversations/conversation-actions.ts';
 import { registerConversationRoutes } from './conversations/conversation-routes.ts';
 import { registerDataAttributeRoutes } from './data-attributes/data-attribute-routes.ts';
@@ -64,7 +68,11 @@ export function buildSimulator(options: SimulatorOptions = {}) {
   registerCollectionRoutes(app, state);
   registerControlRoutes(app, state);
   registerClockControlRoutes(app, state);
+  registerWebhookFaultRoutes(app, state);
   registerConversationControlRoutes(app, state, conversationActions);
+  registerContactChangeRoutes(app, state);
+  registerContactLinkChangeRoutes(app, state);
+  registerCompanyChangeRoutes(app, state);
   return { app, state, routes };
 }
 

@@ -32,6 +32,10 @@ export const cliFlags = {
   'webhook-pause-errors': { type: 'string' },
   'webhook-pause-window-ms': { type: 'string' },
   'webhook-pause-ms': { type: 'string' },
+  'webhook-drop-share': { type: 'string' },
+  'webhook-reorder-share': { type: 'string' },
+  'webhook-reorder-delay-ms': { type: 'string' },
+  'random-seed': { type: 'string' },
   'latency-ms': { type: 'string' },
   'latency-max-ms': { type: 'string' },
   'error-rate': { type: 'string', multiple: true },
@@ -53,6 +57,13 @@ export function parseCliArgs(argv: string[]): CliCommand {
     problems.push(`--${name} must be an integer ≥ ${min}, got "${value}"`);
     return undefined;
   };
+  const share = (name: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (value.trim() !== '' && n >= 0 && n <= 1) return n;
+    problems.push(`--${name} must be a number in [0, 1], got "${value}"`);
+    return undefined;
+  };
 
   const options: SimulatorOptions = {
     tokens: values.token?.map(parseToken),
@@ -71,6 +82,10 @@ export function parseCliArgs(argv: string[]): CliCommand {
     webhookPauseErrors: int('webhook-pause-errors', values['webhook-pause-errors']),
     webhookPauseWindowMs: int('webhook-pause-window-ms', values['webhook-pause-window-ms'], 1),
     webhookPauseMs: int('webhook-pause-ms', values['webhook-pause-ms']),
+    webhookDropShare: share('webhook-drop-share', values['webhook-drop-share']),
+    webhookReorderShare: share('webhook-reorder-share', values['webhook-reorder-share']),
+    webhookReorderDelayMs: int('webhook-reorder-delay-ms', values['webhook-reorder-delay-ms']),
+    randomSeed: int('random-seed', values['random-seed']),
     journalLimit: int('journal-limit', values['journal-limit'], 1),
     clockControl: values['clock-control'] ?? false,
     logger: values.log ?? false,

@@ -35,11 +35,17 @@ Webhooks
   --webhook-pause-errors N      more consecutive errors on a topic pause it  (default 1000)
   --webhook-pause-window-ms N   ...if they fall within this window           (default 900000)
   --webhook-pause-ms N          how long a paused topic stays paused         (default 900000)
+Webhook faults (change at run time with POST /__sim/webhooks/faults)
+  --webhook-drop-share P        share of notifications lost, never sent      (default 0)
+  --webhook-reorder-share P     share held back so later ones overtake them  (default 0)
+  --webhook-reorder-delay-ms N  how long a held-back notification waits      (default 300)
 Faults (the start-up baseline; change at run time with POST /__sim/faults)
   --latency-ms N                latency added to every API call              (default 0)
   --latency-max-ms M            with --latency-ms N: uniform between N and M
   --error-rate STATUS=P         answer STATUS with probability P; repeatable (e.g. 503=0.3)
   --faults JSON                 any fault config, e.g. '{"hangRate":0.1}'
+  --random-seed N               seed the random source of every fault, so runs repeat
+                                (default: unseeded)
 Control API (/__sim/)
   --journal-limit N             journal entries kept                         (default 5000)
   --clock-control               let POST /__sim/clock set, advance or freeze the clock (default off)

@@ -1,6 +1,8 @@
 import type { CustomAttributeDefinition } from './data-attributes/data-attribute.ts';
 import type { FaultConfig } from './faults/fault-config.ts';
+import { seededRandom } from './lib/seeded-random.ts';
 import type { SeedContact, SeedState } from './seed/seed-file.ts';
+import { defaultWebhookFaults } from './webhooks/delivery-faults.ts';
 
 /** An access token and the private app it belongs to (the app owns a rate-limit bucket). */
 export type TokenGrant = { token: string; appId: string };
@@ -42,6 +44,12 @@ export type SimulatorOptions = {
   webhookPauseWindowMs?: number;
   /** How long a topic stays paused (Intercom: 15 min). @defaultValue 900000 */
   webhookPauseMs?: number;
+  /** Share of notifications lost outright (never sent, counted `lost`). @defaultValue 0 */
+  webhookDropShare?: number;
+  /** Share of notifications held back, so later ones overtake them. @defaultValue 0 */
+  webhookReorderShare?: number;
+  /** How long a held-back notification waits. @defaultValue 300 */
+  webhookReorderDelayMs?: number;
   /** How long a write takes to become visible to search. @defaultValue 0 */
   searchLagMs?: number;
   /**
@@ -73,10 +81,12 @@ export type SimulatorOptions = {
   now?: () => number;
   /** Random source in [0, 1) used by fault rates. @defaultValue Math.random */
   random?: () => number;
+  /** Without `random`: a seeded random source, so faults repeat from run to run. */
+  randomSeed?: number;
 };
 
 export type ResolvedOptions = Required<
-  Omit<SimulatorOptions, 'faults' | 'seed' | 'seedContacts'>
+  Omit<SimulatorOptions, 'faults' | 'seed' | 'seedContacts' | 'randomSeed'>
 > & {
   faults: FaultConfig;
   seed: SeedState;
@@ -101,6 +111,9 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     webhookPauseErrors: options.webhookPauseErrors ?? 1_000,
     webhookPauseWindowMs: options.webhookPauseWindowMs ?? 900_000,
     webhookPauseMs: options.webhookPauseMs ?? 900_000,
+    webhookDropShare: options.webhookDropShare ?? defaultWebhookFaults.dropShare,
+    webhookReorderShare: options.webhookReorderShare ?? defaultWebhookFaults.reorderShare,
+    webhookReorderDelayMs: options.webhookReorderDelayMs ?? defaultWebhookFaults.reorderDelayMs,
     searchLagMs: options.searchLagMs ?? 0,
     seed: {
       contacts: [...(options.seed?.contacts ?? []), ...(options.seedContacts ?? [])],
@@ -114,6 +127,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     journalLimit: options.journalLimit ?? 5_000,
     logger: options.logger ?? false,
     now: options.now ?? Date.now,
-    random: options.random ?? Math.random,
+    random:
+      options.random ??
+      (options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed)),
   };
 }

@@ -2,6 +2,7 @@ import { createCompanyMembers } from './companies/company-members.ts';
 import type { CompanyRecord } from './companies/company-record.ts';
 import { type CompanyChange, createCompanyStore } from './companies/company-store.ts';
 import { companyView } from './companies/company-view.ts';
+import { createContactLinks } from './contacts/contact-links.ts';
 import type { ContactRecord } from './contacts/contact-record.ts';
 import { type ContactChange, createContactStore } from './contacts/contact-store.ts';
 import { createConversationStore } from './conversations/conversation-store.ts';
@@ -48,6 +49,12 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
       pauseWindowMs: options.webhookPauseWindowMs,
       pauseMs: options.webhookPauseMs,
     },
+    faults: {
+      dropShare: options.webhookDropShare,
+      reorderShare: options.webhookReorderShare,
+      reorderDelayMs: options.webhookReorderDelayMs,
+    },
+    random: options.random,
     now,
   });
   const contactIndex = createSearchIndex<ContactRecord>({ lagMs: options.searchLagMs, now });
@@ -112,6 +119,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
     webhooks,
     contacts,
     contactIndex,
+    contactLinks: createContactLinks(contacts),
     companies,
     companyMembers,
     companyView: viewCompany,
@@ -130,11 +138,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
     detachAllContacts(company: CompanyRecord) {
       const view = viewCompany(company);
       for (const contactId of [...companyMembers.contactIds(company.id)]) {
-        contacts.replace(
-          contactId,
-          (c) => ({ company_ids: c.company_ids.filter((id) => id !== company.id) }),
-          { kind: 'company_detached', company: view },
-        );
+        state.contactLinks.detach(contacts.require(contactId), view);
       }
       companyMembers.forget(company.id);
     },

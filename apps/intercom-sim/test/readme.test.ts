@@ -26,7 +26,7 @@ function firstColumn(heading: string): string[] {
 
 const routesIn = (cells: string[]) =>
   cells.flatMap((cell) =>
-    [...cell.matchAll(/`((?:GET|POST|PUT|DELETE) \/[^`\s]*)`/g)].map((m) => m[1]),
+    [...cell.matchAll(/`((?:GET|POST|PUT|PATCH|DELETE) \/[^`\s]*)`/g)].map((m) => m[1]),
   );
 
 describe('README', () => {

@@ -31,16 +31,32 @@ export {
   useRelay,
 } from './relay-with-simulator.ts';
 export { REPO_ROOT } from './repo-root.ts';
+export {
+  type SimChanges,
+  type SimCompanyFields,
+  type SimContactEdit,
+  type SimContactFields,
+  type SimNewCompany,
+  type SimNewContact,
+  SimulatorRefusal,
+  type SimWebhookFaultControl,
+  simChanges,
+  simWebhookFaults,
+} from './sim-changes.ts';
 export type {
   JournalEntry,
+  SimCompany,
   SimContact,
   SimContactEntry,
+  SimContactReference,
   SimContacts,
   SimDeletedContact,
   SimDelivery,
   SimEvent,
   SimEvents,
+  SimInlineList,
   SimStats,
+  SimWebhookFaults,
   SimWebhookStats,
   SimWebhooks,
 } from './sim-views.ts';

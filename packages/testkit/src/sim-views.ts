@@ -49,6 +49,45 @@ export type SimContact = {
   last_seen_at: number | null;
   unsubscribed_from_emails: boolean;
   custom_attributes: Record<string, unknown>;
+  /** The first 10 tags; `total_count` and `has_more` tell whether there are more. */
+  tags: SimInlineList<'tag'>;
+  /** The first 10 companies (`GET /contacts/{id}/companies` lists them all). */
+  companies: SimInlineList<'company'>;
+};
+
+/** A contact's inline tags or companies: at most 10 items, as on Intercom. */
+export type SimInlineList<Type extends 'tag' | 'company'> = {
+  type: 'list';
+  data: { type: Type; id: string; url: string }[];
+  /** Where the full list is, e.g. `/contacts/{id}/tags`. */
+  url: string;
+  total_count: number;
+  has_more: boolean;
+};
+
+/** The identifying fields a deleted or archived contact is notified with. */
+export type SimContactReference = { type: 'contact'; id: string; external_id: string | null };
+
+/** A company as the simulated Intercom shows it (`GET /companies/{id}`), the fields tests read. */
+export type SimCompany = {
+  type: 'company';
+  /** Intercom's id. */
+  id: string;
+  /** The client's own id, immutable. */
+  company_id: string;
+  app_id: string;
+  /** '' when unset, as the OpenAPI schema has it. */
+  name: string;
+  /** `{}` when the company has no plan. */
+  plan: { type: 'plan'; id: string; name: string } | Record<string, never>;
+  size: number;
+  website: string;
+  industry: string;
+  monthly_spend: number;
+  user_count: number;
+  created_at: number;
+  updated_at: number;
+  custom_attributes: Record<string, unknown>;
 };
 
 /** One row of `GET /__sim/contacts`: a contact the simulator holds. */
@@ -100,7 +139,13 @@ export type SimWebhookStats = {
   disabled: number;
   paused: number;
   skipped: number;
+  /** Lost to the `dropShare` webhook fault: never sent. */
+  lost: number;
+  /** Held back by the `reorderShare` webhook fault, so later ones overtook them. */
+  reordered: number;
   pendingRetries: number;
+  /** Held back and not yet sent. */
+  pendingReorders: number;
   inFlight: number;
   subscriptions: {
     url: string;
@@ -124,8 +169,17 @@ export type SimDelivery = {
   at: number;
 };
 
-/** `GET /__sim/webhooks`. */
-export type SimWebhooks = SimWebhookStats & { deliveries: SimDelivery[] };
+/** `GET /__sim/webhooks`; `lostIds`: the last 1,000 notification ids lost, oldest first. */
+export type SimWebhooks = SimWebhookStats & { deliveries: SimDelivery[]; lostIds: string[] };
+
+/** Webhook delivery faults (`/__sim/webhooks/faults`, `--webhook-drop-share`…). */
+export type SimWebhookFaults = {
+  /** Share of notifications lost outright, in [0, 1]. */
+  dropShare: number;
+  /** Share held back `reorderDelayMs` before their first attempt, in [0, 1]. */
+  reorderShare: number;
+  reorderDelayMs: number;
+};
 
 /** `GET /__sim/stats`: API calls counted by endpoint and status, faults, budget, webhooks. */
 export type SimStats = {

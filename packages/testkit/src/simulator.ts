@@ -2,15 +2,21 @@ import { join } from 'node:path';
 import { heldForFile } from './held-for-file.ts';
 import { type NodeProcess, startNodeProcess } from './node-process.ts';
 import { REPO_ROOT } from './repo-root.ts';
+import {
+  type SimChanges,
+  type SimWebhookFaultControl,
+  simChanges,
+  simWebhookFaults,
+} from './sim-changes.ts';
 import type { JournalEntry, SimContacts, SimEvents, SimStats, SimWebhooks } from './sim-views.ts';
 
 export const SIM_TOKEN = 'sim-token';
 
 /** Calls to a running simulator: its control API (`/__sim/`) typed, and its Intercom API. */
 export type SimulatorClient = {
-  /** GET/POST/PUT/DELETE on the simulator's /__sim/ control API. */
+  /** GET/POST/PUT/PATCH/DELETE on the simulator's /__sim/ control API. */
   control<T = unknown>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
   ): Promise<T>;
@@ -31,6 +37,10 @@ export type SimulatorClient = {
   stats(): Promise<SimStats>;
   /** Webhook delivery counts, subscriptions and every delivery attempt. */
   webhooks(): Promise<SimWebhooks>;
+  /** Changes made on Intercom's side (a lead, a teammate's edit…), each with its webhook. */
+  readonly changes: SimChanges;
+  /** Lose or reorder a share of webhook notifications. */
+  readonly webhookFaults: SimWebhookFaultControl;
 };
 
 export type SimulatorProcess = SimulatorClient & {
@@ -43,7 +53,7 @@ export type SimulatorProcess = SimulatorClient & {
 /** The calls of `SimulatorClient` to the simulator at `baseUrl()`. */
 function simulatorClient(baseUrl: () => string): SimulatorClient {
   async function control<T>(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
   ): Promise<T> {
@@ -82,6 +92,8 @@ function simulatorClient(baseUrl: () => string): SimulatorClient {
     events: () => control<SimEvents>('GET', 'events'),
     stats: () => control<SimStats>('GET', 'stats'),
     webhooks: () => control<SimWebhooks>('GET', 'webhooks'),
+    changes: simChanges(baseUrl),
+    webhookFaults: simWebhookFaults(baseUrl),
   };
 }
 

@@ -17,14 +17,7 @@ export function registerContactCompanyRoutes(app: FastifyInstance, state: Simula
       throw parameterNotFound('company not specified');
     const contact = contacts.require(request.params.contact_id);
     const company = companies.require(body.id);
-    // Attaching twice changes nothing, so it writes nothing and notifies nothing.
-    if (!contact.company_ids.includes(company.id)) {
-      const view = companyView(company);
-      contacts.replace(contact.id, (c) => ({ company_ids: [...c.company_ids, company.id] }), {
-        kind: 'company_attached',
-        company: view,
-      });
-    }
+    state.contactLinks.attach(contact, companyView(company));
     return companyView(company);
   });
 
@@ -33,13 +26,7 @@ export function registerContactCompanyRoutes(app: FastifyInstance, state: Simula
     async (request) => {
       const contact = contacts.require(request.params.contact_id);
       const company = companies.require(request.params.company_id);
-      if (contact.company_ids.includes(company.id)) {
-        contacts.replace(
-          contact.id,
-          (c) => ({ company_ids: c.company_ids.filter((id) => id !== company.id) }),
-          { kind: 'company_detached', company: companyView(company) },
-        );
-      }
+      state.contactLinks.detach(contact, companyView(company));
       return companyView(company);
     },
   );

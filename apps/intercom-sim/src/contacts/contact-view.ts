@@ -34,8 +34,18 @@ const emptyLocation = {
   continent_code: null,
 } as const;
 
+/** How many tags or companies a contact shows inline; the list's `url` gives them all. */
+const inlineListLimit = 10;
+
+/** Intercom shows the first ten, with the real `total_count` and `has_more`. */
 function addressableList(url: string, data: unknown[]) {
-  return { type: 'list', data, url, total_count: data.length, has_more: false };
+  return {
+    type: 'list',
+    data: data.slice(0, inlineListLimit),
+    url,
+    total_count: data.length,
+    has_more: data.length > inlineListLimit,
+  };
 }
 
 /** A contact shaped like the OpenAPI `contact` schema (as `GET /contacts/{id}` answers). */

@@ -73,6 +73,7 @@ export function registerControlRoutes(app: FastifyInstance, state: SimulatorStat
   app.get('/__sim/webhooks', async () => ({
     ...state.webhooks.stats(),
     deliveries: state.webhooks.deliveries(),
+    lostIds: state.webhooks.lostIds(),
   }));
 
   app.post('/__sim/webhooks/send', async (request, reply) => {

@@ -41,23 +41,14 @@ export function registerTagRoutes(app: FastifyInstance, state: SimulatorState): 
     if (typeof body.id !== 'string' || body.id === '') throw parameterNotFound('tag not specified');
     const contact = contacts.require(request.params.contact_id);
     const tag = tagView(tags.require(body.id));
-    // Tagging twice changes nothing, so it writes nothing and notifies nothing.
-    if (contact.tag_ids.includes(tag.id)) return applied(tag);
-    contacts.replace(contact.id, (c) => ({ tag_ids: [...c.tag_ids, tag.id] }), {
-      kind: 'tagged',
-      tag,
-    });
+    state.contactLinks.tag(contact, tag);
     return applied(tag);
   });
 
   app.delete<ContactTagParams>('/contacts/:contact_id/tags/:tag_id', async (request) => {
     const contact = contacts.require(request.params.contact_id);
     const tag = tagView(tags.require(request.params.tag_id));
-    if (!contact.tag_ids.includes(tag.id)) return applied(tag);
-    contacts.replace(contact.id, (c) => ({ tag_ids: c.tag_ids.filter((id) => id !== tag.id) }), {
-      kind: 'untagged',
-      tag,
-    });
+    state.contactLinks.untag(contact, tag);
     return applied(tag);
   });
 }

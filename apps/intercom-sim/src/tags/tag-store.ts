@@ -1,7 +1,7 @@
 import { IntercomHttpError } from '../http/intercom-error.ts';
 import type { TagRecord } from './tag-view.ts';
 
-function tagNotFound(): IntercomHttpError {
+export function tagNotFound(): IntercomHttpError {
   return new IntercomHttpError(404, 'tag_not_found', 'Tag not found');
 }
 
@@ -20,6 +20,10 @@ export function createTagStore(now: () => number) {
   return {
     require,
     all: () => [...tags.values()],
+    findByName(name: string): TagRecord | undefined {
+      const id = idByName.get(name);
+      return id ? tags.get(id) : undefined;
+    },
     /** `POST /tags`: creates the tag, or renames it when an existing id is given. */
     createOrRename(name: string, id?: string): TagRecord {
       if (id !== undefined) {

@@ -1,4 +1,5 @@
 import { createRingBuffer } from '../lib/ring-buffer.ts';
+import { createDeliveryFaults, type WebhookFaults } from './delivery-faults.ts';
 import { createNotification, type Notification } from './notification.ts';
 import { postJson } from './post-json.ts';
 import { hubSignature } from './signature.ts';
@@ -13,6 +14,9 @@ export type WebhookSenderOptions = {
   /** Certificates (PEM) trusted for https receivers besides the system's. */
   ca?: string | undefined;
   limits: DeliveryLimits;
+  /** Start-up delivery faults (lost and reordered notifications), drawn from `random`. */
+  faults: WebhookFaults;
+  random: () => number;
   now: () => number;
 };
 
@@ -49,6 +53,8 @@ const emptyCounts = () => ({
   disabled: 0,
   paused: 0,
   skipped: 0,
+  lost: 0,
+  reordered: 0,
 });
 
 /**
@@ -58,13 +64,17 @@ const emptyCounts = () => ({
  * and drops the notification once it would be held longer than `throttleMaxMs`; more than
  * `pauseErrorThreshold` consecutive errors on a topic within `pauseWindowMs` pause that topic
  * for `pauseMs`. What a disabled subscription or a paused topic does not send is `skipped`.
- * Deliveries never block the API answer.
+ * Delivery faults lose a share of notifications (`lost`, their ids kept) and hold a share back
+ * so later ones overtake them (`reordered`). Deliveries never block the API answer.
  */
 export function createWebhookSender(options: WebhookSenderOptions) {
   const { limits, now } = options;
   const counts = emptyCounts();
   const deliveries = createRingBuffer<DeliveryRecord>(1000);
   const retryTimers = new Set<NodeJS.Timeout>();
+  const heldTimers = new Set<NodeJS.Timeout>();
+  const faults = createDeliveryFaults(options.faults, options.random);
+  const lostIds = createRingBuffer<string>(1000);
   let subscriptions = options.urls.map((url) => createSubscription(url, limits));
   let inFlight = new AbortController();
   /** Bumped by stop(): deliveries from before it end silently, without retry or count. */
@@ -162,37 +172,66 @@ export function createWebhookSender(options: WebhookSenderOptions) {
     retryTimers.add(timer);
   }
 
+  function sendToEveryReceiver(notification: Notification) {
+    for (const subscription of subscriptions) {
+      void deliver({ subscription, notification, failures: 0, throttles: 0, throttledForMs: 0 });
+    }
+  }
+
+  function holdBack(notification: Notification) {
+    const timer = setTimeout(() => {
+      heldTimers.delete(timer);
+      sendToEveryReceiver(notification);
+    }, faults.config().reorderDelayMs);
+    heldTimers.add(timer);
+  }
+
   return {
     /** Sends one notification to every receiver; returns it (with its id) at once. */
     emit(topic: string, item: unknown): Notification {
       const notification = createNotification(options.workspaceId, topic, item, now());
       counts.emitted++;
-      for (const subscription of subscriptions) {
-        void deliver({ subscription, notification, failures: 0, throttles: 0, throttledForMs: 0 });
+      const fate = faults.draw();
+      if (fate === 'lose') {
+        counts.lost++;
+        lostIds.push(notification.id);
+      } else if (fate === 'hold') {
+        counts.reordered++;
+        holdBack(notification);
+      } else {
+        sendToEveryReceiver(notification);
       }
       return notification;
     },
     stats: () => ({
       ...counts,
       pendingRetries: retryTimers.size,
+      pendingReorders: heldTimers.size,
       inFlight: active,
       subscriptions: subscriptions.map((s) => s.view(now())),
     }),
     deliveries: () => deliveries.toArray(),
-    /** Cancels pending retries (counted as dropped) and in-flight deliveries. */
+    /** The ids of the last 1,000 notifications lost to `dropShare`, oldest first. */
+    lostIds: () => lostIds.toArray(),
+    faults,
+    /** Cancels pending retries and held-back notifications (counted as dropped) and deliveries. */
     stop() {
-      for (const timer of retryTimers) clearTimeout(timer);
-      counts.dropped += retryTimers.size;
-      retryTimers.clear();
+      for (const timers of [retryTimers, heldTimers]) {
+        for (const timer of timers) clearTimeout(timer);
+        counts.dropped += timers.size;
+        timers.clear();
+      }
       generation++;
       inFlight.abort();
       inFlight = new AbortController();
     },
-    /** Also re-enables disabled subscriptions and resumes paused topics. */
+    /** Also re-enables disabled subscriptions, resumes paused topics, restores start-up faults. */
     reset() {
       this.stop();
       Object.assign(counts, emptyCounts());
       deliveries.clear();
+      lostIds.clear();
+      faults.clear();
       subscriptions = options.urls.map((url) => createSubscription(url, limits));
     },
   };
