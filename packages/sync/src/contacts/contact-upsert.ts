@@ -66,7 +66,7 @@ export async function contactUpsert(
         mayHaveWritten: run.unrecordedWrite || run.resumed || context.attempt > 1,
         // A claim of a contact made in Intercom is a match named by the CRM, not by a 409.
         match: run.match ?? claimOf(pending),
-        claim: pending.intercom_id !== undefined,
+        claimedId: pending.intercom_id,
       });
       if (pending.companies !== undefined && result.intercomId) {
         await syncCompanies(externalId, result.intercomId, pending.companies, marked);
@@ -83,8 +83,12 @@ async function write(
   {
     mayHaveWritten,
     match,
-    claim,
-  }: { mayHaveWritten: boolean; match: IntercomMatch | undefined; claim: boolean },
+    claimedId,
+  }: {
+    mayHaveWritten: boolean;
+    match: IntercomMatch | undefined;
+    claimedId: string | undefined;
+  },
 ): Promise<Written> {
   const { external_id: externalId, ...changes } = body; // external_id never changes
   if (knownId) {
@@ -107,7 +111,7 @@ async function write(
     // An earlier run's create met this contact and was held before it could look.
     const taken = await takeMatch(externalId, changes, match, deps);
     if (taken) return taken;
-    if (claim && match.id === body.intercom_id) {
+    if (match.id === claimedId) {
       throw new AppError(
         'INTERCOM_REJECTED',
         `no Intercom contact has intercom_id ${match.id} (deleted or merged since)`,
