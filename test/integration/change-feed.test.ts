@@ -1,12 +1,11 @@
 import {
   E2E_CRM_TOKEN as CRM_TOKEN,
-  crmApi,
   type SimulatorProcess,
   type Stack,
   useRelay,
-  waitFor,
 } from '@relay/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { feedHelpers } from './feed-helpers.ts';
 
 const relay = useRelay({ env: { RECONCILE_EVERY_MS: '0' } });
 let sim: SimulatorProcess;
@@ -16,56 +15,13 @@ beforeAll(() => {
   ({ sim, stack } = relay);
 });
 
-type Change = {
-  cursor: string;
-  type: string;
-  data: Record<string, unknown> & { id: string; changed?: string[]; version?: number };
-};
-
-const crm = () => crmApi(stack.ingressUrl, CRM_TOKEN);
-const changes = async (after?: string): Promise<{ changes: Change[]; next: string | null }> =>
-  (await crm().call('GET', `/v1/changes?limit=1000${after ? `&after=${after}` : ''}`)).body;
-
-/** A counter's sum over every worker process. */
-async function workerCounter(name: string): Promise<number> {
-  let sum = 0;
-  for (const url of stack.workerMetricsUrls) {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    for (const line of text.split('\n')) {
-      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) {
-        sum += Number(line.split(' ').at(-1));
-      }
-    }
-  }
-  return sum;
-}
-
-/** Every notification the simulator sent has been processed by a worker. */
-async function settled(): Promise<void> {
-  await waitFor(
-    async () => {
-      const { webhooks } = await sim.stats();
-      const processed = await workerCounter('relay_webhook_topics_total');
-      return webhooks.inFlight === 0 && webhooks.pendingRetries === 0 && processed >= webhooks.sent;
-    },
-    (done) => done,
-    20_000,
-  );
-}
-
-async function push(contacts: Record<string, unknown>[]) {
-  const answer = await crm().call('POST', '/v1/contacts', { contacts });
-  expect(answer.status).toBe(202);
-  for (const item of answer.body.accepted) {
-    expect((await crm().done(item.jobId)).state).toBe('completed');
-  }
-}
+const { crm, changes, settled, push, workerCounter } = feedHelpers(relay);
 
 const ids = Array.from({ length: 20 }, (_, index) => `crm-feed-${index}`);
 
 describe('the change feed over HTTP: simulator → webhooks → worker → GET /v1/changes', () => {
   it("records none of the CRM's own writes (creates, updates, companies): every one an echo", async () => {
-    await push(
+    const created = await push(
       ids.map((id, index) => ({
         external_id: id,
         email: `${id}@example.com`,
@@ -73,7 +29,10 @@ describe('the change feed over HTTP: simulator → webhooks → worker → GET /
         companies: [{ company_id: 'acme', name: 'Acme' }],
       })),
     );
-    await push(ids.map((id, index) => ({ external_id: id, name: `Person ${index} Jr` })));
+    const updated = await push(
+      ids.map((id, index) => ({ external_id: id, name: `Person ${index} Jr` })),
+    );
+    expect([...created, ...updated].map((job) => job.state)).toEqual(Array(40).fill('completed'));
     await settled();
     expect((await changes()).changes).toEqual([]);
     expect(await workerCounter('relay_feed_echoes_total')).toBeGreaterThanOrEqual(40);
