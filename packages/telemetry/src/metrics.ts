@@ -105,6 +105,13 @@ export function createMetrics(options: {
       labelNames: ['object', 'type', 'source'] as const,
       registers,
     }),
+    feedLag: new Histogram({
+      name: 'relay_feed_lag_seconds',
+      help: 'Time from a change in Intercom (its updated_at) to its change recorded on the feed, by source (webhook or reconciliation).',
+      labelNames: ['source'] as const,
+      buckets: [0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600],
+      registers,
+    }),
     feedEchoes: new Counter({
       name: 'relay_feed_echoes_total',
       help: "Intercom notifications (or sweep results) that were the relay's own writes coming back: not fed to the CRM.",

@@ -15,6 +15,8 @@ export type FeedOutcome = {
   type?: string;
   conflicts: number;
   cursor?: string;
+  /** For a change: when it happened in Intercom (Unix seconds; its updated_at). */
+  occurredAt?: number;
 };
 
 export type FeedRecorderDeps = {
@@ -67,6 +69,7 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
         update: Parameters<FeedStore['commit']>[3];
         change?: Parameters<FeedStore['commit']>[4];
         consumedIntentOf?: string;
+        occurredAt?: number;
       };
 
   /** Reads, decides and commits until no other process changed the record in between. */
@@ -96,6 +99,7 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
       };
       if (decision.type) outcome.type = decision.type;
       if (cursor) outcome.cursor = cursor;
+      if (decision.occurredAt) outcome.occurredAt = decision.occurredAt;
       return outcome;
     }
     throw new Error(`the feed record ${object} ${intercomId} kept changing while being recorded`);
@@ -160,7 +164,11 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
         source: options.source,
         occurred_at: updatedAt,
       };
-      return { ...decision, change: changeEntry(type, data, [item.id], now()) };
+      return {
+        ...decision,
+        change: changeEntry(type, data, [item.id], now()),
+        occurredAt: updatedAt,
+      };
     });
   }
 
