@@ -13,7 +13,7 @@ const { changes, settled, workerCounter } = feedHelpers(relay);
 describe('nothing missed: lost and reordered notifications', () => {
   it('every change reaches the feed with its final values, versions only growing', async () => {
     const intercom = relay.sim.changes;
-    const leads = [];
+    const leads: { id: string }[] = [];
     for (let index = 0; index < 30; index += 1) {
       leads.push(await intercom.createLead({ email: `l${index}@example.com`, name: `L${index}` }));
     }

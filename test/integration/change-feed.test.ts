@@ -70,10 +70,12 @@ describe('the change feed over HTTP: simulator → webhooks → worker → GET /
     const auth = { authorization: `Bearer ${CRM_TOKEN}` };
     const badLimit = await fetch(`${url}?limit=0`, { headers: auth });
     expect(badLimit.status).toBe(400);
-    expect((await badLimit.json()).error).toMatchObject({ code: 'PAYLOAD_INVALID' });
+    const errorOf = async (response: Response) =>
+      ((await response.json()) as { error: { code: string; message: string } }).error;
+    expect(await errorOf(badLimit)).toMatchObject({ code: 'PAYLOAD_INVALID' });
     const badCursor = await fetch(`${url}?after=yesterday`, { headers: auth });
     expect(badCursor.status).toBe(400);
-    expect((await badCursor.json()).error.message).toContain('after must be a cursor');
+    expect((await errorOf(badCursor)).message).toContain('after must be a cursor');
     expect((await fetch(url)).status).toBe(401);
   });
 

@@ -150,8 +150,8 @@ describe.skipIf(!canRunCluster)('the slice on a 3-master Redis Cluster', () => {
     expect(again.body.jobId).toBe(first.body.jobId);
     const job = await done(String(first.body.jobId));
     expect(job).toMatchObject({ state: 'completed', attempts: 1 });
-    const runs = (await client.xrange(`${PREFIX}:sink:conversations`, '-', '+')).filter(
-      ([, fields]) => fields[fields.indexOf('id') + 1] === 'notif_cluster_1',
+    const runs = (await client.xrange(`${PREFIX}:feed:log`, '-', '+')).filter(([, fields]) =>
+      fields[fields.indexOf('c') + 1]?.includes('"notification_id":"notif_cluster_1"'),
     );
     expect(runs).toHaveLength(1);
 

@@ -3,7 +3,11 @@ import type { IntercomClient } from '@relay/intercom';
 import { LANES, type Lane } from '@relay/jobs';
 import { createProducer, createQueueAdmin } from '@relay/jobs/queue';
 import { createProducerConnection, waitUntilReady } from '@relay/jobs/redis';
-import { type ContactDirectory, createDataAttributeCatalog } from '@relay/sync';
+import {
+  type ContactDirectory,
+  createChangeLogReader,
+  createDataAttributeCatalog,
+} from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { captureLogs, type UsedRedis, useRedis, waitFor } from '@relay/testkit';
 import { type Processor, Worker } from 'bullmq';
@@ -98,6 +102,7 @@ export async function buildTestApp(
   const deps: AppDeps = {
     producer,
     erasureLog: createErasureLog(connection, prefix),
+    changeLog: createChangeLogReader(connection, prefix),
     metrics,
     logger: createLogger({ service: 'ingress-test', destination: logs.destination }),
     crmTokens: () => [CRM_TOKEN, OTHER_CRM_TOKEN],

@@ -46,14 +46,6 @@ export function loadConfig(source: EnvSource = process.env) {
     feedRetentionMs: env.int('FEED_RETENTION_MS', { default: 7 * 86_400_000, min: 60_000 }),
     /** Fields whose Intercom-side changes are conflicts, not changes (e.g. email,custom_attributes.plan). */
     feedCrmOwnedFields: env.list('FEED_CRM_OWNED_FIELDS', { default: [] }),
-    /** Where conversation.* notifications go: a Redis stream for consumers, or nowhere. */
-    conversationSink: env.string('CONVERSATION_SINK', {
-      default: 'stream',
-      oneOf: ['stream', 'http', 'none'],
-    }) as 'stream' | 'http' | 'none',
-    /** With CONVERSATION_SINK=http: where to POST, and the secret that signs each delivery. */
-    conversationSinkUrl: env.string('CONVERSATION_SINK_URL', { default: '' }),
-    conversationSinkSecret: env.secret('CONVERSATION_SINK_SECRET'),
     /** Lanes (queues) this process drains; dedicate processes to lanes by listing fewer. */
     lanes: env.list('WORKER_LANES', { default: [...LANES] }),
     // Operations
@@ -63,12 +55,12 @@ export function loadConfig(source: EnvSource = process.env) {
     logLevel: env.logLevel(),
     nodeEnv: env.string('NODE_ENV', { default: 'production' }),
   };
-  if (config.conversationSink === 'http') {
-    if (!/^https?:\/\//.test(config.conversationSinkUrl)) {
-      env.problem('CONVERSATION_SINK_URL must be an http(s) URL when CONVERSATION_SINK=http');
-    }
-    if (!config.conversationSinkSecret) {
-      env.problem('CONVERSATION_SINK_SECRET (or _FILE) is required when CONVERSATION_SINK=http');
+  // The conversation sink gave way to the change feed: a setting of it would silently do nothing.
+  for (const gone of ['CONVERSATION_SINK', 'CONVERSATION_SINK_URL', 'CONVERSATION_SINK_SECRET']) {
+    if (env.string(gone, { default: '' }) !== '') {
+      env.problem(
+        `${gone} is no longer read: conversation notifications are on the change feed (GET /v1/changes); see docs/change-feed.md, "Moving from the conversation sink"`,
+      );
     }
   }
   for (const lane of config.lanes) {

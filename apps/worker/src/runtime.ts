@@ -13,10 +13,7 @@ import {
   createContactState,
   createErasureAudit,
   createFeed,
-  createHttpSink,
   createReconcileMarks,
-  createStreamSink,
-  noSink,
 } from '@relay/sync';
 import type { Logger, Metrics } from '@relay/telemetry';
 import { Queue, Worker } from 'bullmq';
@@ -90,13 +87,6 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     prefix: config.queuePrefix,
     contacts,
   });
-  const sinkSecret = config.conversationSinkSecret;
-  const conversationSink =
-    config.conversationSink === 'stream'
-      ? createStreamSink(stateConnection, config.queuePrefix)
-      : config.conversationSink === 'http' && sinkSecret
-        ? createHttpSink({ url: config.conversationSinkUrl, secret: () => sinkSecret.get() })
-        : noSink;
   const allQueues = LANES.map(openQueue);
   const removeQueuedJobs = createContactJobRemoval(stateConnection, config.queuePrefix, allQueues);
   // Kept completed jobs and dead letters give way when Redis memory runs short.
@@ -134,7 +124,6 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
             companies,
             directory,
             reconcileMarks,
-            conversationSink,
             feed,
             removeQueuedJobs,
             recordErasure: erasureAudit.record,

@@ -74,13 +74,21 @@ describe('GDPR erasure, end to end', () => {
     ]) {
       expect(everything).not.toContain(personal);
     }
-    // The external id remains only where the erasure itself is recorded.
+    // The external id remains only where the erasure itself is recorded: the audit, the
+    // erasure job, and the change feed's `contact.erased` (ids only).
     const naming = [...dump.entries()].filter(([, text]) => text.includes(PERSON.external_id));
     for (const [key] of naming) {
-      expect(key === `${harness.prefix}:audit:erasure` || key.includes(`:${erased.jobId}`)).toBe(
-        true,
-      );
+      const recordsErasure =
+        key === `${harness.prefix}:audit:erasure` ||
+        key === `${harness.prefix}:feed:log` ||
+        key.includes(`:${erased.jobId}`);
+      expect(recordsErasure).toBe(true);
     }
+    const feed = await redis.xrange(`${harness.prefix}:feed:log`, '-', '+');
+    const feedNaming = feed.filter(([, fields]) => fields.join(' ').includes(PERSON.external_id));
+    expect(feedNaming.map(([, fields]) => JSON.parse(fields[1] ?? '{}').type)).toEqual([
+      'contact.erased',
+    ]);
 
     const audit = await createErasureAudit(redis, harness.prefix).list({
       externalId: PERSON.external_id,

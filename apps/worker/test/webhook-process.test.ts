@@ -44,7 +44,12 @@ describe('webhook topics', () => {
         merged_from: { type: 'contact', id: 'id-lead', external_id: 'crm-lead' },
       }),
     );
-    expect(merged.result).toEqual({ topic: 'contact.merged', handled: true });
+    // The lead merged away, then the user as it is now (first seen: an update).
+    expect(merged.result).toEqual({
+      topic: 'contact.merged',
+      handled: true,
+      feed: ['change:contact.merged', 'change:contact.updated'],
+    });
     expect(await harness.contacts.intercomId('crm-user')).toBe('id-user');
     expect(await harness.contacts.intercomId('crm-lead')).toBeUndefined();
   });
@@ -57,7 +62,7 @@ describe('webhook topics', () => {
     expect(await harness.companies.intercomId('acme')).toBeUndefined();
   });
 
-  it('hands conversation notifications to the stream sink, and counts topics it does not know', async () => {
+  it('records conversation notifications on the change feed, and counts topics it does not know', async () => {
     harness = await startWorkerHarness();
     const reply = note('conversation.admin.replied', { type: 'conversation', id: 'conv-1' });
     expect((await processed(reply)).result).toEqual({
@@ -66,11 +71,14 @@ describe('webhook topics', () => {
     });
     const redis = new Redis(harness.redisUrl);
     try {
-      const entries = await redis.xrange(`${harness.prefix}:sink:conversations`, '-', '+');
+      const entries = await redis.xrange(`${harness.prefix}:feed:log`, '-', '+');
       expect(entries).toHaveLength(1);
       const fields = entries[0]?.[1] ?? [];
-      expect(fields.slice(0, 4)).toEqual(['id', reply.id, 'topic', 'conversation.admin.replied']);
-      expect(JSON.parse(fields[7] ?? '{}').data.item.id).toBe('conv-1');
+      const change = JSON.parse(fields[fields.indexOf('c') + 1] ?? '{}');
+      expect(change).toMatchObject({
+        type: 'conversation.admin.replied',
+        data: { object: 'conversation', notification_id: reply.id, item: { id: 'conv-1' } },
+      });
     } finally {
       redis.disconnect();
     }
@@ -102,7 +110,12 @@ describe('webhook.process', () => {
     }) as WebhookNotification;
     const { jobId } = await harness.producer.enqueueWebhook(notification);
     const job = await harness.settled('webhook', jobId, 10_000);
-    expect(job.result).toEqual({ topic: 'contact.user.created', handled: true });
+    // A contact made in Intercom by someone else: a change on the feed (the result names it).
+    expect(job.result).toEqual({
+      topic: 'contact.user.created',
+      handled: true,
+      feed: ['change:contact.created'],
+    });
     expect(job.data.notification).toMatchObject({ id: notification.id, redacted: true });
     expect(JSON.stringify(job.data)).not.toContain('ada.lovelace@example.com');
     expect(JSON.stringify(job.data)).not.toContain('Ada Lovelace');

@@ -92,8 +92,6 @@ export const ErrorCodes = {
     label: 'paused',
   },
   // Jobs.
-  /** The CRM's conversation endpoint did not take a delivery; retried with backoff. */
-  SINK_UNAVAILABLE: { httpStatus: 503, retryable: true, onJob: 'retry' },
   /** Another job of the same contact or company is running; this one runs after it. */
   /**
    * A change-feed cursor older than the oldest change kept (FEED_RETENTION_MS): the reader

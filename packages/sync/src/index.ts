@@ -64,12 +64,6 @@ export {
 } from './contacts/data-attributes.ts';
 export { createReconcileMarks, type ReconcileMarks } from './contacts/reconcile-marks.ts';
 export { conversationAct } from './conversations/conversation-act.ts';
-export {
-  type ConversationSink,
-  createHttpSink,
-  createStreamSink,
-  noSink,
-} from './conversations/conversation-sink.ts';
 export { eventTrack } from './events/event-track.ts';
 export type { ChangeLog, PulledChange } from './feed/change-log.ts';
 export { createChangeLogReader, createFeed, type Feed } from './feed/feed.ts';

@@ -67,10 +67,12 @@ async function deliver(notification: unknown): Promise<string> {
   return ((await response.json()) as { status: string }).status;
 }
 
-/** Handler runs for one notification: entries it appended to the conversation stream. */
+/** Handler runs for one notification: the changes it recorded on the change feed. */
 async function handlerRuns(id: string): Promise<number> {
-  const entries = await redis.client.xrange(`${redis.prefix}:sink:conversations`, '-', '+');
-  return entries.filter(([, fields]) => fields[fields.indexOf('id') + 1] === id).length;
+  const entries = await redis.client.xrange(`${redis.prefix}:feed:log`, '-', '+');
+  const recorded = (fields: string[]) => fields[fields.indexOf('c') + 1] ?? '';
+  return entries.filter(([, fields]) => recorded(fields).includes(`"notification_id":"${id}"`))
+    .length;
 }
 
 const workerMetrics = async () => (await fetch(`${stack.workerMetricsUrls[0]}/metrics`)).text();

@@ -140,6 +140,7 @@ export const ROUTES: readonly RouteCase[] = [
     params: { jobId: 'contact-0123456789abcdef-x' },
     status: 404, // no such job
   },
+  { method: 'GET', template: '/v1/changes', auth: 'crm', status: 200 },
   { method: 'GET', template: '/admin/queues', auth: 'admin', status: 200 },
   ...(['pause', 'resume', 'retry'] as const).map(
     (verb): RouteCase => ({

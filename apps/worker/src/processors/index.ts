@@ -5,7 +5,6 @@ import {
   type CompanyState,
   type ContactDirectory,
   type ContactState,
-  type ConversationSink,
   companyUpsert,
   contactArchive,
   contactErase,
@@ -31,7 +30,6 @@ export type WorkerServices = {
   companies: CompanyState;
   directory: ContactDirectory;
   reconcileMarks: ReconcileMarks;
-  conversationSink: ConversationSink;
   /** The change feed: what Intercom notifications say, and the relay's own writes. */
   feed?: Feed | undefined;
   removeQueuedJobs: (externalId: string) => Promise<number>;
@@ -92,18 +90,17 @@ export const processors = {
 
 /** The job's result is the topic and whether a handler took it; its family is counted. */
 async function processNotification(job: WebhookProcessJob, s: WorkerServices) {
-  const { directory, companies, conversationSink, feed } = s;
+  const { directory, companies, feed } = s;
   const { family, ...result } = await notificationProcess(job, {
     directory,
     companies,
-    conversationSink,
     feed,
   });
   s.metrics?.webhookTopics.inc({ family, handled: String(result.handled) });
-  return {
-    ...result,
-    feed: result.feed.map(({ outcome, type }) => (type ? `${outcome}:${type}` : outcome)),
-  };
+  const { feed: fed, ...rest } = result;
+  // What the feed made of it, in the job's result (e.g. "change:contact.updated", "echo").
+  if (fed.length === 0) return rest;
+  return { ...rest, feed: fed.map(({ outcome, type }) => (type ? `${outcome}:${type}` : outcome)) };
 }
 
 /**

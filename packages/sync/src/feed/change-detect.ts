@@ -20,7 +20,7 @@ export type Detection = {
 };
 
 /** A field the CRM owns: named exactly, or under a named prefix (`custom_attributes`). */
-export function isCrmOwned(path: string, owned: ReadonlySet<string>): boolean {
+function isCrmOwned(path: string, owned: ReadonlySet<string>): boolean {
   if (owned.has(path)) return true;
   for (let dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
     if (owned.has(path.slice(0, dot))) return true;

@@ -1,3 +1,4 @@
+import { isAppError } from '@relay/errors';
 import type { IntercomClient } from '@relay/intercom';
 import type { Cluster, Redis } from 'ioredis';
 import type { ContactLists } from './fed-fields.ts';
@@ -87,9 +88,18 @@ export function createFeedLookups(deps: FeedLookupsDeps) {
       };
     },
 
-    /** The contact as Intercom holds it now (to settle two states with the same updated_at). */
-    freshContact: async (id: string): Promise<Item & { id: string }> =>
-      (await deps.intercom.getContact(id)) as Item & { id: string },
+    /**
+     * The contact as Intercom holds it now (to settle two states with the same updated_at);
+     * undefined when Intercom no longer has it.
+     */
+    async freshContact(id: string): Promise<(Item & { id: string }) | undefined> {
+      try {
+        return (await deps.intercom.getContact(id)) as Item & { id: string };
+      } catch (error) {
+        if (isAppError(error) && error.status === 404) return undefined;
+        throw error;
+      }
+    },
   };
 }
 

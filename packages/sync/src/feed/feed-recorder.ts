@@ -114,7 +114,7 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
       crmId: string | null;
       created: boolean;
       source: ChangeSource;
-      refresh?: () => Promise<FedState>;
+      refresh?: () => Promise<FedState | undefined>;
     },
   ): Promise<FeedOutcome> {
     let current = { item, state };
@@ -124,9 +124,15 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
       const intent = options.crmId ? await store.readIntent(object, options.crmId) : new Map();
       const ledger = mergeLedgers(record.ledger, intent);
       let detection = detectChanges(record.snapshot, current.state.fields, ledger, deps.crmOwned);
-      if (updatedAt === record.updatedAt && differs(detection) && options.refresh) {
+      if (
+        record.exists &&
+        updatedAt === record.updatedAt &&
+        differs(detection) &&
+        options.refresh
+      ) {
         // Two states in the same second: which is newer, Intercom alone can say.
         const state = await options.refresh();
+        if (!state) return { outcome: 'stale' }; // gone since: its deletion is told apart
         detection = detectChanges(record.snapshot, state.fields, ledger, deps.crmOwned);
         current = { item: current.item, state };
         updatedAt = record.updatedAt;
@@ -228,7 +234,7 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
           source,
           refresh: async () => {
             const fresh = await deps.lookups.freshContact(item.id);
-            return contactState(fresh, await deps.lookups.contactLists(fresh));
+            return fresh && contactState(fresh, await deps.lookups.contactLists(fresh));
           },
         }),
       );

@@ -13,7 +13,7 @@ export type WriteLedger = Map<number, number[]>;
 
 const ENTRY_BYTES = 7;
 /** How many recent values of one field the ledger keeps (a write's echo may arrive after the next write). */
-export const LEDGER_VALUES_PER_FIELD = 2;
+const LEDGER_VALUES_PER_FIELD = 2;
 
 export function pathId(path: string): number {
   return createHash('sha1').update(path).digest().readUInt16BE(0);

@@ -1,6 +1,5 @@
 import type { WebhookProcessJob } from '@relay/jobs';
 import type { ContactDirectory } from '../contacts/contact-directory.ts';
-import type { ConversationSink } from '../conversations/conversation-sink.ts';
 import type { FeedOutcome } from '../feed/feed-recorder.ts';
 import type { CompanyState } from '../records/record-state.ts';
 import { handleCompanyTopic } from './company-topics.ts';
@@ -10,7 +9,6 @@ import { feedTopic, type NotificationFeed } from './feed-topics.ts';
 export type NotificationProcessDeps = {
   directory: ContactDirectory;
   companies: CompanyState;
-  conversationSink: ConversationSink;
   /** The change feed (Intercom → CRM); without it nothing is recorded. */
   feed?: NotificationFeed | undefined;
 };
@@ -29,8 +27,8 @@ const FAMILIES = new Set(['ping', 'contact', 'company', 'conversation']);
 
 /**
  * Routes a stored Intercom notification by topic family: `contact.*` keeps the contact
- * directory in step, `company.*` the company id map, `conversation.*` goes to the
- * conversation sink, `ping` is acknowledged. A topic no handler takes is reported
+ * directory in step, `company.*` the company id map, `ping` is acknowledged; then the change
+ * feed records what it says (contacts, companies, and `conversation.*` as they came). A topic no handler takes is reported
  * (`handled: false`), not failed: Intercom adds topics, and failing would only dead-letter them.
  */
 export async function notificationProcess(
@@ -44,10 +42,8 @@ export async function notificationProcess(
   if (topic === 'ping') handled = true;
   else if (family === 'contact') handled = await handleContactTopic(topic, item, deps);
   else if (family === 'company') handled = await handleCompanyTopic(topic, item, deps);
-  else if (family === 'conversation') {
-    await deps.conversationSink.deliver(job.notification);
-    handled = true;
-  }
+  // Conversation notifications reach the CRM on the change feed, as they came.
+  else if (family === 'conversation') handled = true;
   const feed = deps.feed ? await feedTopic(job.notification, deps.feed) : [];
   return { topic, family: FAMILIES.has(family) ? family : 'other', handled, feed };
 }
