@@ -47,7 +47,6 @@ beforeAll(async () => {
       INTERCOM_RATE_LIMIT_PER_10S: '15', // per window: the simulator's windows are 1 s
       INTERCOM_RATE_LIMIT_WINDOW_MS: '1000',
       RECONCILE_EVERY_MS: '0',
-      CONVERSATION_SINK: 'stream',
       JOB_KEEP_COMPLETED_UNDER_PRESSURE_COUNT: '5',
       LOG_LEVEL: 'warn',
     },

@@ -20,4 +20,16 @@ describe('node apps/worker/src/main.ts with a bad configuration', () => {
     );
     expect(started.stdout).toBe('');
   });
+
+  it('refuses a setting of the conversation sink, which gave way to the change feed', () => {
+    const started = spawnSync(process.execPath, [join(REPO_ROOT, 'apps/worker/src/main.ts')], {
+      env: { PATH: process.env.PATH, INTERCOM_ACCESS_TOKEN: 't', CONVERSATION_SINK: 'http' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(started.status).toBe(EXIT_CONFIG);
+    expect(started.stderr).toContain(
+      '  - CONVERSATION_SINK is no longer read: conversation notifications are on the change feed (GET /v1/changes); see docs/change-feed.md, "Moving from the conversation sink"\n',
+    );
+  });
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
     webhookSecret: SECRET,
     crmToken: 'unused-crm-token',
     workers: 1,
-    env: { CONVERSATION_SINK: 'stream', RECONCILE_EVERY_MS: '0', LOG_LEVEL: 'warn' },
+    env: { RECONCILE_EVERY_MS: '0', LOG_LEVEL: 'warn' },
   });
   webhookQueue = new Queue(QueueNames.webhook, { connection: redis.client, prefix: redis.prefix });
 }, 60_000);
