@@ -112,7 +112,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       intercom,
       retentionMs: config.feedRetentionMs,
       crmOwnedFields: config.feedCrmOwnedFields,
-      observe: countFeedOutcome(metrics),
+      observe: countFeedOutcome(metrics, logger),
     });
     const worker = new Worker(
       queue.name,

@@ -113,7 +113,10 @@ describe('the change feed recorder', () => {
       later(contact, 1, { email: 'other@example.com', custom_attributes: { plan: 'x' } }),
       'webhook',
     );
-    expect(outcome).toMatchObject({ outcome: 'unchanged', conflicts: 2 });
+    expect(outcome).toMatchObject({
+      outcome: 'unchanged',
+      conflicts: ['email', 'custom_attributes.plan'],
+    });
     const both = later(contact, 2, {
       email: 'third@example.com',
       name: 'Cy',
@@ -121,7 +124,7 @@ describe('the change feed recorder', () => {
     });
     expect(await feed.recorder.contact(both, 'webhook')).toMatchObject({
       outcome: 'change',
-      conflicts: 1,
+      conflicts: ['email'],
     });
     expect((await changes(feed)).at(-1)?.data.changed).toEqual(['name']);
   });

@@ -1,5 +1,6 @@
 import { type ChangeData, changeEntry } from './change-entry.ts';
 import type { ChangeLog } from './change-log.ts';
+import type { FeedRecorderDeps } from './feed-recorder.ts';
 import type { FeedStore } from './feed-store.ts';
 
 type Item = Record<string, unknown>;
@@ -17,7 +18,12 @@ function conversationContactIds(item: Item): string[] {
  * Conversation notifications join the feed as they came (`conversation.*`, the item in
  * `data.item`), and erasures leave it: see the glossary (erasure).
  */
-export function createFeedExtras(deps: { store: FeedStore; log: ChangeLog; now?: () => number }) {
+export function createFeedExtras(deps: {
+  store: FeedStore;
+  log: ChangeLog;
+  observe?: FeedRecorderDeps['observe'];
+  now?: () => number;
+}) {
   const now = deps.now ?? Date.now;
   return {
     async conversation(notification: {
@@ -36,7 +42,18 @@ export function createFeedExtras(deps: { store: FeedStore; log: ChangeLog; now?:
         occurred_at: notification.created_at ?? Math.floor(now() / 1000),
       };
       const refs = conversationContactIds(item);
-      return deps.store.append(changeEntry(notification.topic, data, refs, now()));
+      const cursor = await deps.store.append(changeEntry(notification.topic, data, refs, now()));
+      deps.observe?.(
+        {
+          object: 'conversation',
+          intercomId: data.intercom_id,
+          outcome: 'change',
+          type: notification.topic,
+          conflicts: [],
+        },
+        'webhook',
+      );
+      return cursor;
     },
 
     /**
@@ -65,6 +82,16 @@ export function createFeedExtras(deps: { store: FeedStore; log: ChangeLog; now?:
         occurred_at: Math.floor(now() / 1000),
       };
       await deps.store.append(changeEntry('contact.erased', data, [], now()));
+      deps.observe?.(
+        {
+          object: 'contact',
+          intercomId: intercomId ?? '',
+          outcome: 'change',
+          type: 'contact.erased',
+          conflicts: [],
+        },
+        'erasure',
+      );
       return removed;
     },
   };

@@ -9,11 +9,14 @@ type Item = Record<string, unknown>;
 
 /** What recording one state did, for metrics and tests. */
 export type FeedOutcome = {
-  object: FedObject;
+  object: FedObject | 'conversation';
   /** A change recorded; an echo of the relay's own write; nothing new; out of date; gone. */
   outcome: 'change' | 'echo' | 'unchanged' | 'stale' | 'gone';
   type?: string;
-  conflicts: number;
+  /** The Intercom id of the record (for logs: ids only). */
+  intercomId: string;
+  /** CRM-owned fields someone else changed in Intercom (FEED_CRM_OWNED_FIELDS). */
+  conflicts: string[];
   cursor?: string;
   /** For a change: when it happened in Intercom (Unix seconds; its updated_at). */
   occurredAt?: number;
@@ -65,7 +68,7 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
     | {
         outcome: 'change' | 'echo' | 'unchanged';
         type?: string;
-        conflicts: number;
+        conflicts: string[];
         update: Parameters<FeedStore['commit']>[3];
         change?: Parameters<FeedStore['commit']>[4];
         consumedIntentOf?: string;
@@ -80,9 +83,11 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
   ): Promise<FeedOutcome> {
     for (let tries = 0; tries < COMMIT_TRIES; tries += 1) {
       const record = await store.read(object, intercomId);
-      if (record.gone) return { object, outcome: 'gone', conflicts: 0 };
+      if (record.gone) return { object, intercomId, outcome: 'gone', conflicts: [] };
       const decision = await decide(record);
-      if (decision.outcome === 'stale') return { object, outcome: 'stale', conflicts: 0 };
+      if (decision.outcome === 'stale') {
+        return { object, intercomId, outcome: 'stale', conflicts: [] };
+      }
       const cursor = await store.commit(
         object,
         intercomId,
@@ -94,6 +99,7 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
       if (cursor === false) continue;
       const outcome: FeedOutcome = {
         object,
+        intercomId,
         outcome: decision.outcome,
         conflicts: decision.conflicts,
       };
@@ -153,7 +159,7 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
             ? ('echo' as const)
             : ('unchanged' as const),
         type: isChange ? type : undefined,
-        conflicts: detection.conflicts.length,
+        conflicts: detection.conflicts,
         update: { version, updatedAt, snapshot: detection.snapshot, ledger, archived: false },
         ...(intent.size > 0 && options.crmId ? { consumedIntentOf: options.crmId } : {}),
       };
@@ -200,7 +206,7 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
           version,
           ...(event.gone ? { gone: event.gone } : { archived: true }),
         };
-        if (mine) return { outcome: 'echo' as const, conflicts: 0, update };
+        if (mine) return { outcome: 'echo' as const, conflicts: [], update };
         const data: ChangeData = {
           object,
           intercom_id: ref.id,
@@ -215,7 +221,7 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
         return {
           outcome: 'change' as const,
           type: event.type,
-          conflicts: 0,
+          conflicts: [],
           update,
           change: changeEntry(event.type, data, [ref.id], now()),
         };

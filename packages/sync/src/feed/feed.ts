@@ -35,7 +35,7 @@ export function createFeed(options: FeedOptions) {
       now,
     }),
     writes: createFeedWrites(store, lookups),
-    extras: createFeedExtras({ store, log, now }),
+    extras: createFeedExtras({ store, log, observe: options.observe, now }),
     lookups,
     log,
   };
