@@ -43,7 +43,7 @@ export function loadConfig(source: EnvSource = process.env) {
     /** How often the reconciliation sweep runs (contacts updated in Intercom); 0 turns it off. */
     reconcileEveryMs: env.int('RECONCILE_EVERY_MS', { default: 900_000, min: 0 }),
     /** How long the change feed keeps changes (and gone records' tombstones). */
-    feedRetentionMs: env.int('FEED_RETENTION_MS', { default: 7 * 86_400_000, min: 60_000 }),
+    feedRetentionMs: env.int('FEED_RETENTION_MS', { default: 7 * 86_400_000, min: 1_000 }),
     /** Fields whose Intercom-side changes are conflicts, not changes (e.g. email,custom_attributes.plan). */
     feedCrmOwnedFields: env.list('FEED_CRM_OWNED_FIELDS', { default: [] }),
     /** Lanes (queues) this process drains; dedicate processes to lanes by listing fewer. */

@@ -126,16 +126,13 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
     let current = { item, state };
     return settle(object, item.id, async (record) => {
       let updatedAt = seconds(current.item.updated_at);
-      if (record.exists && updatedAt < record.updatedAt) return { outcome: 'stale' };
+      // Only the relay's own writes noted so far (no state applied): nothing to be newer than.
+      const seen = record.updatedAt > 0 || record.version > 0;
+      if (seen && updatedAt < record.updatedAt) return { outcome: 'stale' };
       const intent = options.crmId ? await store.readIntent(object, options.crmId) : new Map();
       const ledger = mergeLedgers(record.ledger, intent);
       let detection = detectChanges(record.snapshot, current.state.fields, ledger, deps.crmOwned);
-      if (
-        record.exists &&
-        updatedAt === record.updatedAt &&
-        differs(detection) &&
-        options.refresh
-      ) {
+      if (seen && updatedAt === record.updatedAt && differs(detection) && options.refresh) {
         // Two states in the same second: which is newer, Intercom alone can say.
         const state = await options.refresh();
         if (!state) return { outcome: 'stale' }; // gone since: its deletion is told apart
@@ -145,7 +142,7 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
       }
       const unarchived = record.archived && !ledgerHas(ledger, LIFECYCLE.archived, false);
       const type =
-        !record.exists && options.created
+        !seen && options.created
           ? `${object}.created`
           : unarchived
             ? 'contact.unarchived'
