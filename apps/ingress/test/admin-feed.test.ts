@@ -1,4 +1,4 @@
-import { useRedis } from '@relay/testkit';
+import { appendToChangeLog, markChangeLogTrimmed, useRedis } from '@relay/testkit';
 import { describe, expect, it } from 'vitest';
 import { CRM_TOKEN, FEED_RETENTION_MS, useTestApp } from './test-app.ts';
 
@@ -9,11 +9,9 @@ const t = useTestApp({ admin: 'main', redis });
 const FIRST_MS = 1_796_575_200_000;
 const LATER_MS = FIRST_MS + 60_000;
 
-/** A change appended to the log as the worker's recorder writes it (field `c`, refs `r`). */
 async function appendChange(cursor: string, externalId: string) {
-  const change = {
+  await appendToChangeLog(redis.client, redis.prefix, cursor, {
     type: 'contact.updated',
-    timestamp: new Date(Number(cursor.split('-')[0])).toISOString(),
     data: {
       object: 'contact',
       intercom_id: `ic-${externalId}`,
@@ -24,9 +22,7 @@ async function appendChange(cursor: string, externalId: string) {
       source: 'webhook',
       occurred_at: Math.floor(FIRST_MS / 1000),
     },
-  };
-  const log = `${redis.prefix}:feed:log`;
-  await redis.client.xadd(log, cursor, 'c', JSON.stringify(change), 'r', ` ic-${externalId} `);
+  });
 }
 
 function admin(url: string) {
@@ -57,7 +53,7 @@ describe('GET /admin/feed/status', () => {
       newest: { cursor: `${LATER_MS}-0`, at: '2026-12-06T16:41:00.000Z' },
       trimmedBefore: null,
     });
-    await redis.client.set(`${redis.prefix}:feed:log-trimmed`, `${FIRST_MS - 1}-0`);
+    await markChangeLogTrimmed(redis.client, redis.prefix, `${FIRST_MS - 1}-0`);
     const after = (await admin('/admin/feed/status')).json();
     expect(after.trimmedBefore).toBe(`${FIRST_MS - 1}-0`);
   });
