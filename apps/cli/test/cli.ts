@@ -10,6 +10,8 @@ export type RunningCli = {
   child: ChildProcess;
   /** Resolves once stderr has printed text matching `pattern`. */
   stderrMatches(pattern: RegExp): Promise<void>;
+  /** Resolves once stdout has printed text matching `pattern`. */
+  stdoutMatches(pattern: RegExp): Promise<void>;
   result: Promise<CliResult>;
 };
 
@@ -21,29 +23,30 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
-  let stdout = '';
-  let stderr = '';
-  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
+  const output = { stdout: '', stderr: '' };
+  type Stream = keyof typeof output;
+  const waiters: { stream: Stream; pattern: RegExp; resolve: () => void }[] = [];
+  const collect = (stream: Stream) => (chunk: unknown) => {
+    output[stream] += chunk;
     for (const waiter of waiters.splice(0)) {
-      if (waiter.pattern.test(stderr)) waiter.resolve();
+      if (waiter.stream === stream && waiter.pattern.test(output[stream])) waiter.resolve();
       else waiters.push(waiter);
     }
-  });
+  };
+  child.stdout?.on('data', collect('stdout'));
+  child.stderr?.on('data', collect('stderr'));
+  const matches = (stream: Stream) => (pattern: RegExp) =>
+    pattern.test(output[stream])
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => waiters.push({ stream, pattern, resolve }));
   const result = new Promise<CliResult>((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolve({ code, ...output }));
   });
   return {
     child,
     result,
-    stderrMatches: (pattern) =>
-      pattern.test(stderr)
-        ? Promise.resolve()
-        : new Promise((resolve) => waiters.push({ pattern, resolve })),
+    stderrMatches: matches('stderr'),
+    stdoutMatches: matches('stdout'),
   };
 }
 

@@ -40,7 +40,7 @@ async function runInProcess(args: string[]) {
 
 describe('relay … --help', () => {
   it('covers every command and group', () => {
-    expect(groups.sort()).toEqual(['queues', 'token']);
+    expect(groups.sort()).toEqual(['feed', 'queues', 'token']);
     expect(asks.length).toBe(3 + (groups.length + COMMANDS.length) * 2);
   });
 

@@ -98,12 +98,16 @@ const statusPage = config.intercomStatusUrl
   : undefined;
 void statusPage?.start();
 
+const changeLog = createChangeLogReader(connection, config.queuePrefix);
+
 // /admin exists only with ADMIN_TOKEN; with ADMIN_PORT it has a listener of its own.
 const adminToken = config.adminToken;
 const admin = adminToken
   ? {
       token: () => adminToken.get(),
       queues: createQueueAdmin({ connection, prefix: config.queuePrefix }),
+      changeLog,
+      feedRetentionMs: config.feedRetentionMs,
     }
   : undefined;
 if (!admin) logger.info('admin API off: ADMIN_TOKEN is not set, /admin is not served');
@@ -120,7 +124,7 @@ const { app, adminApp } = await buildApps(
   {
     producer,
     erasureLog: createErasureLog(connection, config.queuePrefix),
-    changeLog: createChangeLogReader(connection, config.queuePrefix),
+    changeLog,
     metrics,
     logger,
     crmTokens: () => crmTokens(config),

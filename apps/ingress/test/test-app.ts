@@ -23,6 +23,8 @@ export const CRM_TOKEN = 'crm-test-token-0123456789';
 export const OTHER_CRM_TOKEN = 'crm-other-token-5555555555';
 export const WEBHOOK_SECRET = 'webhook-client-secret';
 export const ADMIN_TOKEN = 'admin-test-token-9876543210';
+/** FEED_RETENTION_MS as the test app reports it (the log is trimmed by whoever appends). */
+export const FEED_RETENTION_MS = 3_600_000;
 
 export function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -99,6 +101,7 @@ export async function buildTestApp(
         }
       : {};
   const admin = options.admin ?? false;
+  const changeLog = createChangeLogReader(connection, prefix);
   const deps: AppDeps = {
     producer,
     erasureLog: createErasureLog(connection, prefix),
@@ -108,7 +111,11 @@ export async function buildTestApp(
     crmTokens: () => [CRM_TOKEN, OTHER_CRM_TOKEN],
     webhookSecrets: () => [WEBHOOK_SECRET],
     ...intercom,
-    admin: admin === false ? undefined : { token: () => ADMIN_TOKEN, queues },
+    changeLog,
+    admin:
+      admin === false
+        ? undefined
+        : { token: () => ADMIN_TOKEN, queues, changeLog, feedRetentionMs: FEED_RETENTION_MS },
     crmRequestLimiter: options.limits
       ? createRequestLimiter({ redis: connection, prefix, limits: options.limits })
       : undefined,

@@ -7,6 +7,7 @@
  * Not here: mocks. Tests use the real Redis, BullMQ, SDK and simulator.
  */
 export { type CapturedLogs, captureLogs, type LogEntry } from './capture-logs.ts';
+export { appendToChangeLog, markChangeLogTrimmed } from './change-log.ts';
 export { exited, stopChild, trackChild } from './child-process.ts';
 export { type CrmAnswer, crmApi, type JobStatusAnswer } from './crm-api.ts';
 export { freePort } from './free-port.ts';

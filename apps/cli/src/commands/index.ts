@@ -1,5 +1,7 @@
 import type { Command } from '../args.ts';
 import { backfill } from './backfill/command.ts';
+import { feedStatus } from './feed/status.ts';
+import { feedTail } from './feed/tail.ts';
 import { preflight } from './preflight/command.ts';
 import { queuesDeadLetters } from './queues/dead-letters.ts';
 import { queuesDrain } from './queues/drain.ts';
@@ -22,5 +24,7 @@ export const COMMANDS: readonly Command[] = [
   queuesRetry,
   queuesReplay,
   queuesDeadLetters,
+  feedStatus,
+  feedTail,
   backfill,
 ];

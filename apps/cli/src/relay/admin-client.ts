@@ -1,5 +1,6 @@
 import { CliError, ExitCode } from '../errors.ts';
 import { describeUrl, errorSummary, type HttpAnswer, http } from '../http.ts';
+import { FeedCursorExpiredError } from './feed-cursor-expired.ts';
 
 type LaneCounts = Record<
   'waiting' | 'active' | 'delayed' | 'prioritized' | 'failed' | 'completed',
@@ -23,6 +24,26 @@ export type DeadLetter = {
   error: { code: string; message: string; retryable: boolean; requestId?: string; status?: number };
 };
 
+type LogPosition = { cursor: string; at: string };
+
+export type FeedStatus = {
+  length: number;
+  oldest: LogPosition | null;
+  newest: LogPosition | null;
+  trimmedBefore: string | null;
+  retentionMs?: number;
+};
+
+/** A change as GET /admin/feed/changes (and GET /v1/changes) answers it. */
+export type FeedChange = {
+  cursor: string;
+  type: string;
+  timestamp: string;
+  data: Record<string, unknown> & { id: string };
+};
+
+export type FeedPage = { changes: FeedChange[]; next: string | null };
+
 export type AdminClient = ReturnType<typeof createAdminClient>;
 
 /**
@@ -36,14 +57,17 @@ export function adminConfigProblem(answer: HttpAnswer, adminUrl: string): string
   if (answer.status === 401 || answer.status === 403) {
     return `the admin API at ${where} refused ADMIN_TOKEN (${errorSummary(answer)}): the CLI's ADMIN_TOKEN (or ADMIN_TOKEN_FILE) must be the ingress's ADMIN_TOKEN`;
   }
-  const code = (answer.json as { error?: { code?: unknown } } | undefined)?.error?.code;
-  if (answer.status === 404 && code !== 'NOT_FOUND') {
+  if (answer.status === 404 && errorCode(answer) !== 'NOT_FOUND') {
     return `no admin API at ${where} (${errorSummary(answer)}): the ingress serves /admin only when its ADMIN_TOKEN (or ADMIN_TOKEN_FILE) is set, and with ADMIN_PORT only on that port; set ADMIN_TOKEN on the ingress, or point ADMIN_URL (--admin-url) at its admin listener`;
   }
   return undefined;
 }
 
-/** The ingress's /admin API (queues and dead letters), with the admin bearer token. */
+function errorCode(answer: HttpAnswer): unknown {
+  return (answer.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+}
+
+/** The ingress's /admin API (queues, dead letters, the change feed), with the admin bearer token. */
 export function createAdminClient(options: { adminUrl: string; token: string }) {
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const answer = await http(`${options.adminUrl}/admin${path}`, {
@@ -53,6 +77,9 @@ export function createAdminClient(options: { adminUrl: string; token: string }) 
       timeoutMs: 60_000,
     });
     if (answer.status >= 200 && answer.status < 300) return answer.json as T;
+    if (answer.status === 410 && errorCode(answer) === 'FEED_CURSOR_EXPIRED') {
+      throw new FeedCursorExpiredError(errorSummary(answer));
+    }
     const problem = adminConfigProblem(answer, options.adminUrl);
     if (problem) throw new CliError(problem, ExitCode.usage);
     throw new CliError(`${method} /admin${path}: ${errorSummary(answer)}`);
@@ -81,6 +108,12 @@ export function createAdminClient(options: { adminUrl: string; token: string }) 
       if (query.lane) params.set('lane', query.lane);
       if (query.offset) params.set('offset', String(query.offset));
       return call<{ deadLetters: DeadLetter[]; total: number }>('GET', `/dead-letters?${params}`);
+    },
+    feedStatus: () => call<FeedStatus>('GET', '/feed/status'),
+    feedChanges: (query: { after?: string | undefined; limit: number }) => {
+      const params = new URLSearchParams({ limit: String(query.limit) });
+      if (query.after) params.set('after', query.after);
+      return call<FeedPage>('GET', `/feed/changes?${params}`);
     },
     replay: (body: { lane: string; jobIds?: string[]; limit?: number }) =>
       call<{ lane: string; replayed: number; remaining: number; notFound: string[] }>(

@@ -15,6 +15,21 @@ export type PulledChange = {
 const CURSOR = /^\d{1,15}-\d{1,10}$/;
 const ERASE_CHUNK_SIZE = 500;
 
+/** A change's place in the log: its cursor, and when it was recorded (the id's time part). */
+type LogPosition = { cursor: string; at: string };
+
+type ChangeLogStatus = {
+  length: number;
+  oldest: LogPosition | null;
+  newest: LogPosition | null;
+  trimmedBefore: string | null;
+};
+
+function logPosition(cursor: string | undefined): LogPosition | null {
+  if (cursor === undefined) return null;
+  return { cursor, at: new Date(Number(cursor.split('-')[0])).toISOString() };
+}
+
 function compareIds(a: string, b: string): number {
   const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
   const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
@@ -77,13 +92,24 @@ export function createChangeLog(redis: Redis | Cluster, keys: FeedKeys) {
       }
     },
 
-    /** How many changes the log holds, and the oldest one's cursor. */
-    async status() {
-      const [length, first] = await Promise.all([
+    /**
+     * What the log holds: how many changes, the oldest and newest (cursor and when recorded),
+     * and the trim mark: the newest change already removed for age (a cursor before it is
+     * FEED_CURSOR_EXPIRED); null until the first trim.
+     */
+    async status(): Promise<ChangeLogStatus> {
+      const [length, first, last, trimmed] = await Promise.all([
         redis.xlen(keys.log),
         redis.xrange(keys.log, '-', '+', 'COUNT', 1),
+        redis.xrevrange(keys.log, '+', '-', 'COUNT', 1),
+        redis.get(keys.trimmed),
       ]);
-      return { length, oldest: first[0]?.[0] ?? null };
+      return {
+        length,
+        oldest: logPosition(first[0]?.[0]),
+        newest: logPosition(last[0]?.[0]),
+        trimmedBefore: trimmed,
+      };
     },
   };
 }

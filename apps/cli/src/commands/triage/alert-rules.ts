@@ -71,6 +71,10 @@ export const ALERTS_NOT_IN_TRIAGE = {
   IntercomStatusPageUnreadable: 'triage reads the status page itself; unreadable is "unknown"',
   ContactIdentityConflict:
     'a record-level conflict a human resolves in the CRM; `relay queues dead-letters` lists its jobs',
+  FeedChangesFoundByReconciliation:
+    'an hour-long share, more than triage samples; `relay feed tail` shows each change’s source',
+  FeedConflicts:
+    'a question of who owns a field, not an outage; the dashboard’s change feed row counts them',
 } as const;
 
 /** Triage's checks that stand for no alert. */

@@ -1,0 +1,193 @@
+import { join } from 'node:path';
+import {
+  appendToChangeLog,
+  freePort,
+  markChangeLogTrimmed,
+  type NodeProcess,
+  REPO_ROOT,
+  startNodeProcess,
+  useRedis,
+} from '@relay/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli } from './cli.ts';
+
+const ADMIN_TOKEN = 'admin-token-for-feed-tests';
+// The real ingress on a Redis whose change log the test writes as the worker's recorder does.
+const redis = useRedis();
+let ingress: NodeProcess<string>;
+let env: Record<string, string>;
+
+// 2026-12-06T16:40:00Z, then a minute later.
+const FIRST_MS = 1_796_575_200_000;
+const LATER_MS = FIRST_MS + 60_000;
+const EMAIL = 'ada@example.com';
+
+beforeAll(async () => {
+  const port = String(await freePort());
+  ingress = await startNodeProcess<string>({
+    script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),
+    env: {
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      INTERCOM_CLIENT_SECRET: 'secret',
+      CRM_API_TOKENS: 'crm-token',
+      INTERCOM_STATUS_URL: '',
+      ADMIN_TOKEN,
+      FEED_RETENTION_MS: '86400000',
+      HOST: '127.0.0.1',
+      PORT: port,
+    },
+    readyUrl: `http://127.0.0.1:${port}/healthz`,
+  });
+  env = { RELAY_URL: ingress.ready, ADMIN_TOKEN };
+}, 30_000);
+
+afterAll(async () => {
+  await ingress?.stop();
+});
+
+function contactUpdated(externalId: string, version: number) {
+  return {
+    type: 'contact.updated',
+    data: {
+      object: 'contact',
+      intercom_id: `6762f0a1${version}`,
+      external_id: externalId,
+      version,
+      changed: ['email', 'custom_attributes.plan'],
+      attributes: { email: EMAIL, name: 'Ada Lovelace', custom_attributes: { plan: 'pro' } },
+      source: 'reconciliation',
+      occurred_at: Math.floor(FIRST_MS / 1000),
+    },
+  };
+}
+
+const companyCreated = {
+  type: 'company.created',
+  data: {
+    object: 'company',
+    intercom_id: '5f1c0a',
+    company_id: 'acme',
+    version: 1,
+    changed: ['name'],
+    attributes: { name: 'Acme' },
+    source: 'webhook',
+    occurred_at: Math.floor(LATER_MS / 1000),
+  },
+};
+
+describe('relay feed against a running ingress', () => {
+  it('status: an empty log, then its length, oldest and newest change, trim mark and retention', async () => {
+    const empty = await runCli(['feed', 'status', '--json'], env);
+    expect(empty.code).toBe(0);
+    expect(JSON.parse(empty.stdout)).toEqual({
+      length: 0,
+      oldest: null,
+      newest: null,
+      trimmedBefore: null,
+      retentionMs: 86_400_000,
+    });
+
+    await appendToChangeLog(
+      redis.client,
+      redis.prefix,
+      `${FIRST_MS}-0`,
+      contactUpdated('crm-42', 3),
+    );
+    await appendToChangeLog(redis.client, redis.prefix, `${LATER_MS}-0`, companyCreated);
+    const table = await runCli(['feed', 'status'], env);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^changes kept +2$/m);
+    expect(table.stdout).toMatch(
+      new RegExp(`^oldest +${FIRST_MS}-0 +recorded 2026-12-06T16:40:00\\.000Z \\(.+ ago\\)$`, 'm'),
+    );
+    expect(table.stdout).toMatch(
+      new RegExp(`^newest +${LATER_MS}-0 +recorded 2026-12-06T16:41`, 'm'),
+    );
+    expect(table.stdout).toMatch(/^trimmed up to +nothing trimmed yet$/m);
+    expect(table.stdout).toMatch(/^retention +1 d \(FEED_RETENTION_MS\)$/m);
+  });
+
+  it('tail: one line per change with ids, version, source and changed fields, never a value', async () => {
+    const result = await runCli(['feed', 'tail'], env);
+    expect(result.code).toBe(0);
+    const [header, ...lines] = result.stdout.trim().split('\n');
+    expect(header).toMatch(/^CURSOR +TYPE +VERSION +INTERCOM_ID +CRM_ID +SOURCE +CHANGED$/);
+    expect(lines.map((line) => line.split(/ +/))).toEqual([
+      [
+        `${FIRST_MS}-0`,
+        'contact.updated',
+        'v3',
+        '6762f0a13',
+        'crm-42',
+        'reconciliation',
+        'email,custom_attributes.plan',
+      ],
+      [`${LATER_MS}-0`, 'company.created', 'v1', '5f1c0a', 'acme', 'webhook', 'name'],
+    ]);
+    expect(result.stderr).toContain(`2 change(s); go on with --after ${LATER_MS}-0`);
+    expect(result.stdout + result.stderr).not.toMatch(/ada@|Ada|Acme|pro\b/);
+
+    const json = await runCli(['feed', 'tail', '--json', '--limit', '1'], env);
+    const [only] = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(only).toMatchObject({ cursor: `${FIRST_MS}-0`, data: { id: `chg_${FIRST_MS}-0` } });
+    expect(only.data.attributes).toBeUndefined();
+    expect(json.stderr).toContain('1 change(s) (there may be more)');
+  });
+
+  it('tail --values: JSON lines with the attribute values, after a cursor', async () => {
+    const result = await runCli(['feed', 'tail', '--values', '--after', `${FIRST_MS}-0`], env);
+    expect(result.code).toBe(0);
+    const changes = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(changes).toEqual([
+      {
+        cursor: `${LATER_MS}-0`,
+        type: 'company.created',
+        timestamp: '2026-12-06T16:41:00.000Z',
+        data: { id: `chg_${LATER_MS}-0`, ...companyCreated.data },
+      },
+    ]);
+  });
+
+  it('tail --follow: prints changes as they are recorded, from the last cursor, until Ctrl-C', async () => {
+    const follow = startCli(['feed', 'tail', '--follow', '--after', `${LATER_MS}-0`], env);
+    await follow.stderrMatches(/following the change feed after \d+-0, every 2 s; Ctrl-C to stop/);
+    await appendToChangeLog(
+      redis.client,
+      redis.prefix,
+      `${LATER_MS + 1}-0`,
+      contactUpdated('crm-7', 4),
+    );
+    await follow.stdoutMatches(/crm-7/);
+    follow.child.kill('SIGINT');
+    const result = await follow.result;
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(new RegExp(`^${LATER_MS + 1}-0 +contact.updated +v4 `));
+    expect(result.stderr).toContain(`stopped; go on with --after ${LATER_MS + 1}-0`);
+  });
+
+  it('tail with an expired cursor: says changes were missed and what to do, and exits 1', async () => {
+    await markChangeLogTrimmed(redis.client, redis.prefix, `${FIRST_MS - 1}-0`);
+    const result = await runCli(['feed', 'tail', '--after', `${FIRST_MS - 60_000}-0`], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^relay: the change feed no longer keeps the changes after this cursor \(410 FEED_CURSOR_EXPIRED: .+\)\. Changes were missed: read again without --after/m,
+    );
+    const status = JSON.parse((await runCli(['feed', 'status', '--json'], env)).stdout);
+    expect(status.trimmedBefore).toBe(`${FIRST_MS - 1}-0`);
+  });
+
+  it('refuses a bad --limit before calling the ingress', async () => {
+    const result = await runCli(['feed', 'tail', '--limit', '5000'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--limit must be a whole number from 1 to 1000');
+  });
+});
