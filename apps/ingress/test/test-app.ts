@@ -105,7 +105,6 @@ export async function buildTestApp(
   const deps: AppDeps = {
     producer,
     erasureLog: createErasureLog(connection, prefix),
-    changeLog: createChangeLogReader(connection, prefix),
     metrics,
     logger: createLogger({ service: 'ingress-test', destination: logs.destination }),
     crmTokens: () => [CRM_TOKEN, OTHER_CRM_TOKEN],

@@ -142,6 +142,8 @@ export const ROUTES: readonly RouteCase[] = [
   },
   { method: 'GET', template: '/v1/changes', auth: 'crm', status: 200 },
   { method: 'GET', template: '/admin/queues', auth: 'admin', status: 200 },
+  { method: 'GET', template: '/admin/feed/status', auth: 'admin', status: 200 },
+  { method: 'GET', template: '/admin/feed/changes', auth: 'admin', status: 200 },
   ...(['pause', 'resume', 'retry'] as const).map(
     (verb): RouteCase => ({
       method: 'POST',
