@@ -19,19 +19,18 @@ function backfillOf(running: NonNullable<typeof harness>) {
 
 describe('companies.reconcile', () => {
   it('is scheduled for the cluster, and its first run at start maps every company', async () => {
-    harness = await startWorkerHarness(
+    const running = await startWorkerHarness(
       [],
       { RECONCILE_COMPANIES_EVERY_MS: '3600000' },
-      {
-        autostart: false,
-      },
+      { autostart: false },
     );
-    const made = await harness.sim.api<{ id: string }>('POST', '/companies', {
+    harness = running;
+    const made = await running.sim.api<{ id: string }>('POST', '/companies', {
       company_id: 'elsewhere',
       name: 'Made elsewhere',
     });
-    harness.runtime.start();
-    const backfill = backfillOf(harness);
+    running.runtime.start();
+    const backfill = backfillOf(running);
     try {
       const schedulers = await waitFor(
         () => backfill.getJobSchedulers(),
@@ -39,12 +38,12 @@ describe('companies.reconcile', () => {
         5_000,
       );
       expect(schedulers[0]?.key).toBe('companies-reconcile');
-      await waitFor(
-        () => harness?.companies.intercomId('elsewhere'),
+      const mapped = await waitFor(
+        () => running.companies.intercomId('elsewhere'),
         (id) => id !== undefined,
         10_000,
       );
-      expect(await harness.companies.intercomId('elsewhere')).toBe(made.id);
+      expect(mapped).toBe(made.id);
     } finally {
       await backfill.close();
     }

@@ -69,5 +69,3 @@ export function createCompanyScrolls(deps: CompanyScrollDeps) {
     clear: () => open.clear(),
   };
 }
-
-export type CompanyScrolls = ReturnType<typeof createCompanyScrolls>;
