@@ -48,6 +48,7 @@ export async function startRelayWorkers(
     INTERCOM_API_BASE_URL: bench.sim.url,
     INTERCOM_ACCESS_TOKEN: bench.sim.token,
     RECONCILE_EVERY_MS: '0', // a sweep's search calls are not what the benchmarks measure
+    RECONCILE_COMPANIES_EVERY_MS: '0',
     ...settings,
   };
   return Promise.all(

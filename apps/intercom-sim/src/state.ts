@@ -1,5 +1,6 @@
 import { createCompanyMembers } from './companies/company-members.ts';
 import type { CompanyRecord } from './companies/company-record.ts';
+import { createCompanyScrolls } from './companies/company-scrolls.ts';
 import { type CompanyChange, createCompanyStore } from './companies/company-store.ts';
 import { companyView } from './companies/company-view.ts';
 import { createContactLinks } from './contacts/contact-links.ts';
@@ -121,6 +122,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
     contactIndex,
     contactLinks: createContactLinks(contacts),
     companies,
+    companyScrolls: createCompanyScrolls({ now, companies: () => companies.all() }),
     companyMembers,
     companyView: viewCompany,
     tags,
@@ -149,6 +151,7 @@ export function createSimulatorState(input: SimulatorOptions = {}) {
         contacts,
         contactIndex,
         companies,
+        state.companyScrolls,
         companyMembers,
         state.tags,
         state.events,

@@ -58,5 +58,19 @@ describe('companies through the real intercom-client SDK', () => {
     expect(after.data).toEqual([]);
   });
 
+  it('scrolls over every company until the empty page, one scroll at a time', async () => {
+    const { client } = sdk;
+    const first = await client.companies.scroll();
+    const param = first.response?.scroll_param;
+    expect(param).toBeTruthy();
+    expect(first.data.map((c) => c.company_id)).toEqual(['globex']);
+    const busy = await sdkErrorOf(client.companies.scroll());
+    expect(busy.statusCode).toBe(400);
+    const end = await client.companies.scroll({ scroll_param: param ?? '' });
+    expect(end.data).toEqual([]);
+    const expired = await sdkErrorOf(client.companies.scroll({ scroll_param: param ?? '' }));
+    expect(expired.statusCode).toBe(404);
+  });
+
   sdk.checkRoutesCalled();
 });

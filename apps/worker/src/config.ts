@@ -42,6 +42,11 @@ export function loadConfig(source: EnvSource = process.env) {
     intercom: readIntercomSettings(env, { tokenRequired: true }),
     /** How often the reconciliation sweep runs (contacts updated in Intercom); 0 turns it off. */
     reconcileEveryMs: env.int('RECONCILE_EVERY_MS', { default: 900_000, min: 0 }),
+    /** How often the company sweep scrolls every company in Intercom; 0 turns it off. */
+    reconcileCompaniesEveryMs: env.int('RECONCILE_COMPANIES_EVERY_MS', {
+      default: 3_600_000,
+      min: 0,
+    }),
     /** How long the change feed keeps changes (and gone records' tombstones). */
     feedRetentionMs: env.int('FEED_RETENTION_MS', { default: 7 * 86_400_000, min: 1_000 }),
     /** Fields whose Intercom-side changes are conflicts, not changes (e.g. email,custom_attributes.plan). */

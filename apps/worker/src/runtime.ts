@@ -34,7 +34,11 @@ const HONOUR_MANUAL_RATE_LIMITS = { max: 1_000_000, duration: 1_000 };
 
 const MAX_STALLED_RUNS = 5;
 
-const RECONCILE_SCHEDULER = 'contacts-reconcile';
+/** The sweeps under webhooks, by scheduler id (one schedule each for the whole cluster). */
+const SWEEPS = [
+  { scheduler: 'contacts-reconcile', name: JobNames.contactsReconcile },
+  { scheduler: 'companies-reconcile', name: JobNames.companiesReconcile },
+] as const;
 
 /**
  * The last part of the shutdown grace period, kept for handing back the jobs still running
@@ -160,22 +164,29 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   });
   const workers = lanes.map((lane) => lane.worker);
 
-  /** One schedule for the whole cluster (upserted by id); every worker may register it. */
+  const sweepEveryMs = {
+    [JobNames.contactsReconcile]: config.reconcileEveryMs,
+    [JobNames.companiesReconcile]: config.reconcileCompaniesEveryMs,
+  };
+  /** One schedule per sweep for the whole cluster (upserted by id); every worker may register it. */
   async function scheduleReconciliation() {
     const backfill = allQueues[LANES.indexOf('backfill')] as Queue;
-    if (config.reconcileEveryMs === 0) {
-      await backfill.removeJobScheduler(RECONCILE_SCHEDULER);
-      return;
+    for (const { scheduler, name } of SWEEPS) {
+      const every = sweepEveryMs[name];
+      if (every === 0) {
+        await backfill.removeJobScheduler(scheduler);
+        continue;
+      }
+      await backfill.upsertJobScheduler(
+        scheduler,
+        { every },
+        {
+          name,
+          data: {},
+          opts: { attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+        },
+      );
     }
-    await backfill.upsertJobScheduler(
-      RECONCILE_SCHEDULER,
-      { every: config.reconcileEveryMs },
-      {
-        name: JobNames.contactsReconcile,
-        data: {},
-        opts: { attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      },
-    );
   }
   const queues = lanes.map((lane) => lane.queue);
 

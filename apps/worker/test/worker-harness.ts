@@ -27,6 +27,7 @@ export async function startWorkerHarness(
     INTERCOM_ACCESS_TOKEN: sim.token,
     WORKER_CONCURRENCY: '5',
     RECONCILE_EVERY_MS: '0', // its sweep's calls would blur the call counts tests assert on
+    RECONCILE_COMPANIES_EVERY_MS: '0',
     ...env,
   });
   const logs: string[] = [];

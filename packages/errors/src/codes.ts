@@ -91,13 +91,20 @@ export const ErrorCodes = {
     holdMs: 60_000,
     label: 'paused',
   },
+  /**
+   * Intercom allows one open company scroll per app (400 `scroll_exists`): another sweep's,
+   * or one a crashed run left open. An open scroll expires a minute after its last use, so
+   * this job alone waits that minute, using no attempt (a retry would spend attempts on
+   * something only waiting cures; a hold would stop the whole lane for one job's sake).
+   */
+  INTERCOM_SCROLL_BUSY: { httpStatus: 503, retryable: true, onJob: 'defer', afterMs: 60_000 },
   // Jobs.
-  /** Another job of the same contact or company is running; this one runs after it. */
   /**
    * A change-feed cursor older than the oldest change kept (FEED_RETENTION_MS): the reader
    * missed changes and must start again from the oldest kept (and reconcile).
    */
   FEED_CURSOR_EXPIRED: { httpStatus: 410, retryable: false, onJob: 'fail' },
+  /** Another job of the same contact or company is running; this one runs after it. */
   RECORD_BUSY: { httpStatus: 503, retryable: true, onJob: 'defer', afterMs: 250 },
   /**
    * The run no longer holds its job (its lock expired, another worker took it over): it makes

@@ -9,6 +9,7 @@ import type {
   SearchQuery,
   Send,
 } from './client-types.ts';
+import { companyScrollCalls } from './company-scroll.ts';
 import { conversationAndArticleCalls } from './conversation-article-calls.ts';
 import { feedCalls } from './feed-calls.ts';
 import { requireContact, requireId } from './require-id.ts';
@@ -29,6 +30,7 @@ function intercomCalls(sdk: Sdk, read: Send, write: Send) {
   return {
     ...conversationAndArticleCalls(sdk, read, write),
     ...feedCalls(sdk, read),
+    ...companyScrollCalls(sdk, read),
     /** The admin the token belongs to, with the workspace id (`app.id_code`). */
     me: () => read(() => sdk.admins.identify()),
 

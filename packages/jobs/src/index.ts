@@ -52,6 +52,7 @@ export { createWriteCoalescing } from './redis/write-coalescing.ts';
 export { explainSchemaErrors, type SchemaError, type SchemaProblem } from './schema-errors.ts';
 export { type ArticleCreateJob, ArticleInput } from './schemas/article.ts';
 export {
+  type CompaniesReconcileJob,
   CompanyBatch,
   CompanyInput,
   type CompanyUpsertJob,

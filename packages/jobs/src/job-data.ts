@@ -1,6 +1,6 @@
 import type { JobNames } from './queues.ts';
 import type { ArticleCreateJob } from './schemas/article.ts';
-import type { CompanyUpsertJob } from './schemas/company.ts';
+import type { CompaniesReconcileJob, CompanyUpsertJob } from './schemas/company.ts';
 import type {
   ContactArchiveJob,
   ContactEraseJob,
@@ -26,4 +26,5 @@ export type JobDataOf = {
   [JobNames.conversationAct]: ConversationActionJob;
   [JobNames.articleCreate]: ArticleCreateJob;
   [JobNames.contactsWarm]: ContactsWarmJob;
+  [JobNames.companiesReconcile]: CompaniesReconcileJob;
 };

@@ -29,6 +29,7 @@ export const JobNames = {
   conversationAct: 'conversation.act',
   articleCreate: 'article.create',
   contactsWarm: 'contacts.warm',
+  companiesReconcile: 'companies.reconcile',
 } as const;
 
 export type JobName = (typeof JobNames)[keyof typeof JobNames];

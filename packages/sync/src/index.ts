@@ -44,6 +44,7 @@
  *   changes until it expires with the log; an erasure also deletes every change naming it.
  */
 export { type ArticleCreateDeps, articleCreate } from './articles/article-create.ts';
+export { companiesReconcile } from './companies/companies-reconcile.ts';
 export { type CompanyUpsertDeps, companyUpsert } from './companies/company-upsert.ts';
 export { contactArchive } from './contacts/contact-archive.ts';
 export {

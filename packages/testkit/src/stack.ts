@@ -48,6 +48,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     INTERCOM_STATUS_URL: `${options.intercomUrl}/__sim/status-page/api/v2/status.json`,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    // The company sweep scrolls at start and adds a schedule to the backfill lane: tests that
+    // count calls or scheduled jobs would see it. A test of the sweep turns it on.
+    RECONCILE_COMPANIES_EVERY_MS: '0',
     ...options.env,
   };
   // A secret given as NAME_FILE replaces the inline one (the relay refuses both).

@@ -35,6 +35,7 @@ export async function startWorkerProcess(
       HOST: '127.0.0.1',
       LOG_LEVEL: LOG_FILE ? 'debug' : 'warn', // debug: each completed job, by id
       RECONCILE_EVERY_MS: '0', // its sweep's calls would blur the counts the tests check
+      RECONCILE_COMPANIES_EVERY_MS: '0',
       ...env,
       METRICS_PORT: metricsPort,
     },

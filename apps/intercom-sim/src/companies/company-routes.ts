@@ -7,8 +7,9 @@ import { companyNotFound } from './company-store.ts';
 
 type CompanyParams = { Params: { company_id: string } };
 type RetrieveQuery = PageQuery & { company_id?: string; name?: string };
+type ScrollQuery = { scroll_param?: string };
 
-/** Create-or-update by `company_id`, read, update, delete, list. */
+/** Create-or-update by `company_id`, read, update, delete, list, scroll. */
 export function registerCompanyRoutes(app: FastifyInstance, state: SimulatorState): void {
   const { companies, companyView } = state;
 
@@ -32,6 +33,23 @@ export function registerCompanyRoutes(app: FastifyInstance, state: SimulatorStat
     }
     const all = [...companies.all()].map(companyView);
     return pageList(all, request.query, 15);
+  });
+
+  // Intercom's scroll answer: `pages` and `total_count` are always null.
+  app.get<{ Querystring: ScrollQuery }>('/companies/scroll', async (request) => {
+    const appId = request.sim.appId ?? '';
+    const param = request.query.scroll_param;
+    const scroll =
+      param === undefined
+        ? state.companyScrolls.start(appId)
+        : { param, page: state.companyScrolls.continue(appId, param) };
+    return {
+      type: 'list' as const,
+      data: scroll.page.map(companyView),
+      pages: null,
+      total_count: null,
+      scroll_param: scroll.param,
+    };
   });
 
   app.get<CompanyParams>('/companies/:company_id', async (request) =>

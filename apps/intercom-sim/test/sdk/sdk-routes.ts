@@ -36,6 +36,7 @@ export const sdkRoutesByFile = {
   companies: [
     'POST /companies',
     'GET /companies',
+    'GET /companies/scroll',
     'GET /companies/:company_id',
     'PUT /companies/:company_id',
     'DELETE /companies/:company_id',

@@ -5,6 +5,7 @@ import {
   type CompanyState,
   type ContactDirectory,
   type ContactState,
+  companiesReconcile,
   companyUpsert,
   contactArchive,
   contactErase,
@@ -86,6 +87,8 @@ export const processors = {
     articleCreate(job, { intercom }, context),
   [JobNames.contactsWarm]: (job, { intercom, directory }) =>
     contactsWarm(job, { intercom, directory }),
+  [JobNames.companiesReconcile]: (job, { intercom, companies, reconcileMarks, feed }) =>
+    companiesReconcile(job, { intercom, companies, reconcileMarks, feed }),
 } satisfies Processors;
 
 /** The job's result is the topic and whether a handler took it; its family is counted. */

@@ -38,3 +38,6 @@ export type CompanyBatch = Static<typeof CompanyBatch>;
 
 /** The company as pushed when the job was created; the worker syncs the latest pending data. */
 export type CompanyUpsertJob = { company: CompanyInput; receivedAt: number };
+
+/** The scheduled company sweep (BullMQ job scheduler); it carries no data. */
+export type CompaniesReconcileJob = Record<string, never>;
