@@ -102,6 +102,28 @@ describe('the change feed recorder', () => {
     expect(log[0]?.data.external_id).toBe(externalId);
   });
 
+  it('keeps the last two values the relay wrote per field, no more (the ledger is bounded)', async () => {
+    const feed = feedWith();
+    const externalId = `crm-${seq}`;
+    const contact = await createContact({ external_id: externalId, email: `k${seq}@example.com` });
+    await feed.recorder.contact(contact, 'webhook', true);
+    for (const name of ['One', 'Two', 'Three']) {
+      await feed.writes.contact({ intercomId: contact.id, externalId }, { name });
+    }
+    const record = await connection.hgetBuffer(`${prefix}:feed:contact:${contact.id}`, 'w');
+    expect(record?.length).toBe(2 * 7); // one field, two values, 7 bytes each
+    expect(
+      (await feed.recorder.contact(later(contact, 1, { name: 'Three' }), 'webhook')).outcome,
+    ).toBe('echo');
+    expect(
+      (await feed.recorder.contact(later(contact, 2, { name: 'Two' }), 'webhook')).outcome,
+    ).toBe('echo');
+    // A value written three writes ago is no longer the relay's: someone set it again.
+    expect(
+      (await feed.recorder.contact(later(contact, 3, { name: 'One' }), 'webhook')).outcome,
+    ).toBe('change');
+  });
+
   it('counts a change to a field the CRM owns as a conflict, not a change', async () => {
     const feed = feedWith({ crmOwnedFields: ['email', 'custom_attributes'] });
     const contact = await createContact({

@@ -33,6 +33,52 @@ return id
 `;
 
 /**
+ * KEYS: a record hash (ARGV[1] = 'hash': its field `w`) or a create intent (a string key).
+ * ARGV: 'hash' or 'intent', the intent's ttl ms, then the written entries (7 bytes each: a
+ * field's 2-byte path id and its value's 5-byte hash; see field-hashes.ts). Merges them into
+ * the ledger in one step: per field, the written hash first, then its one other latest value
+ * (LEDGER_VALUES_PER_FIELD). A gone record takes nothing. Bumps the record's `n`, so a
+ * recorder that read the record before this write reads it again (feed-store.ts: commit).
+ */
+export const NOTE_WRITE = `
+local old
+if ARGV[1] == 'hash' then
+  if redis.call('HEXISTS', KEYS[1], 'g') == 1 then return 0 end
+  old = redis.call('HGET', KEYS[1], 'w') or ''
+else
+  old = redis.call('GET', KEYS[1]) or ''
+end
+local order, values = {}, {}
+for i = 1, #old - 6, 7 do
+  local id, h = string.sub(old, i, i + 1), string.sub(old, i + 2, i + 6)
+  if not values[id] then values[id] = {}; table.insert(order, id) end
+  table.insert(values[id], h)
+end
+local written = ARGV[3]
+for i = 1, #written - 6, 7 do
+  local id, h = string.sub(written, i, i + 1), string.sub(written, i + 2, i + 6)
+  if not values[id] then values[id] = {}; table.insert(order, id) end
+  local kept = { h }
+  for _, other in ipairs(values[id]) do
+    if other ~= h and #kept < 2 then table.insert(kept, other) end
+  end
+  values[id] = kept
+end
+local parts = {}
+for _, id in ipairs(order) do
+  for _, h in ipairs(values[id]) do table.insert(parts, id .. h) end
+end
+local ledger = table.concat(parts)
+if ARGV[1] == 'hash' then
+  redis.call('HSET', KEYS[1], 'w', ledger)
+  redis.call('HINCRBY', KEYS[1], 'n', 1)
+else
+  redis.call('SET', KEYS[1], ledger, 'PX', ARGV[2])
+end
+return 1
+`;
+
+/**
  * KEYS: change log. ARGV: where to start (stream id, inclusive), how many entries to look at,
  * the record ref whose entries go. Deletes this chunk's entries that name the ref; returns
  * the number deleted and the id to continue after ('' at the end).

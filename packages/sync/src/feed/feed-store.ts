@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { FedObject } from './fed-fields.ts';
-import { COMMIT } from './feed-scripts.ts';
+import { COMMIT, NOTE_WRITE } from './feed-scripts.ts';
 import {
   decodeLedger,
   decodeSnapshot,
@@ -137,22 +137,12 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
     fields: ReadonlyMap<string, unknown>,
   ): Promise<void> {
     if (fields.size === 0) return;
-    if (target.intercomId === undefined) {
-      const key = keys.intent(object, target.crmId);
-      const ledger = ledgerWith(await readIntent(object, target.crmId), fields);
-      await redis.set(key, encodeLedger(ledger), 'PX', INTENT_TTL_MS);
-      return;
-    }
-    for (;;) {
-      const record = await read(object, target.intercomId);
-      if (record.gone) return;
-      const update = {
-        version: record.version,
-        ledger: ledgerWith(record.ledger, fields),
-        archived: record.exists ? record.archived : false,
-      };
-      if ((await commit(object, target.intercomId, record, update)) !== false) return;
-    }
+    const written = encodeLedger(ledgerWith(new Map(), fields));
+    const [key, mode] =
+      target.intercomId === undefined
+        ? [keys.intent(object, target.crmId), 'intent']
+        : [keys.record(object, target.intercomId), 'hash'];
+    await redis.eval(NOTE_WRITE, 1, key, mode, String(INTENT_TTL_MS), written);
   }
 
   /** Appends a change that belongs to no record's versions (conversations, an erasure). */

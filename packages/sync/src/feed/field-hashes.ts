@@ -38,8 +38,9 @@ export function hashFields(fields: ReadonlyMap<string, unknown>): FieldHashes {
   return hashes;
 }
 
+/** Entries in the order given (a ledger's values of one field are newest first). */
 function encodeEntries(entries: Iterable<[number, number]>): Buffer {
-  const list = [...entries].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const list = [...entries];
   const buffer = Buffer.alloc(list.length * ENTRY_BYTES);
   list.forEach(([id, hash], index) => {
     buffer.writeUInt16BE(id, index * ENTRY_BYTES);
@@ -55,7 +56,8 @@ function* decodeEntries(buffer: Buffer | undefined): Generator<[number, number]>
   }
 }
 
-export const encodeSnapshot = (snapshot: FieldHashes): Buffer => encodeEntries(snapshot);
+export const encodeSnapshot = (snapshot: FieldHashes): Buffer =>
+  encodeEntries([...snapshot].sort((a, b) => a[0] - b[0]));
 
 export function decodeSnapshot(buffer: Buffer | undefined): FieldHashes {
   return new Map(decodeEntries(buffer));
