@@ -255,7 +255,8 @@ describe('the contact read cache through the stack', () => {
     expect(jobs.filter((job) => job.topic === 'contact.user.updated')).toEqual([
       expect.objectContaining({
         state: 'completed',
-        result: { topic: 'contact.user.updated', handled: true },
+        // Another app's edit in Intercom: also a change on the feed.
+        result: { topic: 'contact.user.updated', handled: true, feed: ['change:contact.updated'] },
       }),
     ]);
     const after = await crm.call('GET', '/v1/contacts/crm-renamed');
@@ -279,7 +280,7 @@ describe('the contact read cache through the stack', () => {
     expect(jobs.filter((job) => job.topic === 'contact.deleted')).toEqual([
       expect.objectContaining({
         state: 'completed',
-        result: { topic: 'contact.deleted', handled: true },
+        result: { topic: 'contact.deleted', handled: true, feed: ['change:contact.deleted'] },
       }),
     ]);
     expect(await ids.intercomId('crm-deleted-there')).toBeUndefined();

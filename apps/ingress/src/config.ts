@@ -67,7 +67,7 @@ export function loadConfig(source: EnvSource = process.env) {
      * How long the change feed keeps changes. The workers trim the log by their own value; the
      * ingress only reports this one (GET /admin/feed/status): give both the same.
      */
-    feedRetentionMs: env.int('FEED_RETENTION_MS', { default: 7 * 86_400_000, min: 60_000 }),
+    feedRetentionMs: env.int('FEED_RETENTION_MS', { default: 7 * 86_400_000, min: 1_000 }),
     // Operations
     /** Intercom's public status page (Statuspage.io JSON), polled into a metric; '' turns it off. */
     intercomStatusUrl: env.url('INTERCOM_STATUS_URL', {
