@@ -59,23 +59,38 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   const ingressPort = env.PORT ?? String(await freePort());
 
-  const workers = await Promise.all(
-    Array.from({ length: options.workers ?? 1 }, async (_, i) => {
-      const metricsPort = String(await freePort());
-      return startNodeProcess<string>({
-        script: join(REPO_ROOT, 'apps/worker/src/main.ts'),
-        env: { ...env, METRICS_PORT: metricsPort },
-        readyUrl: `http://127.0.0.1:${metricsPort}/healthz`,
-        onLine: (line) => options.onLine?.(`worker-${i + 1}`, line),
-      });
-    }),
-  );
-  const ingress = await startNodeProcess<string>({
-    script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),
-    env: { ...env, PORT: ingressPort },
-    readyUrl: `http://127.0.0.1:${ingressPort}/healthz`,
-    onLine: (line) => options.onLine?.('ingress', line),
-  });
+  const startWorker = async (i: number) => {
+    const metricsPort = String(await freePort());
+    return startNodeProcess<string>({
+      script: join(REPO_ROOT, 'apps/worker/src/main.ts'),
+      env: { ...env, METRICS_PORT: metricsPort },
+      readyUrl: `http://127.0.0.1:${metricsPort}/healthz`,
+      onLine: (line) => options.onLine?.(`worker-${i + 1}`, line),
+    });
+  };
+  const startIngress = () =>
+    startNodeProcess<string>({
+      script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),
+      env: { ...env, PORT: ingressPort },
+      readyUrl: `http://127.0.0.1:${ingressPort}/healthz`,
+      onLine: (line) => options.onLine?.('ingress', line),
+    });
+  // All or nothing: when one process does not start (a bad setting), those that did are
+  // stopped before the error goes up, so a failed start leaves no process behind.
+  const started = await Promise.allSettled([
+    startIngress(),
+    ...Array.from({ length: options.workers ?? 1 }, (_, i) => startWorker(i)),
+  ]);
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(
+      started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)),
+    );
+    throw failed.reason;
+  }
+  const [ingress, ...workers] = started.map(
+    (result) => (result as PromiseFulfilledResult<NodeProcess<string>>).value,
+  ) as [NodeProcess<string>, ...NodeProcess<string>[]];
 
   return {
     ingressUrl: ingress.ready,
