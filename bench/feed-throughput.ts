@@ -128,14 +128,12 @@ async function run(jobs: WebhookProcessJob[], withFeed: boolean, round: number) 
   const seconds = (performance.now() - started) / 1000;
   const done = await counters();
   const per = (name: keyof typeof done) => (done[name] - before[name]) / jobs.length;
-  if (withFeed && changes !== jobs.length) {
-    throw new Error(`${changes} changes recorded for ${jobs.length} notifications`);
-  }
   return {
     perSecond: jobs.length / seconds,
     commands: per('commands'),
     redisUs: per('redisCpuUs'),
     nodeUs: per('nodeCpuUs'),
+    notChanges: withFeed ? jobs.length - changes : 0,
   };
 }
 
@@ -146,6 +144,8 @@ try {
   const ratios: number[] = [];
   const plainRates: number[] = [];
   const feedRates: number[] = [];
+  /** Notifications the feed did not record as a change (each should be one). */
+  let notChanges = 0;
   const cost = {
     plain: [] as Awaited<ReturnType<typeof run>>[],
     feed: [] as Awaited<ReturnType<typeof run>>[],
@@ -158,6 +158,7 @@ try {
     const feed = results.get(true);
     if (!plain || !feed) throw new Error('a side did not run');
     ratios.push(feed.perSecond / plain.perSecond);
+    notChanges += feed.notChanges;
     plainRates.push(plain.perSecond);
     feedRates.push(feed.perSecond);
     cost.plain.push(plain);
@@ -180,7 +181,7 @@ try {
     `feed (change detection, commit, change log): ${median(feedRates).toFixed(0)} notifications/s (median); ${costLine(cost.feed)}`,
   );
   console.log(
-    `ratio feed ÷ baseline (median of the rounds' ratios, rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}): ${ratio.toFixed(2)} (target ≥ 0.80) ${ratio >= 0.8 ? 'MET' : 'NOT MET'}`,
+    `ratio feed ÷ baseline (median of the rounds' ratios, rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}): ${ratio.toFixed(2)} (target ≥ 0.80) ${ratio >= 0.8 && notChanges === 0 ? 'MET' : 'NOT MET'}${notChanges > 0 ? ` (${notChanges} notifications not recorded as changes)` : ''}`,
   );
 } finally {
   connection.disconnect();
