@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: the relay's four benchmarks, one after another (each starts its own Redis,
+ * `pnpm bench`: the relay's benchmarks, one after another (each starts its own Redis,
  * simulator and worker processes, and prints its figure next to a baseline from the same run).
  * The simulator's own throughput bench: `pnpm --filter intercom-sim bench`.
  */
@@ -11,6 +11,10 @@ const BENCHMARKS = [
   'calls-per-change.ts',
   'lane-isolation.ts',
   'worker-overhead.ts',
+  'feed-echoes.ts',
+  'feed-completeness.ts',
+  'feed-throughput.ts',
+  'feed-state-size.ts',
 ] as const;
 
 let failed = 0;
