@@ -47,6 +47,11 @@ export function loadConfig(source: EnvSource = process.env) {
       default: 3_600_000,
       min: 0,
     }),
+    /**
+     * The change feed (Intercom → CRM) on or off. Off, nothing is recorded (no snapshots, no
+     * change log: GET /v1/changes stays empty), for a CRM that does not read the feed.
+     */
+    feedEnabled: env.bool('FEED_ENABLED', { default: true }),
     /** How long the change feed keeps changes (and gone records' tombstones). */
     feedRetentionMs: env.int('FEED_RETENTION_MS', { default: 7 * 86_400_000, min: 1_000 }),
     /** Fields whose Intercom-side changes are conflicts, not changes (e.g. email,custom_attributes.plan). */

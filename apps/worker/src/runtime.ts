@@ -110,14 +110,16 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   const lanes = config.lanes.map((lane) => {
     const queue = openQueue(lane);
     const intercom = intercomAccess.clientFor(lane);
-    const feed = createFeed({
-      redis: stateConnection,
-      prefix: config.queuePrefix,
-      intercom,
-      retentionMs: config.feedRetentionMs,
-      crmOwnedFields: config.feedCrmOwnedFields,
-      observe: countFeedOutcome(metrics, logger),
-    });
+    const feed = config.feedEnabled
+      ? createFeed({
+          redis: stateConnection,
+          prefix: config.queuePrefix,
+          intercom,
+          retentionMs: config.feedRetentionMs,
+          crmOwnedFields: config.feedCrmOwnedFields,
+          observe: countFeedOutcome(metrics, logger),
+        })
+      : undefined;
     const worker = new Worker(
       queue.name,
       running.track(

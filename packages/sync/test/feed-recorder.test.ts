@@ -124,6 +124,36 @@ describe('the change feed recorder', () => {
     ).toBe('change');
   });
 
+  it('two processes on one record: a decision on an out-of-date copy never lands', async () => {
+    const [one, two] = [feedWith(), feedWith()]; // each keeps its own recent records
+    const contact = await createContact({
+      external_id: `crm-${seq}`,
+      email: `m${seq}@example.com`,
+    });
+    await one.recorder.contact(contact, 'webhook', true);
+    await two.recorder.contact(later(contact, 2, { name: 'Two' }), 'webhook');
+    // `one` still holds version 1: its commit fails, it reads again and decides on version 2.
+    expect(
+      (await one.recorder.contact(later(contact, 1, { name: 'One' }), 'webhook')).outcome,
+    ).toBe('stale');
+    await one.recorder.contact(later(contact, 3, { name: 'Three' }), 'webhook');
+    await two.writes.contact(
+      { intercomId: contact.id, externalId: `crm-${seq}` },
+      { name: 'Four' },
+    );
+    expect(
+      (await one.recorder.contact(later(contact, 4, { name: 'Four' }), 'webhook')).outcome,
+    ).toBe('echo');
+    const log = await changes(one);
+    const name = (change: (typeof log)[number]) =>
+      (change.data.attributes as { name?: unknown })?.name;
+    expect(log.map((change) => [change.data.version, name(change)])).toEqual([
+      [1, null],
+      [2, 'Two'],
+      [3, 'Three'],
+    ]);
+  });
+
   it('counts a change to a field the CRM owns as a conflict, not a change', async () => {
     const feed = feedWith({ crmOwnedFields: ['email', 'custom_attributes'] });
     const contact = await createContact({

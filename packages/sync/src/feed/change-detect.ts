@@ -1,7 +1,6 @@
 import {
   EMPTY_HASH,
   type FieldHashes,
-  hashFields,
   isEmptyValue,
   pathId,
   valueHash,
@@ -41,12 +40,7 @@ export function detectChanges(
   ledger: WriteLedger,
   owned: ReadonlySet<string>,
 ): Detection {
-  const detection: Detection = {
-    snapshot: hashFields(incoming),
-    changed: [],
-    echoed: [],
-    conflicts: [],
-  };
+  const detection: Detection = { snapshot: new Map(), changed: [], echoed: [], conflicts: [] };
   const seen = new Set<number>();
   const classify = (path: string, id: number, newHash: number) => {
     if (ledger.get(id)?.includes(newHash)) detection.echoed.push(path);
@@ -57,6 +51,7 @@ export function detectChanges(
     const id = pathId(path);
     seen.add(id);
     const newHash = isEmptyValue(value) ? EMPTY_HASH : valueHash(value);
+    if (newHash !== EMPTY_HASH) detection.snapshot.set(id, newHash);
     const oldHash = previous.get(id) ?? EMPTY_HASH;
     if (newHash !== oldHash) classify(path, id, newHash);
   }

@@ -1,7 +1,7 @@
 import { AppError } from '@relay/errors';
 import type { Cluster, Redis } from 'ioredis';
 import { changeId } from './change-entry.ts';
-import { ERASE_CHUNK } from './feed-scripts.ts';
+import { feedScripts } from './feed-scripts.ts';
 import type { FeedKeys } from './feed-store.ts';
 
 /** A change as the CRM reads it: its cursor, then the change with its id. */
@@ -78,14 +78,12 @@ export function createChangeLog(redis: Redis | Cluster, keys: FeedKeys) {
       let start = '-';
       let deleted = 0;
       for (;;) {
-        const [count, next] = (await redis.eval(
-          ERASE_CHUNK,
-          1,
+        const [count, next] = await feedScripts(redis).relayFeedEraseChunk(
           keys.log,
           start,
           ERASE_CHUNK_SIZE,
           intercomId,
-        )) as [number, string];
+        );
         deleted += count;
         if (next === '') return deleted;
         start = `(${next}`;

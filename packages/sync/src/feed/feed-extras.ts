@@ -66,10 +66,11 @@ export function createFeedExtras(deps: {
       let version = 0;
       if (intercomId) {
         for (;;) {
-          const record = await deps.store.read('contact', intercomId);
+          const record = await deps.store.read('contact', intercomId, true);
           version = record.version + 1;
           const tombstone = { version, gone: 'erased' as const };
-          if ((await deps.store.commit('contact', intercomId, record, tombstone)) !== false) break;
+          const committed = await deps.store.commit('contact', intercomId, record, tombstone);
+          if (committed.status === 'done') break;
         }
         removed = await deps.log.erase(intercomId);
       }

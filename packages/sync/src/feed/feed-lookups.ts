@@ -78,6 +78,10 @@ export function createFeedLookups(deps: FeedLookupsDeps) {
     async contactLists(contact: Item & { id: string }): Promise<ContactLists> {
       const tags = idsOf(contact.tags);
       const companies = idsOf(contact.companies);
+      // Most contacts have neither: no promise to wait for then.
+      if (tags.data.length === 0 && companies.data.length === 0) {
+        return { tags: [], companies: [] };
+      }
       return {
         tags: tags.hasMore
           ? await deps.intercom.listContactTags(contact.id)

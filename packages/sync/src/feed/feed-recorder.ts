@@ -71,32 +71,46 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
         conflicts: string[];
         update: Parameters<FeedStore['commit']>[3];
         change?: Parameters<FeedStore['commit']>[4];
-        consumedIntentOf?: string;
         occurredAt?: number;
+        nothingToStore?: boolean;
       };
 
   /** Reads, decides and commits until no other process changed the record in between. */
   async function settle(
     object: FedObject,
     intercomId: string,
-    decide: (record: FeedRecord) => Promise<Decision>,
+    decide: (record: FeedRecord, intent: WriteLedger) => Promise<Decision>,
+    crmId?: string | null,
   ): Promise<FeedOutcome> {
+    // A create's intent is read only when the commit says one exists (rare: the relay's own
+    // creates), so the usual notification costs one read, or none (the store's recent records).
+    let intent: WriteLedger | undefined;
+    let fresh = false;
     for (let tries = 0; tries < COMMIT_TRIES; tries += 1) {
-      const record = await store.read(object, intercomId);
+      const record = await store.read(object, intercomId, fresh);
       if (record.gone) return { object, intercomId, outcome: 'gone', conflicts: [] };
-      const decision = await decide(record);
+      const decision = await decide(record, intent ?? new Map());
       if (decision.outcome === 'stale') {
         return { object, intercomId, outcome: 'stale', conflicts: [] };
       }
-      const cursor = await store.commit(
+      // The same state again (a redelivery, a sweep): nothing to store.
+      if (decision.nothingToStore) {
+        return { object, intercomId, outcome: decision.outcome, conflicts: [] };
+      }
+      const committed = await store.commit(
         object,
         intercomId,
         record,
         decision.update,
         decision.change,
-        decision.consumedIntentOf,
+        crmId ? { crmId, seen: intent !== undefined } : undefined,
       );
-      if (cursor === false) continue;
+      if (committed.status === 'intent' && crmId) intent = await store.readIntent(object, crmId);
+      if (committed.status !== 'done') {
+        fresh = true;
+        continue;
+      }
+      const { cursor } = committed;
       const outcome: FeedOutcome = {
         object,
         intercomId,
@@ -124,61 +138,77 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
     },
   ): Promise<FeedOutcome> {
     let current = { item, state };
-    return settle(object, item.id, async (record) => {
-      let updatedAt = seconds(current.item.updated_at);
-      // Only the relay's own writes noted so far (no state applied): nothing to be newer than.
-      const seen = record.updatedAt > 0 || record.version > 0;
-      if (seen && updatedAt < record.updatedAt) return { outcome: 'stale' };
-      const intent = options.crmId ? await store.readIntent(object, options.crmId) : new Map();
-      const ledger = mergeLedgers(record.ledger, intent);
-      let detection = detectChanges(record.snapshot, current.state.fields, ledger, deps.crmOwned);
-      if (seen && updatedAt === record.updatedAt && differs(detection) && options.refresh) {
-        // Two states in the same second: which is newer, Intercom alone can say.
-        const state = await options.refresh();
-        if (!state) return { outcome: 'stale' }; // gone since: its deletion is told apart
-        detection = detectChanges(record.snapshot, state.fields, ledger, deps.crmOwned);
-        current = { item: current.item, state };
-        updatedAt = record.updatedAt;
-      }
-      const unarchived = record.archived && !ledgerHas(ledger, LIFECYCLE.archived, false);
-      const type =
-        !seen && options.created
-          ? `${object}.created`
-          : unarchived
-            ? 'contact.unarchived'
-            : `${object}.updated`;
-      const isChange = detection.changed.length > 0 || unarchived;
-      const version = record.version + (isChange ? 1 : 0);
-      const decision = {
-        outcome: isChange
-          ? ('change' as const)
-          : detection.echoed.length > 0
-            ? ('echo' as const)
-            : ('unchanged' as const),
-        type: isChange ? type : undefined,
-        conflicts: detection.conflicts,
-        update: { version, updatedAt, snapshot: detection.snapshot, ledger, archived: false },
-        ...(intent.size > 0 && options.crmId ? { consumedIntentOf: options.crmId } : {}),
-      };
-      if (!isChange) return decision;
-      const data: ChangeData = {
-        object,
-        intercom_id: item.id,
-        ...(object === 'contact'
-          ? { external_id: text(current.item.external_id) }
-          : { company_id: text(current.item.company_id) }),
-        version,
-        changed: detection.changed,
-        attributes: current.state.attributes,
-        source: options.source,
-        occurred_at: updatedAt,
-      };
-      return {
-        ...decision,
-        change: changeEntry(type, data, [item.id], now()),
-        occurredAt: updatedAt,
-      };
-    });
+    return settle(
+      object,
+      item.id,
+      async (record, intent) => {
+        let updatedAt = seconds(current.item.updated_at);
+        // Only the relay's own writes noted so far (no state applied): nothing to be newer than.
+        const seen = record.updatedAt > 0 || record.version > 0;
+        if (seen && updatedAt < record.updatedAt) return { outcome: 'stale' };
+        const ledger = mergeLedgers(record.ledger, intent);
+        let detection = detectChanges(record.snapshot, current.state.fields, ledger, deps.crmOwned);
+        if (seen && updatedAt === record.updatedAt && differs(detection) && options.refresh) {
+          // Two states in the same second: which is newer, Intercom alone can say.
+          const state = await options.refresh();
+          if (!state) return { outcome: 'stale' }; // gone since: its deletion is told apart
+          detection = detectChanges(record.snapshot, state.fields, ledger, deps.crmOwned);
+          current = { item: current.item, state };
+          updatedAt = record.updatedAt;
+        }
+        const unarchived = record.archived && !ledgerHas(ledger, LIFECYCLE.archived, false);
+        const type =
+          !seen && options.created
+            ? `${object}.created`
+            : unarchived
+              ? 'contact.unarchived'
+              : `${object}.updated`;
+        const isChange = detection.changed.length > 0 || unarchived;
+        const version = record.version + (isChange ? 1 : 0);
+        const decision = {
+          outcome: isChange
+            ? ('change' as const)
+            : detection.echoed.length > 0
+              ? ('echo' as const)
+              : ('unchanged' as const),
+          type: isChange ? type : undefined,
+          conflicts: detection.conflicts,
+          update: {
+            version,
+            updatedAt,
+            snapshot: detection.snapshot,
+            // Sent only when they change: an intent taken over, an archive flag cleared.
+            ...(intent.size > 0 ? { ledger } : {}),
+            ...(record.archived ? { archived: false } : {}),
+          },
+          nothingToStore:
+            seen &&
+            !record.archived &&
+            updatedAt === record.updatedAt &&
+            !differs(detection) &&
+            intent.size === 0,
+        };
+        if (!isChange) return decision;
+        const data: ChangeData = {
+          object,
+          intercom_id: item.id,
+          ...(object === 'contact'
+            ? { external_id: text(current.item.external_id) }
+            : { company_id: text(current.item.company_id) }),
+          version,
+          changed: detection.changed,
+          attributes: current.state.attributes,
+          source: options.source,
+          occurred_at: updatedAt,
+        };
+        return {
+          ...decision,
+          change: changeEntry(type, data, [item.id], now()),
+          occurredAt: updatedAt,
+        };
+      },
+      options.crmId,
+    );
   }
 
   /** Archive, delete or merge: ids only, an echo when the relay did it. */

@@ -1,33 +1,43 @@
+import type { Cluster, Redis } from 'ioredis';
+
 /**
  * KEYS: record hash, change log (stream), the log's trim mark, a create intent.
  * ARGV: the record's expected write count `n` ('' when it should not exist), ttl ms (0: none),
  * the change JSON ('' records none), the change's record refs, the retention in ms,
- * '1' to drop the intent, then field/value pairs (an empty value deletes the field).
+ * '1' when the caller took the intent into account (it goes), '0' when it saw none: if one
+ * exists now, nothing is written and the answer is 'intent' (read it, then try again); then
+ * field/value pairs (an empty value deletes the field).
  * One step: a record changed since it was read (another notification, a write of the relay)
  * is not overwritten (false; the caller reads again), so no snapshot, version or ledger entry
  * is lost between two processes. A recorded change is appended to the log in the same step,
- * so the log's order is the order of versions; changes older than the retention go (by Redis's
- * clock, which also stamps the stream ids), and the newest id that went is kept as the trim
- * mark (a cursor before it missed changes). Returns the change's stream id, or 'ok'.
+ * so the log's order is the order of versions; changes older than the retention go (by the
+ * new id's time, Redis's clock), at most 100 at a time from the oldest, and the newest id that
+ * went is kept as the trim mark (a cursor before it missed changes). Reading forward from the oldest costs the same however long
+ * the log is (XREVRANGE from the threshold does not). Returns the change's stream id, or 'ok'.
  */
-export const COMMIT = `
+const COMMIT = `
 local n = redis.call('HGET', KEYS[1], 'n')
 if (n or '') ~= ARGV[1] then return false end
-redis.call('HSET', KEYS[1], 'n', tonumber(n or '0') + 1)
+if ARGV[6] == '0' and redis.call('EXISTS', KEYS[4]) == 1 then return 'intent' end
+local set, unset = { 'n', tonumber(n or '0') + 1 }, {}
 for i = 7, #ARGV, 2 do
-  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i])
-  else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+  if ARGV[i + 1] == '' then table.insert(unset, ARGV[i])
+  else table.insert(set, ARGV[i]); table.insert(set, ARGV[i + 1]) end
 end
-if ARGV[2] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) else redis.call('PERSIST', KEYS[1]) end
+redis.call('HSET', KEYS[1], unpack(set))
+if #unset > 0 then redis.call('HDEL', KEYS[1], unpack(unset)) end
+if ARGV[2] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 if ARGV[6] == '1' then redis.call('DEL', KEYS[4]) end
 if ARGV[3] == '' then return 'ok' end
 local id = redis.call('XADD', KEYS[2], '*', 'c', ARGV[3], 'r', ARGV[4])
-local time = redis.call('TIME')
-local threshold = (tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) - tonumber(ARGV[5])) .. '-0'
-local last = redis.call('XREVRANGE', KEYS[2], '(' .. threshold, '-', 'COUNT', 1)
-if #last > 0 then
-  redis.call('SET', KEYS[3], last[1][1])
-  redis.call('XTRIM', KEYS[2], 'MINID', threshold)
+local ms = string.match(id, '^(%d+)')
+local threshold = (tonumber(ms) - tonumber(ARGV[5])) .. '-0'
+local old = redis.call('XRANGE', KEYS[2], '-', '(' .. threshold, 'COUNT', 100)
+if #old > 0 then
+  local last = old[#old][1]
+  redis.call('SET', KEYS[3], last)
+  local lastMs, lastSeq = string.match(last, '(%d+)-(%d+)')
+  redis.call('XTRIM', KEYS[2], 'MINID', lastMs .. '-' .. (tonumber(lastSeq) + 1))
 end
 return id
 `;
@@ -40,7 +50,7 @@ return id
  * (LEDGER_VALUES_PER_FIELD). A gone record takes nothing. Bumps the record's `n`, so a
  * recorder that read the record before this write reads it again (feed-store.ts: commit).
  */
-export const NOTE_WRITE = `
+const NOTE_WRITE = `
 local old
 if ARGV[1] == 'hash' then
   if redis.call('HEXISTS', KEYS[1], 'g') == 1 then return 0 end
@@ -83,7 +93,7 @@ return 1
  * the record ref whose entries go. Deletes this chunk's entries that name the ref; returns
  * the number deleted and the id to continue after ('' at the end).
  */
-export const ERASE_CHUNK = `
+const ERASE_CHUNK = `
 local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
 local deleted = 0
 local needle = ' ' .. ARGV[3] .. ' '
@@ -99,3 +109,31 @@ end
 if #entries < tonumber(ARGV[2]) then return {deleted, ''} end
 return {deleted, entries[#entries][1]}
 `;
+
+/** The feed's scripts, as commands of this connection (sent by SHA after the first call). */
+export type FeedScripts = {
+  relayFeedCommit(
+    record: string,
+    log: string,
+    trimmed: string,
+    intent: string,
+    ...args: (string | Buffer)[]
+  ): Promise<string | null>;
+  relayFeedNoteWrite(key: string, mode: string, ttlMs: string, written: Buffer): Promise<number>;
+  relayFeedEraseChunk(
+    log: string,
+    start: string,
+    count: number,
+    ref: string,
+  ): Promise<[number, string]>;
+};
+
+export function feedScripts(redis: Redis | Cluster): FeedScripts {
+  const scripts = redis as unknown as Partial<FeedScripts>;
+  if (!scripts.relayFeedCommit) {
+    redis.defineCommand('relayFeedCommit', { numberOfKeys: 4, lua: COMMIT });
+    redis.defineCommand('relayFeedNoteWrite', { numberOfKeys: 1, lua: NOTE_WRITE });
+    redis.defineCommand('relayFeedEraseChunk', { numberOfKeys: 1, lua: ERASE_CHUNK });
+  }
+  return scripts as FeedScripts;
+}

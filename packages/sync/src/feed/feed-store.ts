@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { FedObject } from './fed-fields.ts';
-import { COMMIT, NOTE_WRITE } from './feed-scripts.ts';
+import { feedScripts } from './feed-scripts.ts';
 import {
   decodeLedger,
   decodeSnapshot,
@@ -45,6 +45,8 @@ export type RecordUpdate = {
 export type ChangeEntry = { json: string; refs: string[] };
 
 const INTENT_TTL_MS = 86_400_000;
+/** Records kept per process (about 300 bytes each). */
+const RECENT_RECORDS = 10_000;
 
 /** The feed's Redis keys (CRM ids are often emails: none reaches a key name). */
 export function feedKeys(prefix: string) {
@@ -63,14 +65,29 @@ export type FeedStoreOptions = { retentionMs: number };
 
 export function createFeedStore(redis: Redis | Cluster, prefix: string, options: FeedStoreOptions) {
   const keys = feedKeys(prefix);
-  const commitScript = (keyList: string[], args: (string | Buffer)[]) =>
-    redis.eval(COMMIT, keyList.length, ...keyList, ...args) as Promise<string | null>;
+  const scripts = feedScripts(redis);
 
-  async function read(object: FedObject, intercomId: string): Promise<FeedRecord> {
-    const hash = await redis.hgetallBuffer(keys.record(object, intercomId));
+  /**
+   * Records as this process last read or wrote them (n included): a decision made on one is
+   * safe, because a commit applies only while `n` is unchanged (another process, or a noted
+   * write, bumps it: the commit fails and the record is read again). Saves a read per
+   * notification of a record this process saw lately.
+   */
+  const recent = new Map<string, FeedRecord>();
+  const remember = (key: string, record: FeedRecord) => {
+    recent.delete(key);
+    if (recent.size >= RECENT_RECORDS) recent.delete(recent.keys().next().value as string);
+    recent.set(key, record);
+  };
+
+  /** The record, from this process's recent ones unless `fresh`. */
+  async function read(object: FedObject, intercomId: string, fresh = false): Promise<FeedRecord> {
+    const key = keys.record(object, intercomId);
+    const known = fresh ? undefined : recent.get(key);
+    if (known) return known;
+    const hash = await redis.hgetallBuffer(key);
     const field = (name: string) => hash[name]?.toString();
-    const gone = field('g') as GoneReason | undefined;
-    return {
+    const record: FeedRecord = {
       exists: hash.n !== undefined,
       n: field('n') ?? '',
       version: Number(field('v') ?? 0),
@@ -78,18 +95,23 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
       snapshot: decodeSnapshot(hash.s),
       ledger: decodeLedger(hash.w),
       archived: field('a') === '1',
-      gone,
+      gone: field('g') as GoneReason | undefined,
     };
+    remember(key, record);
+    return record;
   }
 
+  /** The intent noted under a CRM id (a create of the relay whose echo is not yet seen). */
   async function readIntent(object: FedObject, crmId: string): Promise<WriteLedger> {
     return decodeLedger((await redis.getBuffer(keys.intent(object, crmId))) ?? undefined);
   }
 
   /**
    * Applies `update` if the record is still as `record` was read, with the change appended to
-   * the log in the same step. Returns false when the record changed meanwhile (read again),
-   * else the change's cursor (stream id) or null when none was recorded.
+   * the log in the same step. `intent`: the CRM id whose intent the caller read and took into
+   * account (it goes), or `unseen` with the CRM id whose intent the caller did not read. Answers
+   * `changed` when the record changed meanwhile (read it again), `intent` when an intent the
+   * caller did not see exists (read it), else `done` with the change's cursor, if one.
    */
   async function commit(
     object: FedObject,
@@ -97,33 +119,45 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
     record: FeedRecord,
     update: RecordUpdate,
     change?: ChangeEntry,
-    consumedIntentOf?: string,
-  ): Promise<false | string | null> {
+    intent?: { crmId: string; seen: boolean },
+  ): Promise<{ status: 'changed' | 'intent' } | { status: 'done'; cursor: string | null }> {
     const pairs: (string | Buffer)[] = ['v', String(update.version)];
     if (update.updatedAt !== undefined) pairs.push('t', String(update.updatedAt));
     if (update.snapshot) pairs.push('s', encodeSnapshot(update.snapshot));
     if (update.ledger) pairs.push('w', encodeLedger(update.ledger));
     if (update.archived !== undefined) pairs.push('a', update.archived ? '1' : '');
     if (update.gone) pairs.push('g', update.gone, 's', '', 'w', '', 'a', '');
-    const result = await commitScript(
-      [
-        keys.record(object, intercomId),
-        keys.log,
-        keys.trimmed,
-        keys.intent(object, consumedIntentOf ?? ''),
-      ],
-      [
+    const key = keys.record(object, intercomId);
+    const result = await scripts.relayFeedCommit(
+      key,
+      keys.log,
+      keys.trimmed,
+      keys.intent(object, intent?.crmId ?? ''),
+      ...[
         record.n,
         update.gone ? String(options.retentionMs) : '0',
         change?.json ?? '',
         change ? change.refs.join(' ') : '',
         String(options.retentionMs),
-        consumedIntentOf === undefined ? '0' : '1',
+        intent === undefined ? '-' : intent.seen ? '1' : '0',
         ...pairs,
       ],
     );
-    if (result === null) return false;
-    return result === 'ok' ? null : result;
+    if (result === null || result === 'intent') {
+      recent.delete(key);
+      return { status: result === null ? 'changed' : 'intent' };
+    }
+    remember(key, {
+      exists: true,
+      n: String(Number(record.n || 0) + 1),
+      version: update.version,
+      updatedAt: update.updatedAt ?? record.updatedAt,
+      snapshot: update.gone ? new Map() : (update.snapshot ?? record.snapshot),
+      ledger: update.gone ? new Map() : (update.ledger ?? record.ledger),
+      archived: update.gone ? false : (update.archived ?? record.archived),
+      gone: update.gone ?? record.gone,
+    });
+    return { status: 'done', cursor: result === 'ok' ? null : result };
   }
 
   /**
@@ -142,7 +176,8 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
       target.intercomId === undefined
         ? [keys.intent(object, target.crmId), 'intent']
         : [keys.record(object, target.intercomId), 'hash'];
-    await redis.eval(NOTE_WRITE, 1, key, mode, String(INTENT_TTL_MS), written);
+    await scripts.relayFeedNoteWrite(key, mode, String(INTENT_TTL_MS), written);
+    recent.delete(key); // its n moved: a decision on the copy would only fail its commit
   }
 
   /** Appends a change that belongs to no record's versions (conversations, an erasure). */
