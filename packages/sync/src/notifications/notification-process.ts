@@ -27,23 +27,34 @@ const FAMILIES = new Set(['ping', 'contact', 'company', 'conversation']);
 
 /**
  * Routes a stored Intercom notification by topic family: `contact.*` keeps the contact
- * directory in step, `company.*` the company id map, `ping` is acknowledged; then the change
- * feed records what it says (contacts, companies, and `conversation.*` as they came). A topic no handler takes is reported
- * (`handled: false`), not failed: Intercom adds topics, and failing would only dead-letter them.
+ * directory in step, `company.*` the company id map, `ping` is acknowledged. The change feed
+ * records what it says at the same time (contacts, companies, and `conversation.*` as they
+ * came): the two touch different keys, so their Redis round trips overlap. A topic no handler
+ * takes is reported (`handled: false`), not failed: Intercom adds topics, and failing would
+ * only dead-letter them.
  */
 export async function notificationProcess(
   job: WebhookProcessJob,
   deps: NotificationProcessDeps,
 ): Promise<NotificationProcessResult> {
-  const { topic, data } = job.notification;
+  const { topic } = job.notification;
   const family = topic.split('.')[0] ?? '';
-  const item = data?.item;
-  let handled = false;
-  if (topic === 'ping') handled = true;
-  else if (family === 'contact') handled = await handleContactTopic(topic, item, deps);
-  else if (family === 'company') handled = await handleCompanyTopic(topic, item, deps);
-  // Conversation notifications reach the CRM on the change feed, as they came.
-  else if (family === 'conversation') handled = true;
-  const feed = deps.feed ? await feedTopic(job.notification, deps.feed) : [];
+  const [handled, feed] = await Promise.all([
+    handle(topic, family, job.notification.data?.item, deps),
+    deps.feed ? feedTopic(job.notification, deps.feed) : [],
+  ]);
   return { topic, family: FAMILIES.has(family) ? family : 'other', handled, feed };
+}
+
+async function handle(
+  topic: string,
+  family: string,
+  item: unknown,
+  deps: NotificationProcessDeps,
+): Promise<boolean> {
+  if (topic === 'ping') return true;
+  if (family === 'contact') return handleContactTopic(topic, item, deps);
+  if (family === 'company') return handleCompanyTopic(topic, item, deps);
+  // Conversation notifications reach the CRM on the change feed, as they came.
+  return family === 'conversation';
 }
