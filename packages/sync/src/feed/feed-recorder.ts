@@ -83,11 +83,10 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
     crmId?: string | null,
   ): Promise<FeedOutcome> {
     // A create's intent is read only when the commit says one exists (rare: the relay's own
-    // creates), so the usual notification costs one read, or none (the store's recent records).
+    // creates); the record is read by the commit itself when the store's copy is not it.
     let intent: WriteLedger | undefined;
-    let fresh = false;
     for (let tries = 0; tries < COMMIT_TRIES; tries += 1) {
-      const record = await store.read(object, intercomId, fresh);
+      const record = await store.read(object, intercomId);
       if (record.gone) return { object, intercomId, outcome: 'gone', conflicts: [] };
       const decision = await decide(record, intent ?? new Map());
       if (decision.outcome === 'stale') {
@@ -105,11 +104,9 @@ export function createFeedRecorder(deps: FeedRecorderDeps) {
         decision.change,
         crmId ? { crmId, seen: intent !== undefined } : undefined,
       );
+      // 'changed': the store now holds the record as it is; decide again on that.
       if (committed.status === 'intent' && crmId) intent = await store.readIntent(object, crmId);
-      if (committed.status !== 'done') {
-        fresh = true;
-        continue;
-      }
+      if (committed.status !== 'done') continue;
       const { cursor } = committed;
       const outcome: FeedOutcome = {
         object,

@@ -8,7 +8,8 @@ import type { Cluster, Redis } from 'ioredis';
  * exists now, nothing is written and the answer is 'intent' (read it, then try again); then
  * field/value pairs (an empty value deletes the field).
  * One step: a record changed since it was read (another notification, a write of the relay)
- * is not overwritten (false; the caller reads again), so no snapshot, version or ledger entry
+ * is not overwritten: the answer is 'changed' and the record as it is (its fields and values),
+ * so the caller decides again without another read, and no snapshot, version or ledger entry
  * is lost between two processes. A recorded change is appended to the log in the same step,
  * so the log's order is the order of versions; changes older than the retention go (by the
  * new id's time, Redis's clock), at most 100 at a time from the oldest, and the newest id that
@@ -17,7 +18,7 @@ import type { Cluster, Redis } from 'ioredis';
  */
 const COMMIT = `
 local n = redis.call('HGET', KEYS[1], 'n')
-if (n or '') ~= ARGV[1] then return false end
+if (n or '') ~= ARGV[1] then return { 'changed', unpack(redis.call('HGETALL', KEYS[1])) } end
 if ARGV[6] == '0' and redis.call('EXISTS', KEYS[4]) == 1 then return 'intent' end
 local set, unset = { 'n', tonumber(n or '0') + 1 }, {}
 for i = 7, #ARGV, 2 do
@@ -112,13 +113,14 @@ return {deleted, entries[#entries][1]}
 
 /** The feed's scripts, as commands of this connection (sent by SHA after the first call). */
 export type FeedScripts = {
-  relayFeedCommit(
+  /** Buffers out: the record's snapshot and ledger, when it answers 'changed', are binary. */
+  relayFeedCommitBuffer(
     record: string,
     log: string,
     trimmed: string,
     intent: string,
     ...args: (string | Buffer)[]
-  ): Promise<string | null>;
+  ): Promise<Buffer | Buffer[]>;
   relayFeedNoteWrite(key: string, mode: string, ttlMs: string, written: Buffer): Promise<number>;
   relayFeedEraseChunk(
     log: string,
@@ -130,7 +132,7 @@ export type FeedScripts = {
 
 export function feedScripts(redis: Redis | Cluster): FeedScripts {
   const scripts = redis as unknown as Partial<FeedScripts>;
-  if (!scripts.relayFeedCommit) {
+  if (!scripts.relayFeedCommitBuffer) {
     redis.defineCommand('relayFeedCommit', { numberOfKeys: 4, lua: COMMIT });
     redis.defineCommand('relayFeedNoteWrite', { numberOfKeys: 1, lua: NOTE_WRITE });
     redis.defineCommand('relayFeedEraseChunk', { numberOfKeys: 1, lua: ERASE_CHUNK });

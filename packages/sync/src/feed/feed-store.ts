@@ -63,15 +63,32 @@ export type FeedKeys = ReturnType<typeof feedKeys>;
 
 export type FeedStoreOptions = { retentionMs: number };
 
+/** A record from its Redis hash (empty: absent). */
+function recordFrom(hash: Record<string, Buffer>): FeedRecord {
+  const field = (name: string) => hash[name]?.toString();
+  return {
+    exists: hash.n !== undefined,
+    n: field('n') ?? '',
+    version: Number(field('v') ?? 0),
+    updatedAt: Number(field('t') ?? 0),
+    snapshot: decodeSnapshot(hash.s),
+    ledger: decodeLedger(hash.w),
+    archived: field('a') === '1',
+    gone: field('g') as GoneReason | undefined,
+  };
+}
+
 export function createFeedStore(redis: Redis | Cluster, prefix: string, options: FeedStoreOptions) {
   const keys = feedKeys(prefix);
   const scripts = feedScripts(redis);
 
   /**
-   * Records as this process last read or wrote them (n included): a decision made on one is
-   * safe, because a commit applies only while `n` is unchanged (another process, or a noted
-   * write, bumps it: the commit fails and the record is read again). Saves a read per
-   * notification of a record this process saw lately.
+   * Records as this process last read, wrote or was told of them (n included): a decision made
+   * on one is safe, because a commit applies only while `n` is unchanged (another process, or
+   * a noted write, bumps it: the commit fails and answers the record as it is). A record this
+   * process does not know is taken to be absent (the usual case for a record seen the first
+   * time): the commit tells otherwise, with the record. So most notifications cost one round
+   * trip, and none costs more than two.
    */
   const recent = new Map<string, FeedRecord>();
   const remember = (key: string, record: FeedRecord) => {
@@ -80,23 +97,14 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
     recent.set(key, record);
   };
 
-  /** The record, from this process's recent ones unless `fresh`. */
+  /**
+   * The record: from Redis when `fresh`, else as this process knows it, or taken to be absent
+   * (see `recent`: a commit on a wrong guess fails and answers the record as it is).
+   */
   async function read(object: FedObject, intercomId: string, fresh = false): Promise<FeedRecord> {
     const key = keys.record(object, intercomId);
-    const known = fresh ? undefined : recent.get(key);
-    if (known) return known;
-    const hash = await redis.hgetallBuffer(key);
-    const field = (name: string) => hash[name]?.toString();
-    const record: FeedRecord = {
-      exists: hash.n !== undefined,
-      n: field('n') ?? '',
-      version: Number(field('v') ?? 0),
-      updatedAt: Number(field('t') ?? 0),
-      snapshot: decodeSnapshot(hash.s),
-      ledger: decodeLedger(hash.w),
-      archived: field('a') === '1',
-      gone: field('g') as GoneReason | undefined,
-    };
+    if (!fresh) return recent.get(key) ?? recordFrom({});
+    const record = recordFrom(await redis.hgetallBuffer(key));
     remember(key, record);
     return record;
   }
@@ -128,7 +136,7 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
     if (update.archived !== undefined) pairs.push('a', update.archived ? '1' : '');
     if (update.gone) pairs.push('g', update.gone, 's', '', 'w', '', 'a', '');
     const key = keys.record(object, intercomId);
-    const result = await scripts.relayFeedCommit(
+    const reply = await scripts.relayFeedCommitBuffer(
       key,
       keys.log,
       keys.trimmed,
@@ -143,10 +151,17 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
         ...pairs,
       ],
     );
-    if (result === null || result === 'intent') {
-      recent.delete(key);
-      return { status: result === null ? 'changed' : 'intent' };
+    if (Array.isArray(reply)) {
+      // 'changed', then the record's fields and values as they are.
+      const hash: Record<string, Buffer> = {};
+      for (let at = 1; at + 1 < reply.length; at += 2) {
+        hash[String(reply[at])] = reply[at + 1] as Buffer;
+      }
+      remember(key, recordFrom(hash));
+      return { status: 'changed' };
     }
+    const result = reply.toString();
+    if (result === 'intent') return { status: 'intent' };
     remember(key, {
       exists: true,
       n: String(Number(record.n || 0) + 1),
