@@ -33,11 +33,12 @@ export async function companyUpsert(
       job: context,
       what: 'company',
       intercom: deps.intercom,
+      feedWrites: deps.feedWrites,
     },
     (pending) => payloadHash(toCompanyWrite(pending)),
     async (pending, knownId, run) => {
       const write = toCompanyWrite(pending);
-      await deps.feedWrites?.company({ intercomId: knownId, companyId: write.company_id }, write);
+      await run.feedWrites?.company({ intercomId: knownId, companyId: write.company_id }, write);
       const saved = await run.intercom.upsertCompany(write);
       return { intercomId: saved.id, action: 'upserted' as const };
     },

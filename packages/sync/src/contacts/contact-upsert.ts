@@ -55,12 +55,13 @@ export async function contactUpsert(
       job: context,
       what: 'contact',
       intercom: deps.intercom,
+      feedWrites: deps.feedWrites,
     },
     // The companies are part of what was synced, though not of the contact write itself.
     (pending) =>
       payloadHash({ body: toContactWrite(pending), companies: pending.companies ?? null }),
     async (pending, knownId, run) => {
-      const marked = { ...deps, intercom: run.intercom };
+      const marked = { ...deps, intercom: run.intercom, feedWrites: run.feedWrites };
       const result = await write(toContactWrite(pending), knownId, marked, {
         // An earlier run's or attempt's write may have landed (see the glossary: write mark).
         mayHaveWritten: run.unrecordedWrite || run.resumed || context.attempt > 1,

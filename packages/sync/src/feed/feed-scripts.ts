@@ -44,49 +44,57 @@ return id
 `;
 
 /**
- * KEYS: a record hash (ARGV[1] = 'hash': its field `w`) or a create intent (a string key).
- * ARGV: 'hash' or 'intent', the intent's ttl ms, then the written entries (7 bytes each: a
- * field's 2-byte path id and its value's 5-byte hash; see field-hashes.ts). Merges them into
- * the ledger in one step: per field, the written hash first, then its one other latest value
+ * A Lua function (key, mode, ttl ms, written): notes a write in a record hash's ledger (mode
+ * 'hash': its field `w`) or in a create intent (mode 'intent': a string key). `written` is
+ * the written entries (7 bytes each: a field's 2-byte path id and its value's 5-byte hash; see
+ * field-hashes.ts). Per field, the written hash first, then its one other latest value
  * (LEDGER_VALUES_PER_FIELD). A gone record takes nothing. Bumps the record's `n`, so a
- * recorder that read the record before this write reads it again (feed-store.ts: commit).
+ * recorder that read the record before this write decides again (feed-store.ts: commit).
+ * Shared with the records' write mark (records/record-scripts.ts), which notes a run's first
+ * write in the same step as it marks the record.
  */
-const NOTE_WRITE = `
-local old
-if ARGV[1] == 'hash' then
-  if redis.call('HEXISTS', KEYS[1], 'g') == 1 then return 0 end
-  old = redis.call('HGET', KEYS[1], 'w') or ''
-else
-  old = redis.call('GET', KEYS[1]) or ''
-end
-local order, values = {}, {}
-for i = 1, #old - 6, 7 do
-  local id, h = string.sub(old, i, i + 1), string.sub(old, i + 2, i + 6)
-  if not values[id] then values[id] = {}; table.insert(order, id) end
-  table.insert(values[id], h)
-end
-local written = ARGV[3]
-for i = 1, #written - 6, 7 do
-  local id, h = string.sub(written, i, i + 1), string.sub(written, i + 2, i + 6)
-  if not values[id] then values[id] = {}; table.insert(order, id) end
-  local kept = { h }
-  for _, other in ipairs(values[id]) do
-    if other ~= h and #kept < 2 then table.insert(kept, other) end
+export const NOTE_WRITE_FUNCTION = `
+local function noteWrite(key, mode, ttl, written)
+  local old
+  if mode == 'hash' then
+    if redis.call('HEXISTS', key, 'g') == 1 then return 0 end
+    old = redis.call('HGET', key, 'w') or ''
+  else
+    old = redis.call('GET', key) or ''
   end
-  values[id] = kept
+  local order, values = {}, {}
+  for i = 1, #old - 6, 7 do
+    local id, h = string.sub(old, i, i + 1), string.sub(old, i + 2, i + 6)
+    if not values[id] then values[id] = {}; table.insert(order, id) end
+    table.insert(values[id], h)
+  end
+  for i = 1, #written - 6, 7 do
+    local id, h = string.sub(written, i, i + 1), string.sub(written, i + 2, i + 6)
+    if not values[id] then values[id] = {}; table.insert(order, id) end
+    local kept = { h }
+    for _, other in ipairs(values[id]) do
+      if other ~= h and #kept < 2 then table.insert(kept, other) end
+    end
+    values[id] = kept
+  end
+  local parts = {}
+  for _, id in ipairs(order) do
+    for _, h in ipairs(values[id]) do table.insert(parts, id .. h) end
+  end
+  local ledger = table.concat(parts)
+  if mode == 'hash' then
+    redis.call('HSET', key, 'w', ledger)
+    redis.call('HINCRBY', key, 'n', 1)
+  else
+    redis.call('SET', key, ledger, 'PX', ttl)
+  end
+  return 1
 end
-local parts = {}
-for _, id in ipairs(order) do
-  for _, h in ipairs(values[id]) do table.insert(parts, id .. h) end
-end
-local ledger = table.concat(parts)
-if ARGV[1] == 'hash' then
-  redis.call('HSET', KEYS[1], 'w', ledger)
-  redis.call('HINCRBY', KEYS[1], 'n', 1)
-else
-  redis.call('SET', KEYS[1], ledger, 'PX', ARGV[2])
-end
-return 1
+`;
+
+/** KEYS: the note's key. ARGV: mode, ttl ms, written entries (see NOTE_WRITE_FUNCTION). */
+const NOTE_WRITE = `${NOTE_WRITE_FUNCTION}
+return noteWrite(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 `;
 
 /**

@@ -63,6 +63,12 @@ export type FeedKeys = ReturnType<typeof feedKeys>;
 
 export type FeedStoreOptions = { retentionMs: number };
 
+/**
+ * A write of the relay, noted in the ledger (see NOTE_WRITE_FUNCTION): on its own, or with the
+ * records' write mark, in the same step (records/record-state.ts: markWrite).
+ */
+export type LedgerNote = { key: string; mode: 'hash' | 'intent'; ttlMs: string; written: Buffer };
+
 /** A record from its Redis hash (empty: absent). */
 function recordFrom(hash: Record<string, Buffer>): FeedRecord {
   const field = (name: string) => hash[name]?.toString();
@@ -185,14 +191,38 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
     target: { intercomId?: string | undefined; crmId: string },
     fields: ReadonlyMap<string, unknown>,
   ): Promise<void> {
-    if (fields.size === 0) return;
-    const written = encodeLedger(ledgerWith(new Map(), fields));
-    const [key, mode] =
-      target.intercomId === undefined
-        ? [keys.intent(object, target.crmId), 'intent']
-        : [keys.record(object, target.intercomId), 'hash'];
-    await scripts.relayFeedNoteWrite(key, mode, String(INTENT_TTL_MS), written);
-    recent.delete(key); // its n moved: a decision on the copy would only fail its commit
+    const note = ledgerNote(object, target, fields);
+    if (note) await applyNotes([note]);
+  }
+
+  /** What noteWrite sends, without sending it (a run's first write sends it with its mark). */
+  function ledgerNote(
+    object: FedObject,
+    target: { intercomId?: string | undefined; crmId: string },
+    fields: ReadonlyMap<string, unknown>,
+  ): LedgerNote | undefined {
+    if (fields.size === 0) return undefined;
+    const intent = target.intercomId === undefined;
+    return {
+      key: intent
+        ? keys.intent(object, target.crmId)
+        : keys.record(object, target.intercomId as string),
+      mode: intent ? 'intent' : 'hash',
+      ttlMs: String(INTENT_TTL_MS),
+      written: encodeLedger(ledgerWith(new Map(), fields)),
+    };
+  }
+
+  async function applyNotes(notes: readonly LedgerNote[]): Promise<void> {
+    for (const note of notes) {
+      await scripts.relayFeedNoteWrite(note.key, note.mode, note.ttlMs, note.written);
+      forget(note.key);
+    }
+  }
+
+  /** A record whose n moved elsewhere (a note): a decision on the copy would only fail. */
+  function forget(key: string) {
+    recent.delete(key);
   }
 
   /** Appends a change that belongs to no record's versions (conversations, an erasure). */
@@ -200,7 +230,7 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
     return (await redis.xadd(keys.log, '*', 'c', change.json, 'r', change.refs.join(' '))) ?? '';
   }
 
-  return { keys, read, readIntent, commit, noteWrite, append };
+  return { keys, read, readIntent, commit, noteWrite, ledgerNote, applyNotes, forget, append };
 }
 
 export type FeedStore = ReturnType<typeof createFeedStore>;

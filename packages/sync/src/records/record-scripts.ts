@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { NOTE_WRITE_FUNCTION } from '../feed/feed-scripts.ts';
 
 // The record's scripts (each one step in Redis, so no other run's step falls in between).
 // Its fields: see record-state.ts.
@@ -54,13 +55,20 @@ return 0
 `;
 
 /**
- * KEYS: record hash, lock. ARGV: lock value. Before a run's first write to Intercom: marks the
- * record as written without a record of the outcome yet (a mark left by an earlier run stays:
- * its write is still unrecorded). 0, and no mark, when the lock is no longer this run's.
+ * KEYS: record hash, lock, then the key of each change-feed ledger note. ARGV: lock value,
+ * then per note its mode, ttl ms and written entries. Before a run's first write to Intercom:
+ * marks the record as written without a record of the outcome yet (a mark left by an earlier
+ * run stays: its write is still unrecorded), and notes the write in the change feed's ledger
+ * (feed/feed-scripts.ts: NOTE_WRITE_FUNCTION) in the same step. 0, no mark and no note, when
+ * the lock is no longer this run's.
  */
-const MARK_WRITE = `
+const MARK_WRITE = `${NOTE_WRITE_FUNCTION}
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('HSETNX', KEYS[1], 'writing', ARGV[1])
+for i = 3, #KEYS do
+  local at = 2 + (i - 3) * 3
+  noteWrite(KEYS[i], ARGV[at], ARGV[at + 1], ARGV[at + 2])
+end
 return 1
 `;
 
@@ -96,7 +104,8 @@ export type RecordScripts = {
     ttlMs: number,
   ): Promise<[number, ...(string | null)[]] | null>;
   relaySyncUnlock(lock: string, value: string): Promise<number>;
-  relaySyncMarkWrite(key: string, lock: string, value: string): Promise<number>;
+  /** Keys counted: 2 + the notes'. */
+  relaySyncMarkWrite(numberOfKeys: number, ...keysAndArgs: (string | Buffer)[]): Promise<number>;
   relaySyncRelease(key: string, lock: string, value: string, dropMark: string): Promise<number>;
 };
 
@@ -107,7 +116,7 @@ export function recordScripts(redis: Redis | Cluster): RecordScripts {
     redis.defineCommand('relaySyncFinish', { numberOfKeys: 2, lua: FINISH });
     redis.defineCommand('relaySyncLockAndRead', { numberOfKeys: 3, lua: LOCK_AND_READ });
     redis.defineCommand('relaySyncUnlock', { numberOfKeys: 1, lua: UNLOCK });
-    redis.defineCommand('relaySyncMarkWrite', { numberOfKeys: 2, lua: MARK_WRITE });
+    redis.defineCommand('relaySyncMarkWrite', { lua: MARK_WRITE });
     redis.defineCommand('relaySyncRelease', { numberOfKeys: 2, lua: RELEASE });
   }
   return scripts as RecordScripts;

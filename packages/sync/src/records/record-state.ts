@@ -7,6 +7,7 @@ import {
 } from '@relay/jobs';
 import { createPendingStore } from '@relay/jobs/redis';
 import type { Cluster, Redis } from 'ioredis';
+import type { LedgerNote } from '../feed/feed-store.ts';
 import { recordScripts } from './record-scripts.ts';
 
 /**
@@ -194,10 +195,22 @@ function createSyncState<T>(redis: Redis | Cluster, prefix: string, kind: Record
      * Before the first write to Intercom of the run holding `lock` (lockRun's): marks the
      * record so that, until finish records the outcome, every later run knows a write may
      * have landed (see `unrecordedWrite`). False, and no mark, when the lock is no longer
-     * this run's: it must not write.
+     * this run's: it must not write. `feedNotes`: the change feed's notes of that write, made
+     * in the same step.
      */
-    markWrite: async (crmId: string, lock: string): Promise<boolean> =>
-      (await run.relaySyncMarkWrite(key(crmId), lockKey(crmId), lock)) === 1,
+    markWrite: async (
+      crmId: string,
+      lock: string,
+      feedNotes: readonly LedgerNote[] = [],
+    ): Promise<boolean> =>
+      (await run.relaySyncMarkWrite(
+        2 + feedNotes.length,
+        key(crmId),
+        lockKey(crmId),
+        ...feedNotes.map((note) => note.key),
+        lock,
+        ...feedNotes.flatMap((note) => [note.mode, note.ttlMs, note.written]),
+      )) === 1,
 
     /**
      * Releases the lock if `lock` (as for finish) still holds it. A write mark stays, unless

@@ -1,5 +1,7 @@
 import { AppError, isAppError } from '@relay/errors';
 import type { IntercomClient } from '@relay/intercom';
+import type { LedgerNote } from '../feed/feed-store.ts';
+import type { FeedWrites } from '../feed/feed-writes.ts';
 import type { IntercomMatch, SyncRun, SyncSnapshot, SyncState } from './record-state.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -48,6 +50,8 @@ export type RecordRun = {
   intercom: IntercomClient;
   /** A contact an earlier run's create met (409) and had not yet looked at (SyncSnapshot). */
   match?: IntercomMatch | undefined;
+  /** The feed's notes for this run's writes (queued: sent with or before each write). */
+  feedWrites?: FeedWrites | undefined;
 };
 
 /**
@@ -57,13 +61,19 @@ export type RecordRun = {
  * writes can have taken effect, so that a run put on hold before it wrote anything can drop
  * its own mark and spare the next run a look.
  */
-function markingWrites(client: IntercomClient, mark: () => Promise<void>) {
+function markingWrites(
+  client: IntercomClient,
+  mark: () => Promise<void>,
+  beforeLaterWrite: () => Promise<void>,
+) {
   let marked = false;
   let tookEffect = false;
   const marking = client.withWriteGuard(async (send) => {
     if (!marked) {
       await mark();
       marked = true;
+    } else {
+      await beforeLaterWrite();
     }
     try {
       const result = await send();
@@ -113,6 +123,8 @@ export async function syncLatest<T, Action extends string>(
     job: Pick<RunContext, 'jobId' | 'lock'>;
     what: 'contact' | 'company';
     intercom: IntercomClient;
+    /** The change feed's write ledger: each write's note goes with the write mark, or alone. */
+    feedWrites?: FeedWrites | undefined;
   },
   hashOf: (pending: T) => string,
   write: (
@@ -133,13 +145,22 @@ export async function syncLatest<T, Action extends string>(
     await state.finish(crmId, lock, pendingSeq);
     return { intercomId, action: 'unchanged' };
   }
-  const writes = markingWrites(record.intercom, async () => {
-    if (!(await state.markWrite(crmId, lock))) {
-      // The record is no longer this run's (its lock expired or another run took it over):
-      // whoever has it now writes; this run makes no write it could not account for.
-      throw new AppError('RECORD_BUSY', `this run of the ${what}'s job lost its record`);
-    }
-  });
+  // The feed's notes of the run's writes (see the glossary: write ledger): the first write's
+  // travel with the write mark, in one step; a later write's are sent just before it.
+  const feedNotes: LedgerNote[] = [];
+  const writes = markingWrites(
+    record.intercom,
+    async () => {
+      if (!(await state.markWrite(crmId, lock, feedNotes.splice(0)))) {
+        // The record is no longer this run's (its lock expired or another run took it over):
+        // whoever has it now writes; this run makes no write it could not account for.
+        throw new AppError('RECORD_BUSY', `this run of the ${what}'s job lost its record`);
+      }
+    },
+    async () => {
+      if (feedNotes.length > 0) await record.feedWrites?.send(feedNotes.splice(0));
+    },
+  );
   let result: { intercomId: string | null; action: Action };
   try {
     result = await write(pending, intercomId, {
@@ -147,6 +168,7 @@ export async function syncLatest<T, Action extends string>(
       unrecordedWrite,
       intercom: writes.client,
       match,
+      feedWrites: record.feedWrites?.queued((note) => feedNotes.push(note)),
     });
   } catch (error) {
     await state.unlock(crmId, lock, { noWriteTookEffect: !writes.anyWriteMayHaveTakenEffect() });
