@@ -64,12 +64,6 @@ export function isEmptyValue(value: unknown): boolean {
   return value === null || value === undefined || (Array.isArray(value) && value.length === 0);
 }
 
-/** The hashes of a state's fields (path → value); empty values have no entry. */
-export function hashFields(fields: ReadonlyMap<string, unknown>): FieldHashes {
-  const hashes: FieldHashes = new Map();
-  for (const [path, value] of fields) {
-    if (!isEmptyValue(value)) hashes.set(pathId(path), valueHash(value));
-  }
   return hashes;
 }
 
