@@ -64,9 +64,6 @@ export function isEmptyValue(value: unknown): boolean {
   return value === null || value === undefined || (Array.isArray(value) && value.length === 0);
 }
 
-  return hashes;
-}
-
 /** Entries in the order given (a ledger's values of one field are newest first). */
 function encodeEntries(entries: Iterable<[number, number]>): Buffer {
   const list = [...entries];
