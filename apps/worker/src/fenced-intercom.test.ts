@@ -1,6 +1,6 @@
 import { createIntercomClient } from '@relay/intercom';
 import { describe, expect, it } from 'vitest';
-import { fenceWrites, JobTakenOver } from './fenced-intercom.ts';
+import { fenceWrites, JobTakenOver, renewedInTime } from './fenced-intercom.ts';
 
 /** A real client over a fetch that answers as Intercom would and notes each call. */
 function fakeClient() {
@@ -54,5 +54,35 @@ describe('fenceWrites', () => {
     for await (const contact of fenced.searchContacts({} as never)) found.push(contact);
     expect(found).toEqual([{ id: 'c1' }]);
     expect(calls).toEqual(['get c1', 'search']);
+  });
+});
+
+describe('renewedInTime', () => {
+  /** A renewal answering `answer` after `tookMs` of a clock the test moves. */
+  function renewal(answer: number, tookMs: number) {
+    let clock = 0;
+    const now = () => clock;
+    const renew = async () => {
+      clock += tookMs;
+      return answer;
+    };
+    return { renew, now };
+  }
+
+  it('believes a renewal answered within a third of the lock', async () => {
+    const { renew, now } = renewal(1, 600);
+    expect(await renewedInTime(renew, 2_000, now)).toBe(true);
+  });
+
+  it('does not believe one answered later: the lock may have gone to another worker since', async () => {
+    // A partition held the reply of a renewal Redis had made, then delivered it (the fault
+    // test worker-partition.test.ts: a stale write landed after the other worker's newer one).
+    const { renew, now } = renewal(1, 700);
+    expect(await renewedInTime(renew, 2_000, now)).toBe(false);
+  });
+
+  it('is false when the lock was not renewed', async () => {
+    const { renew, now } = renewal(0, 1);
+    expect(await renewedInTime(renew, 2_000, now)).toBe(false);
   });
 });

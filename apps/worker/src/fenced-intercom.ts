@@ -30,3 +30,20 @@ export function fenceWrites(
     return send();
   });
 }
+
+/**
+ * Whether the run still holds its job, from a renewal of its lock (`renew`: BullMQ's
+ * extendLock, 1 when renewed). An answer that took longer than a third of the lock is not
+ * believed: the renewal may have run well before the answer arrived (a partition that held
+ * the reply, then delivered it), and the lock may have run out and gone to another worker
+ * since; a write on it could land after that worker's newer one.
+ */
+export async function renewedInTime(
+  renew: () => Promise<number>,
+  lockMs: number,
+  now: () => number = performance.now.bind(performance),
+): Promise<boolean> {
+  const asked = now();
+  const renewed = (await renew()) === 1;
+  return renewed && now() - asked <= lockMs / 3;
+}

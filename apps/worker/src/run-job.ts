@@ -2,7 +2,7 @@ import { AppError, isAppError, jobEffectOf } from '@relay/errors';
 import type { RunContext } from '@relay/sync';
 import { type Logger, type Metrics, seriesByLabels } from '@relay/telemetry';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import { fenceWrites } from './fenced-intercom.ts';
+import { fenceWrites, renewedInTime } from './fenced-intercom.ts';
 import { processors, redactWhenDone, type WorkerServices } from './processors/index.ts';
 
 export type JobRunnerDeps = {
@@ -71,7 +71,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
           ...deps.services,
           intercom: fenceWrites(
             deps.services.intercom,
-            async () => (await job.extendLock(token, deps.jobLockMs)) === 1,
+            () => renewedInTime(() => job.extendLock(token, deps.jobLockMs), deps.jobLockMs),
             job.id as string,
           ),
         }
