@@ -13,6 +13,7 @@
  *   node bench/feed-throughput.ts [rounds, default 3] [contacts, default 1000]
  */
 import { QueueNames, type WebhookNotification } from '@relay/jobs';
+import { parsePrometheusText, sumSamples } from '@relay/telemetry';
 import { machineLine } from './lib/machine.ts';
 import { connectProducer, median, sleep, startBenchEnv, startRelayWorkers } from './lib/stack.ts';
 
@@ -70,15 +71,10 @@ function notifications(items: Contact[], round: number): WebhookNotification[] {
 /** The worker's completed webhook jobs so far (relay_jobs_total). */
 async function completed(metricsUrl: string): Promise<number> {
   const text = await (await fetch(`${metricsUrl}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find(
-      (l) =>
-        l.startsWith('relay_jobs_total{') &&
-        l.includes(`queue="${QueueNames.webhook}"`) &&
-        l.includes('outcome="completed"'),
-    );
-  return Number(line?.split(' ').at(-1) ?? 0);
+  return sumSamples(parsePrometheusText(text), 'relay_jobs_total', {
+    queue: QueueNames.webhook,
+    outcome: 'completed',
+  });
 }
 
 /** One side of a round on fresh keys: notifications/s between 10 % and 90 % drained. */

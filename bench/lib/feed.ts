@@ -1,3 +1,4 @@
+import { type LabelFilter, parsePrometheusText, sumSamples } from '@relay/telemetry';
 import {
   crmApi,
   E2E_CRM_TOKEN,
@@ -44,19 +45,16 @@ export async function startFeedRelay(options: {
   });
 }
 
-/** A counter's sum over every worker process (the series whose line contains `having`). */
+/** A metric's sum over every worker process (its series whose labels match `labels`). */
 export async function workerCounter(
   relay: RelayWithSimulator,
   name: string,
-  having = '',
+  labels: LabelFilter = {},
 ): Promise<number> {
   let sum = 0;
   for (const url of relay.stack.workerMetricsUrls) {
     const text = await (await fetch(`${url}/metrics`)).text();
-    for (const line of text.split('\n')) {
-      const named = line.startsWith(`${name}{`) || line.startsWith(`${name} `);
-      if (named && line.includes(having)) sum += Number(line.split(' ').at(-1));
-    }
+    sum += sumSamples(parsePrometheusText(text), name, labels);
   }
   return sum;
 }

@@ -47,7 +47,7 @@ describe('nothing missed: lost and reordered notifications', () => {
     }
     expect(all.some((change) => change.data.source === 'reconciliation')).toBe(true);
     expect(
-      await workerCounter('relay_feed_changes_total', 'source="reconciliation"'),
+      await workerCounter('relay_feed_changes_total', { source: 'reconciliation' }),
     ).toBeGreaterThan(0);
   });
 });

@@ -1,3 +1,4 @@
+import { type LabelFilter, parsePrometheusText, sumSamples } from '@relay/telemetry';
 import { crmApi, E2E_CRM_TOKEN, type UsedRelay, waitFor } from '@relay/testkit';
 import { expect } from 'vitest';
 
@@ -17,15 +18,12 @@ export type FedChange = {
 export function feedHelpers(relay: UsedRelay) {
   const crm = () => crmApi(relay.stack.ingressUrl, E2E_CRM_TOKEN);
 
-  /** A counter's sum over every worker process (all its series, or those matching `having`). */
-  async function workerCounter(name: string, having = ''): Promise<number> {
+  /** A metric's sum over every worker process (its series whose labels match `labels`). */
+  async function workerCounter(name: string, labels: LabelFilter = {}): Promise<number> {
     let sum = 0;
     for (const url of relay.stack.workerMetricsUrls) {
       const text = await (await fetch(`${url}/metrics`)).text();
-      for (const line of text.split('\n')) {
-        const named = line.startsWith(`${name}{`) || line.startsWith(`${name} `);
-        if (named && line.includes(having)) sum += Number(line.split(' ').at(-1));
-      }
+      sum += sumSamples(parsePrometheusText(text), name, labels);
     }
     return sum;
   }

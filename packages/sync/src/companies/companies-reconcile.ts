@@ -1,6 +1,6 @@
 import type { IntercomClient } from '@relay/intercom';
 import type { CompaniesReconcileJob } from '@relay/jobs';
-import type { ReconcileMarks } from '../contacts/reconcile-marks.ts';
+import { type ReconcileMarks, sweepWindow } from '../contacts/reconcile-marks.ts';
 import type { Feed } from '../feed/feed.ts';
 import type { CompanyState } from '../records/record-state.ts';
 
@@ -22,14 +22,6 @@ export type CompaniesReconcileResult = {
   changes: number;
 };
 
-/** Sweeps overlap by this much, so a company updated at a sweep's edge is not missed. */
-const OVERLAP_S = 120;
-/**
- * The first sweep compares only companies updated this recently: the feed has never seen the
- * older ones, and would otherwise send the CRM the whole workspace as changes.
- */
-const FIRST_LOOKBACK_S = 3_600;
-
 /**
  * The companies' safety net under webhooks (Intercom drops a notification after two failed
  * deliveries). Companies cannot be searched by updated_at, only scrolled (one scroll per app
@@ -43,9 +35,7 @@ export async function companiesReconcile(
   _job: CompaniesReconcileJob,
   deps: CompaniesReconcileDeps,
 ): Promise<CompaniesReconcileResult> {
-  const startedAt = Math.floor(Date.now() / 1000);
-  const last = await deps.reconcileMarks.get('companies');
-  const since = (last ?? startedAt - FIRST_LOOKBACK_S) - OVERLAP_S;
+  const { since, done } = await sweepWindow(deps.reconcileMarks, 'companies');
   let seen = 0;
   let compared = 0;
   let changes = 0;
@@ -63,6 +53,6 @@ export async function companiesReconcile(
     const recorded = await deps.feed?.recorder.company(company, 'reconciliation');
     if (recorded?.outcome === 'change') changes += 1;
   }
-  await deps.reconcileMarks.set('companies', startedAt);
+  await done();
   return { since, seen, compared, changes };
 }

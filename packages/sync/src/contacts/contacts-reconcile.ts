@@ -2,7 +2,7 @@ import type { IntercomClient } from '@relay/intercom';
 import type { ContactsReconcileJob } from '@relay/jobs';
 import type { FeedRecorder } from '../feed/feed-recorder.ts';
 import type { ContactDirectory } from './contact-directory.ts';
-import type { ReconcileMarks } from './reconcile-marks.ts';
+import { type ReconcileMarks, sweepWindow } from './reconcile-marks.ts';
 
 export type ContactsReconcileDeps = {
   intercom: IntercomClient;
@@ -20,10 +20,6 @@ export type ContactsReconcileResult = {
   changes: number;
 };
 
-/** Sweeps overlap by this much, so a contact updated at a sweep's edge is not missed. */
-const OVERLAP_S = 120;
-/** The first sweep looks back this far rather than over the whole workspace. */
-const FIRST_LOOKBACK_S = 3_600;
 const DAY_S = 86_400;
 
 /**
@@ -39,9 +35,7 @@ export async function contactsReconcile(
   _job: ContactsReconcileJob,
   deps: ContactsReconcileDeps,
 ): Promise<ContactsReconcileResult> {
-  const startedAt = Math.floor(Date.now() / 1000);
-  const last = await deps.reconcileMarks.get('contacts');
-  const since = (last ?? startedAt - FIRST_LOOKBACK_S) - OVERLAP_S;
+  const { since, done } = await sweepWindow(deps.reconcileMarks, 'contacts');
   let seen = 0;
   let mapped = 0;
   let changes = 0;
@@ -62,6 +56,6 @@ export async function contactsReconcile(
     if (typeof externalId !== 'string' || externalId === '') continue;
     if (await deps.directory.learn(externalId, contact)) mapped += 1;
   }
-  await deps.reconcileMarks.set('contacts', startedAt);
+  await done();
   return { since, seen, mapped, changes };
 }

@@ -75,6 +75,11 @@ export function contactWriteFields(write: Item, creating: boolean): Map<string, 
   if ('phone' in write) fields.set('phone', text(write.phone));
   if ('role' in write || creating) fields.set('role', text(write.role) ?? 'user');
   if ('external_id' in write) fields.set('external_id', text(write.external_id));
+  return withCustomWrites(fields, write);
+}
+
+/** A write's custom attributes, one path each (null clears one). */
+function withCustomWrites(fields: Map<string, unknown>, write: Item): Map<string, unknown> {
   const custom = write.custom_attributes;
   if (typeof custom === 'object' && custom !== null) {
     for (const [name, value] of Object.entries(custom)) {
@@ -117,11 +122,5 @@ export function companyWriteFields(write: Item): Map<string, unknown> {
     if (name in write) fields.set(name, count(write[name]));
   }
   if ('plan' in write) fields.set('plan', planName(write.plan));
-  const custom = write.custom_attributes;
-  if (typeof custom === 'object' && custom !== null) {
-    for (const [name, value] of Object.entries(custom)) {
-      fields.set(`custom_attributes.${name}`, scalar(value));
-    }
-  }
-  return fields;
+  return withCustomWrites(fields, write);
 }

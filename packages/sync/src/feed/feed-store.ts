@@ -22,7 +22,6 @@ export type GoneReason = 'deleted' | 'merged' | 'erased';
  * ledger, `a` archived, `g` gone (then the hash expires with the log's retention).
  */
 export type FeedRecord = {
-  exists: boolean;
   n: string;
   version: number;
   updatedAt: number;
@@ -73,7 +72,6 @@ export type LedgerNote = { key: string; mode: 'hash' | 'intent'; ttlMs: string; 
 function recordFrom(hash: Record<string, Buffer>): FeedRecord {
   const field = (name: string) => hash[name]?.toString();
   return {
-    exists: hash.n !== undefined,
     n: field('n') ?? '',
     version: Number(field('v') ?? 0),
     updatedAt: Number(field('t') ?? 0),
@@ -169,7 +167,6 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
     const result = reply.toString();
     if (result === 'intent') return { status: 'intent' };
     remember(key, {
-      exists: true,
       n: String(Number(record.n || 0) + 1),
       version: update.version,
       updatedAt: update.updatedAt ?? record.updatedAt,
@@ -216,13 +213,8 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
   async function applyNotes(notes: readonly LedgerNote[]): Promise<void> {
     for (const note of notes) {
       await scripts.relayFeedNoteWrite(note.key, note.mode, note.ttlMs, note.written);
-      forget(note.key);
+      recent.delete(note.key); // its n moved: a decision on the copy would only fail
     }
-  }
-
-  /** A record whose n moved elsewhere (a note): a decision on the copy would only fail. */
-  function forget(key: string) {
-    recent.delete(key);
   }
 
   /** Appends a change that belongs to no record's versions (conversations, an erasure). */
@@ -230,7 +222,7 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
     return (await redis.xadd(keys.log, '*', 'c', change.json, 'r', change.refs.join(' '))) ?? '';
   }
 
-  return { keys, read, readIntent, commit, noteWrite, ledgerNote, applyNotes, forget, append };
+  return { keys, read, readIntent, commit, noteWrite, ledgerNote, applyNotes, append };
 }
 
 export type FeedStore = ReturnType<typeof createFeedStore>;
