@@ -6,12 +6,31 @@ import type { Logger, Metrics } from '@relay/telemetry';
  * each conflict (a CRM-owned field changed in Intercom) with ids and field names only.
  */
 export function countFeedOutcome(metrics: Metrics, logger: Logger) {
+  // A labelled child per label set, found once: prom-client checks and sorts labels per call,
+  // which cost about as much as detecting the change (bench/feed-throughput.ts).
+  const changes = new Map<string, { inc(): void }>();
+  const lags = new Map<string, { observe(value: number): void }>();
   return (outcome: FeedOutcome, source: string) => {
     if (outcome.outcome === 'change' && outcome.type) {
-      metrics.feedChanges.inc({ object: outcome.object, type: outcome.type, source });
+      const key = `${outcome.object} ${outcome.type} ${source}`;
+      let counter = changes.get(key);
+      if (!counter) {
+        counter = metrics.feedChanges.labels({
+          object: outcome.object,
+          type: outcome.type,
+          source,
+        });
+        changes.set(key, counter);
+      }
+      counter.inc();
       if (outcome.occurredAt) {
         const lag = Math.max(0, Date.now() / 1000 - outcome.occurredAt);
-        metrics.feedLag.observe({ source }, lag);
+        let histogram = lags.get(source);
+        if (!histogram) {
+          histogram = metrics.feedLag.labels({ source });
+          lags.set(source, histogram);
+        }
+        histogram.observe(lag);
       }
     }
     if (outcome.outcome === 'echo') metrics.feedEchoes.inc({ object: outcome.object });

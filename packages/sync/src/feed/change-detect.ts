@@ -41,22 +41,26 @@ export function detectChanges(
   owned: ReadonlySet<string>,
 ): Detection {
   const detection: Detection = { snapshot: new Map(), changed: [], echoed: [], conflicts: [] };
-  const seen = new Set<number>();
   const classify = (path: string, id: number, newHash: number) => {
     if (ledger.get(id)?.includes(newHash)) detection.echoed.push(path);
     else if (isCrmOwned(path, owned)) detection.conflicts.push(path);
     else detection.changed.push(path);
   };
+  let kept = 0; // fields of the snapshot still in the incoming state
   for (const [path, value] of incoming) {
     const id = pathId(path);
-    seen.add(id);
     const newHash = isEmptyValue(value) ? EMPTY_HASH : valueHash(value);
     if (newHash !== EMPTY_HASH) detection.snapshot.set(id, newHash);
-    const oldHash = previous.get(id) ?? EMPTY_HASH;
-    if (newHash !== oldHash) classify(path, id, newHash);
+    const oldHash = previous.get(id);
+    if (oldHash !== undefined) kept += 1;
+    if (newHash !== (oldHash ?? EMPTY_HASH)) classify(path, id, newHash);
   }
-  for (const id of previous.keys()) {
-    if (!seen.has(id)) classify('custom_attributes', id, EMPTY_HASH);
+  if (kept < previous.size) {
+    const seen = new Set<number>();
+    for (const path of incoming.keys()) seen.add(pathId(path));
+    for (const id of previous.keys()) {
+      if (!seen.has(id)) classify('custom_attributes', id, EMPTY_HASH);
+    }
   }
   return detection;
 }

@@ -43,6 +43,7 @@ function ledgerHas(ledger: WriteLedger, path: string, value: unknown): boolean {
 }
 
 function mergeLedgers(a: WriteLedger, b: WriteLedger): WriteLedger {
+  if (b.size === 0) return a;
   const merged = new Map(a);
   for (const [id, hashes] of b)
     merged.set(id, [...new Set([...(merged.get(id) ?? []), ...hashes])]);
