@@ -58,6 +58,7 @@ describe('relay queues against a running stack', () => {
       'webhook',
       'sync',
       'backfill',
+      'crm',
     ]);
   });
 

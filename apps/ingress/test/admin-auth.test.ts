@@ -80,7 +80,7 @@ describe('the queue dashboard', () => {
     expect((await t().app.inject({ method: 'GET', url: '/admin/ui' })).statusCode).toBe(401);
   });
 
-  it('shows all four lanes read-only and never a job’s data', async () => {
+  it('shows all five lanes read-only and never a job’s data', async () => {
     await t().producer.enqueueContactUpserts([
       { external_id: 'crm-board', email: 'board-secret@example.com' },
     ]);
@@ -94,6 +94,7 @@ describe('the queue dashboard', () => {
     };
     expect(queues.map((queue) => queue.name).sort()).toEqual([
       'relay-backfill',
+      'relay-crm',
       'relay-erasure',
       'relay-sync',
       'relay-webhook',

@@ -25,13 +25,19 @@ function contacts(prefix: string, count: number) {
 }
 
 describe('GET /admin/queues', () => {
-  it('lists the four lanes with their counts, pause state and oldest waiting age', async () => {
+  it('lists the five lanes with their counts, pause state and oldest waiting age', async () => {
     await t().producer.enqueueContactUpserts(contacts('crm-list', 3));
     await t().producer.enqueueErasure('crm-list-erase');
     const response = await t().admin({ method: 'GET', url: '/admin/queues' });
     expect(response.statusCode).toBe(200);
     const queues = response.json().queues as Summary[];
-    expect(queues.map((queue) => queue.lane)).toEqual(['erasure', 'webhook', 'sync', 'backfill']);
+    expect(queues.map((queue) => queue.lane)).toEqual([
+      'erasure',
+      'webhook',
+      'sync',
+      'backfill',
+      'crm',
+    ]);
     expect(queues.find((queue) => queue.lane === 'sync')).toMatchObject({
       queue: 'relay-sync',
       paused: false,
@@ -107,7 +113,7 @@ describe('pause and resume', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json().error).toMatchObject({
       code: 'NOT_FOUND',
-      details: { lanes: ['erasure', 'webhook', 'sync', 'backfill'] },
+      details: { lanes: ['erasure', 'webhook', 'sync', 'backfill', 'crm'] },
     });
   });
 

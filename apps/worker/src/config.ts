@@ -8,6 +8,7 @@ import {
   type Lane,
   QueueNames,
 } from '@relay/jobs';
+import { endpointUrlProblem, parseSigningSecrets } from '@relay/sync';
 
 export type WorkerConfig = ReturnType<typeof loadConfig>;
 
@@ -58,6 +59,8 @@ export function loadConfig(source: EnvSource = process.env) {
     feedCrmOwnedFields: env.list('FEED_CRM_OWNED_FIELDS', { default: [] }),
     /** Lanes (queues) this process drains; dedicate processes to lanes by listing fewer. */
     lanes: env.list('WORKER_LANES', { default: [...LANES] }),
+    /** The change feed POSTed to the CRM (Standard Webhooks); unset, the CRM pulls it. */
+    crmWebhook: readCrmWebhook(env),
     // Operations
     host: env.string('HOST', { default: '0.0.0.0' }),
     /** /metrics and /healthz of this worker; 0 picks a free port (printed in the log). */
@@ -84,6 +87,50 @@ export function loadConfig(source: EnvSource = process.env) {
     intercom: { ...config.intercom, accessToken: config.intercom.accessToken as Secret },
     lanes: config.lanes as Lane[],
   };
+}
+
+const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `5s,5m,2h` → milliseconds; a problem named for anything else. */
+function parseDelays(env: ReturnType<typeof createEnvReader>, text: string): number[] {
+  const delays: number[] = [];
+  for (const part of text.split(',').map((item) => item.trim())) {
+    const match = /^(\d+)(ms|s|m|h|d)$/.exec(part);
+    if (!match) {
+      env.problem(
+        `CRM_WEBHOOK_RETRY_SCHEDULE: "${part}" is not a delay (a number and ms, s, m, h or d, e.g. ${DEFAULT_RETRY_SCHEDULE})`,
+      );
+      continue;
+    }
+    delays.push(Number(match[1]) * (UNIT_MS[match[2] as string] ?? 0));
+  }
+  return delays;
+}
+
+/** CRM_WEBHOOK_*: where and how the change feed is pushed; undefined when CRM_WEBHOOK_URL is unset. */
+function readCrmWebhook(env: ReturnType<typeof createEnvReader>) {
+  const url = env.string('CRM_WEBHOOK_URL', { default: '' });
+  const secret = env.secret('CRM_WEBHOOK_SECRET');
+  const allowHttp = env.bool('CRM_WEBHOOK_ALLOW_HTTP', { default: false });
+  const schedule = env.string('CRM_WEBHOOK_RETRY_SCHEDULE', { default: DEFAULT_RETRY_SCHEDULE });
+  /** Deliveries at once per worker process (different records; one record's go in order). */
+  const concurrency = env.int('CRM_WEBHOOK_CONCURRENCY', { default: 20, min: 1, max: 1_000 });
+  /** A delivery with no answer in this long is a failure. */
+  const timeoutMs = env.int('CRM_WEBHOOK_TIMEOUT_MS', { default: 15_000, min: 100 });
+  if (url === '') return undefined;
+  const problem = endpointUrlProblem(url, allowHttp);
+  if (problem) env.problem(problem);
+  if (!secret) {
+    env.problem('CRM_WEBHOOK_SECRET (or CRM_WEBHOOK_SECRET_FILE) is required with CRM_WEBHOOK_URL');
+    return undefined;
+  }
+  try {
+    parseSigningSecrets(secret.get());
+  } catch (error) {
+    env.problem((error as Error).message);
+  }
+  return { url, secret, retryScheduleMs: parseDelays(env, schedule), concurrency, timeoutMs };
 }
 
 /** JOB_KEEP_*: finished jobs kept, normally and under memory pressure (see JOB_RETENTION). */

@@ -20,6 +20,7 @@ import { Queue, Worker } from 'bullmq';
 import { registerBudgetGauges } from './budget-gauges.ts';
 import type { WorkerConfig } from './config.ts';
 import { countFeedOutcome } from './feed-metrics.ts';
+import { createPushRuntime } from './push-runtime.ts';
 import { createRetention } from './retention.ts';
 import { createJobRunner } from './run-job.ts';
 import { createRunningJobs } from './running-jobs.ts';
@@ -106,8 +107,27 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     logger,
   });
 
+  // The feed pushed to the CRM (CRM_WEBHOOK_URL): its lane runs only where it is configured.
+  const pushRuntime =
+    config.crmWebhook && config.feedEnabled
+      ? createPushRuntime({
+          config,
+          settings: config.crmWebhook,
+          redis: stateConnection,
+          crmQueue: allQueues[LANES.indexOf('crm')] as Queue,
+          logger,
+          metrics,
+        })
+      : undefined;
+  if (config.crmWebhook && !config.feedEnabled) {
+    logger.warn(
+      'CRM_WEBHOOK_URL is set but FEED_ENABLED=false: nothing is recorded, so nothing is pushed',
+    );
+  }
+  const lanesRun = config.lanes.filter((lane) => lane !== 'crm' || pushRuntime);
+
   const running = createRunningJobs();
-  const lanes = config.lanes.map((lane) => {
+  const lanes = lanesRun.map((lane) => {
     const queue = openQueue(lane);
     const intercom = intercomAccess.clientFor(lane);
     const feed = config.feedEnabled
@@ -131,6 +151,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
             directory,
             reconcileMarks,
             feed,
+            push: pushRuntime?.push,
             removeQueuedJobs,
             recordErasure: erasureAudit.record,
             metrics,
@@ -144,8 +165,10 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       {
         connection,
         prefix: config.queuePrefix,
-        concurrency: config.concurrency,
+        concurrency:
+          lane === 'crm' && config.crmWebhook ? config.crmWebhook.concurrency : config.concurrency,
         limiter: HONOUR_MANUAL_RATE_LIMITS,
+        settings: { backoffStrategy: pushRuntime?.backoff ?? (() => 0) },
         lockDuration: config.jobLockMs,
         stalledInterval: config.jobLockMs,
         // A job whose worker died is run again; every effect is idempotent, so several
@@ -198,6 +221,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
     breaker,
     start() {
       for (const worker of workers) void worker.run();
+      pushRuntime?.start();
       retention.start();
       void scheduleReconciliation().catch((err: Error) =>
         logger.error({ err: { message: err.message } }, 'could not schedule reconciliation'),
@@ -215,6 +239,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
      */
     async close(graceMs = config.shutdownGraceMs): Promise<void> {
       retention.stop();
+      await pushRuntime?.stop();
       const handBackMs = Math.min(HAND_BACK_MS, graceMs / 4);
       const idle = await settlesWithin(
         Promise.all(workers.map((worker) => worker.close())),

@@ -98,6 +98,28 @@ export const ErrorCodes = {
    * something only waiting cures; a hold would stop the whole lane for one job's sake).
    */
   INTERCOM_SCROLL_BUSY: { httpStatus: 503, retryable: true, onJob: 'defer', afterMs: 60_000 },
+  // The CRM's webhook endpoint (the change feed pushed).
+  /** Not a 2xx, or no answer in time: retried on CRM_WEBHOOK_RETRY_SCHEDULE (or Retry-After). */
+  CRM_ENDPOINT_FAILED: { httpStatus: 502, retryable: true, onJob: 'retry' },
+  /** The endpoint kept failing: deliveries wait, no attempt used, until a probe gets through. */
+  CRM_ENDPOINT_CIRCUIT_OPEN: {
+    httpStatus: 503,
+    retryable: true,
+    onJob: 'hold',
+    holdMs: 5_000,
+    label: 'circuit_open',
+  },
+  /**
+   * The endpoint answered 410 Gone: deliveries wait until an operator runs `relay feed enable`
+   * (looked at again every 5 s: one job's read of the endpoint's state).
+   */
+  CRM_ENDPOINT_DISABLED: {
+    httpStatus: 503,
+    retryable: true,
+    onJob: 'hold',
+    holdMs: 5_000,
+    label: 'paused',
+  },
   // Jobs.
   /**
    * A change-feed cursor older than the oldest change kept (FEED_RETENTION_MS): the reader

@@ -14,7 +14,7 @@
  * - rate budget: the Intercom calls allowed per window, shared by every lane and process.
  * - window: Intercom's 10 s rate-limit interval, aligned to epoch seconds.
  */
-export type { JobDataOf } from './job-data.ts';
+export type { ChangeDeliverJob, JobDataOf } from './job-data.ts';
 export {
   articleCreateJobId,
   cacheWarmJobId,

@@ -27,4 +27,8 @@ export type JobDataOf = {
   [JobNames.articleCreate]: ArticleCreateJob;
   [JobNames.contactsWarm]: ContactsWarmJob;
   [JobNames.companiesReconcile]: CompaniesReconcileJob;
+  [JobNames.changeDeliver]: ChangeDeliverJob;
 };
+
+/** A delivery of the change feed to the CRM: a record's slot and the job's number in it. */
+export type ChangeDeliverJob = { record: string; seq: string };

@@ -1,13 +1,15 @@
 /**
  * One queue per lane. Lanes share one Intercom rate budget; their order says who goes first
  * when the budget is short: erasures, then webhook-driven work, then CRM pushes, then
- * backfills. Names carry no ':' (BullMQ rejects it).
+ * backfills. The last lane, `crm`, delivers the change feed to the CRM's endpoint and calls
+ * Intercom never (it asks the budget for nothing). Names carry no ':' (BullMQ rejects it).
  */
 export const QueueNames = {
   erasure: 'relay-erasure',
   webhook: 'relay-webhook',
   sync: 'relay-sync',
   backfill: 'relay-backfill',
+  crm: 'relay-crm',
 } as const;
 
 export type Lane = keyof typeof QueueNames;
@@ -30,6 +32,7 @@ export const JobNames = {
   articleCreate: 'article.create',
   contactsWarm: 'contacts.warm',
   companiesReconcile: 'companies.reconcile',
+  changeDeliver: 'change.deliver',
 } as const;
 
 export type JobName = (typeof JobNames)[keyof typeof JobNames];

@@ -30,7 +30,7 @@
  * The change feed (Intercom → CRM, feed/):
  * - change: something that happened to a contact or company in Intercom that the CRM did not
  *   cause, appended to the change log (a Redis stream, kept FEED_RETENTION_MS) with a version.
- * - snapshot: per record (by Intercom id), a 2-byte path id and a 5-byte hash per fed field,
+ * - snapshot: per record (by Intercom id), a 16-bit path id and a 40-bit hash per fed field,
  *   never a value (feed/field-hashes.ts): what the relay last knew, to tell what changed.
  *   Intercom's notifications carry the whole object, not what changed.
  * - version: grows by one with each change of a record; a state older (by updated_at) than
@@ -42,6 +42,18 @@
  *   change is recorded. Changes to FEED_CRM_OWNED_FIELDS are conflicts, counted, not fed.
  * - tombstone: a deleted, merged-away or erased record keeps its version and takes no more
  *   changes until it expires with the log; an erasure also deletes every change naming it.
+ *
+ * The push (the feed POSTed to the CRM as Standard Webhooks, feed/push/):
+ * - slot: per record, the one change still to deliver (its cursor, version, type, and the
+ *   union of `changed` of the changes it stands for), the version last delivered, and the
+ *   number of the delivery job that owns it. A newer change replaces a waiting one; one older
+ *   than what was delivered is never staged: record order (invariant 8) lives here.
+ * - dispatcher: one process at a time (a lease) moves changes from the log into slots, in log
+ *   order, and adds a delivery job for a slot with none. Crash-safe: staging is idempotent.
+ * - record lock: one delivery of a record at a time across processes, renewed right before
+ *   sending, held longer than a delivery's timeout.
+ * - endpoint circuit: the endpoint's health in Redis, shared by every process; after failures
+ *   in a row deliveries wait without using attempts, one probe at a time; 410 disables it.
  */
 export { type ArticleCreateDeps, articleCreate } from './articles/article-create.ts';
 export { companiesReconcile } from './companies/companies-reconcile.ts';
@@ -69,6 +81,12 @@ export { eventTrack } from './events/event-track.ts';
 export type { ChangeLog, PulledChange } from './feed/change-log.ts';
 export { createChangeLogReader, createFeed, type Feed } from './feed/feed.ts';
 export type { FeedOutcome } from './feed/feed-recorder.ts';
+export { endpointUrlProblem } from './feed/push/crm-endpoint.ts';
+export type { EndpointState } from './feed/push/endpoint-circuit.ts';
+export { createPush, createPushControl, type Push, type PushControl } from './feed/push/push.ts';
+export type { DeliveryOutcome } from './feed/push/push-delivery.ts';
+export type { DeliveryJob } from './feed/push/push-dispatcher.ts';
+export { parseSigningSecrets } from './feed/push/webhook-signature.ts';
 export { contactErase } from './gdpr/contact-erase.ts';
 export {
   createErasureAudit,

@@ -124,6 +124,28 @@ export function createMetrics(options: {
       labelNames: ['object'] as const,
       registers,
     }),
+    crmDeliveries: new Counter({
+      name: 'relay_crm_deliveries_total',
+      help: "Deliveries of the change feed to the CRM's endpoint, by outcome: delivered (2xx), failed (retried later), dead (the last attempt failed), disabled (410), superseded (a newer change went instead), gone (left the log undelivered).",
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    crmDeliveryLag: new Histogram({
+      name: 'relay_crm_delivery_lag_seconds',
+      help: "Time from a change recorded on the feed to its delivery to the CRM's endpoint (2xx).",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400],
+      registers,
+    }),
+    crmUndelivered: new Gauge({
+      name: 'relay_crm_undelivered_changes',
+      help: 'Records whose latest change is not yet delivered to the CRM (older changes of one record count once: they are coalesced).',
+      registers,
+    }),
+    crmEndpointState: new Gauge({
+      name: 'relay_crm_endpoint_state',
+      help: "The CRM's webhook endpoint: 0 ok, 1 failing (deliveries held by the circuit), 2 disabled (it answered 410; `relay feed enable`).",
+      registers,
+    }),
     queueOldestJobAge: new Gauge({
       name: 'relay_queue_oldest_job_age_seconds',
       help: 'Age of the oldest job waiting in each queue (0 when none waits), sampled at scrape time.',

@@ -1,3 +1,4 @@
+import { AppError } from '@relay/errors';
 import type { IntercomClient } from '@relay/intercom';
 import { type JobDataOf, type JobName, JobNames, type WebhookProcessJob } from '@relay/jobs';
 import {
@@ -18,6 +19,7 @@ import {
   eventTrack,
   type Feed,
   notificationProcess,
+  type Push,
   type ReconcileMarks,
   type RunContext,
 } from '@relay/sync';
@@ -33,6 +35,8 @@ export type WorkerServices = {
   reconcileMarks: ReconcileMarks;
   /** The change feed: what Intercom notifications say, and the relay's own writes. */
   feed?: Feed | undefined;
+  /** The feed pushed to the CRM's endpoint (CRM_WEBHOOK_URL), when set. */
+  push?: Push | undefined;
   removeQueuedJobs: (externalId: string) => Promise<number>;
   recordErasure: (entry: ErasureAudit) => Promise<void>;
   metrics?: Metrics | undefined;
@@ -89,7 +93,20 @@ export const processors = {
     contactsWarm(job, { intercom, directory }),
   [JobNames.companiesReconcile]: (job, { intercom, companies, reconcileMarks, feed }) =>
     companiesReconcile(job, { intercom, companies, reconcileMarks, feed }),
+  [JobNames.changeDeliver]: (job, { push }, context) => deliverChange(job, push, context),
 } satisfies Processors;
+
+/** A delivery job with no push configured here (CRM_WEBHOOK_URL unset on this worker) waits. */
+function deliverChange(
+  job: JobDataOf['change.deliver'],
+  push: Push | undefined,
+  context: RunContext,
+) {
+  if (!push) {
+    throw new AppError('CRM_ENDPOINT_DISABLED', 'CRM_WEBHOOK_URL is not set on this worker');
+  }
+  return push.deliver(job, context.attempt);
+}
 
 /** The job's result is the topic and whether a handler took it; its family is counted. */
 async function processNotification(job: WebhookProcessJob, s: WorkerServices) {

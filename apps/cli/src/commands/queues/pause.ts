@@ -1,3 +1,4 @@
+import { LANES } from '@relay/jobs';
 import type { Command, CommandContext } from '../../args.ts';
 import { ExitCode } from '../../errors.ts';
 import { writeJson, writeLine } from '../../io.ts';
@@ -20,7 +21,7 @@ Running jobs finish; waiting jobs stay stored until \`relay queues resume <lane>
 Pushes and webhooks are still acknowledged and queued.`
     : `Resumes a paused lane (POST /admin/queues/<lane>/resume); workers continue where they stopped.`
 }
-Lanes: erasure, webhook, sync, backfill.`,
+Lanes: ${LANES.join(', ')}.`,
 
     async run(context: CommandContext) {
       const lane = laneArgument(context.positionals[0], `queues ${verb}`);

@@ -9,7 +9,7 @@ export type DashboardDeps = { queues: QueueAdmin; basePath: string };
 const HIDDEN = { hidden: 'job data holds personal data and is not shown' };
 
 /**
- * bull-board over the four lanes, read-only: changes go through the admin API, where a
+ * bull-board over the five lanes, read-only: changes go through the admin API, where a
  * drain must be confirmed, erasures cannot be drained and every action is logged (the
  * board's own buttons would add, edit, clean or obliterate jobs with none of that). Job data
  * is hidden, as in every other answer of the relay.

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@relay/errors';
+import type { Cluster, Redis } from 'ioredis';
+import { changeId } from '../change-entry.ts';
+import type { FeedKeys } from '../feed-store.ts';
+import type { CrmEndpoint } from './crm-endpoint.ts';
+import type { EndpointCircuit } from './endpoint-circuit.ts';
+import type { DeliveryJob } from './push-dispatcher.ts';
+import type { PushKeys } from './push-keys.ts';
+import { pushScripts } from './push-scripts.ts';
+import { signatureHeader } from './webhook-signature.ts';
+
+/** What a delivery job did (relay_crm_deliveries_total{outcome}). */
+export type DeliveryOutcome =
+  /** A 2xx. */
+  | 'delivered'
+  /** Not a 2xx, or no answer: retried later. */
+  | 'failed'
+  /** The last attempt failed: the job is a dead letter; the change waits for a replay or a newer change. */
+  | 'dead'
+  /** A 410: the endpoint is disabled. */
+  | 'disabled'
+  /** Nothing to deliver: another job has the record, or a newer change went already. */
+  | 'superseded'
+  /** The change left the log before it was delivered (erased, or past retention). */
+  | 'gone';
+
+export type PushDeliveryDeps = {
+  redis: Redis | Cluster;
+  keys: PushKeys;
+  feedKeys: FeedKeys;
+  endpoint: CrmEndpoint;
+  circuit: EndpointCircuit;
+  /** The signing secrets, newest first (read on each delivery: a rotated file needs no restart). */
+  secrets: () => readonly Buffer[];
+  /** A delivery job's attempts (CRM_WEBHOOK_RETRY_SCHEDULE's delays + 1). */
+  attempts: number;
+  timeoutMs: number;
+  /** How long a delivered record's slot is kept (the log's retention). */
+  retentionMs: number;
+  observe?: (outcome: DeliveryOutcome, lagSeconds?: number) => void;
+  now?: () => number;
+};
+
+/** Deliveries of one record in one job before it gives way to other jobs. */
+const ROUNDS_PER_JOB = 10;
+
+/**
+ * Delivers a record's undelivered change to the CRM (see the glossary: slot, record order):
+ * under the record's delivery lock, the change waiting in its slot, signed; on a 2xx the slot
+ * moves on, and a newer change that came meanwhile goes next, in the same job.
+ */
+export function createPushDelivery(deps: PushDeliveryDeps) {
+  const { redis, keys } = deps;
+  const scripts = pushScripts(redis);
+  const now = deps.now ?? Date.now;
+  // The lock outlives a delivery's timeout, so a live run's request ends before anyone else's.
+  const lockMs = deps.timeoutMs * 2 + 5_000;
+
+  async function body(cursor: string, type: string, changed: string) {
+    const entry = (await redis.xrange(deps.feedKeys.log, cursor, cursor))[0];
+    const json = entry?.[1][entry[1].indexOf('c') + 1];
+    if (!json) return undefined;
+    const change = JSON.parse(json) as {
+      type: string;
+      timestamp: string;
+      data: Record<string, unknown>;
+    };
+    const data: Record<string, unknown> = { id: changeId(cursor), ...change.data };
+    // A change that stood for older ones carries what they changed too.
+    if (changed !== '') data.changed = JSON.parse(changed) as string[];
+    return {
+      json: JSON.stringify({ type: type || change.type, timestamp: change.timestamp, data }),
+      recordedAt: Date.parse(change.timestamp),
+    };
+  }
+
+  async function deliverOnce(
+    job: DeliveryJob,
+    lock: { key: string; token: string },
+    attempt: number,
+  ): Promise<'done' | 'again'> {
+    const [cursor, version, type, changed] = await redis.hmget(
+      keys.slot(job.record),
+      'p',
+      'pv',
+      'ty',
+      'ch',
+    );
+    if (!cursor) {
+      // Nothing waits (delivered by a run that lost its job): the slot's job ends.
+      return scripts.relayPushDelivered(
+        keys.slot(job.record),
+        keys.pending,
+        '',
+        '',
+        String(deps.retentionMs),
+      );
+    }
+    const payload = await body(cursor, type ?? '', changed ?? '');
+    if (!payload) {
+      deps.observe?.('gone');
+      return scripts.relayPushDelivered(
+        keys.slot(job.record),
+        keys.pending,
+        cursor,
+        version ?? '',
+        String(deps.retentionMs),
+      );
+    }
+    const admitted = await deps.circuit.admit();
+    // The lock is renewed right before sending: a run that stalled past it sends nothing.
+    const asked = now();
+    const renewed = await scripts.relayPushRenew(lock.key, lock.token, String(lockMs));
+    if (renewed !== 1 || now() - asked > lockMs / 4) {
+      throw new AppError('JOB_TAKEN_OVER', 'the record lock passed to another delivery');
+    }
+    const id = changeId(cursor);
+    const timestamp = Math.floor(now() / 1_000);
+    const answer = await deps.endpoint.post(
+      {
+        'webhook-id': id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(deps.secrets(), id, timestamp, payload.json),
+      },
+      payload.json,
+    );
+    if (answer.status >= 200 && answer.status < 300) {
+      await deps.circuit.succeeded(admitted);
+      deps.observe?.('delivered', Math.max(0, (now() - payload.recordedAt) / 1_000));
+      return scripts.relayPushDelivered(
+        keys.slot(job.record),
+        keys.pending,
+        cursor,
+        version ?? '',
+        String(deps.retentionMs),
+      );
+    }
+    if (answer.status === 410) {
+      await deps.circuit.disable();
+      deps.observe?.('disabled');
+      throw new AppError('CRM_ENDPOINT_DISABLED', 'the CRM endpoint answered 410 Gone');
+    }
+    await deps.circuit.failed(admitted);
+    const why = answer.status === 0 ? (answer.failure ?? 'no answer') : `HTTP ${answer.status}`;
+    if (admitted.probe) {
+      deps.observe?.('failed');
+      throw new AppError('CRM_ENDPOINT_CIRCUIT_OPEN', `the CRM endpoint's probe failed (${why})`);
+    }
+    const last = attempt >= deps.attempts;
+    deps.observe?.(last ? 'dead' : 'failed');
+    // A dead letter leaves the change waiting, for a replay or the record's next change.
+    if (last) await scripts.relayPushOwn(keys.slot(job.record), job.seq, 'release');
+    throw new AppError('CRM_ENDPOINT_FAILED', `the CRM endpoint did not take the change (${why})`, {
+      status: answer.status || undefined,
+      retryAfterMs: answer.retryAfterMs,
+    });
+  }
+
+  return {
+    /** The `change.deliver` job: one record's waiting change, then any newer one. */
+    async deliver(job: DeliveryJob, attempt: number): Promise<{ delivered: number }> {
+      const ownership = await scripts.relayPushOwn(keys.slot(job.record), job.seq, 'own');
+      if (ownership === 'owned' || ownership === 'nothing') {
+        deps.observe?.('superseded');
+        return { delivered: 0 };
+      }
+      const lock = { key: keys.lock(job.record), token: randomUUID() };
+      if ((await redis.set(lock.key, lock.token, 'PX', lockMs, 'NX')) !== 'OK') {
+        throw new AppError('RECORD_BUSY', 'another delivery of this record is on');
+      }
+      try {
+        let delivered = 0;
+        for (let round = 0; round < ROUNDS_PER_JOB; round += 1) {
+          const result = await deliverOnce(job, lock, attempt);
+          delivered += 1;
+          if (result === 'done') return { delivered };
+        }
+        throw new AppError('RECORD_BUSY', 'the record keeps changing: its next change goes later');
+      } finally {
+        await scripts.relayPushRelease(lock.key, lock.token).catch(() => 0);
+      }
+    },
+  };
+}
