@@ -10,6 +10,8 @@ type Received = {
   /** Per secret of the receiver: whether the delivery verified with it. */
   verified: boolean[];
   at: number;
+  /** What the receiver answered (0 until it has). */
+  status: number;
 };
 
 type Answer = { status: number; headers?: Record<string, string> };
@@ -46,9 +48,11 @@ export async function startCrmReceiver(secrets: string[]) {
       change: JSON.parse(body),
       verified,
       at: Date.now(),
+      status: 0,
     };
     received.push(request);
     const { status, headers: extra } = await answer(request);
+    request.status = status;
     res.writeHead(status, extra);
     res.end();
   });
