@@ -43,8 +43,9 @@ const admin = async (method: string, path: string, body?: unknown) => {
     },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as AdminAnswer };
 };
+type AdminAnswer = { total?: number; deadLetters?: unknown[]; replayed?: number };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the push to the CRM when the CRM misbehaves (two worker processes)', () => {
@@ -78,7 +79,7 @@ describe('the push to the CRM when the CRM misbehaves (two worker processes)', (
       30_000,
     );
     expect(deliveredOf(lead.id).map((got) => got.status)).toEqual([500, 500, 500, 500]);
-    expect(JSON.stringify(dead.body.deadLetters[0])).toContain('CRM_ENDPOINT_FAILED');
+    expect(JSON.stringify(dead.body.deadLetters?.[0])).toContain('CRM_ENDPOINT_FAILED');
     receiver.answerWith(() => ({ status: 204 }));
     const replay = await admin('POST', '/admin/dead-letters/replay', { lane: 'crm' });
     expect(replay.body).toMatchObject({ lane: 'crm', replayed: 1 });
@@ -93,7 +94,7 @@ describe('the push to the CRM when the CRM misbehaves (two worker processes)', (
   it('while the CRM is down, the circuit holds deliveries: no change spends its attempts', async () => {
     const deadBefore = await workerCounter('relay_crm_deliveries_total', { outcome: 'dead' });
     receiver.answerWith(() => ({ status: 503 }));
-    const leads = [];
+    const leads: { id: string }[] = [];
     for (let i = 0; i < 8; i += 1) leads.push(await sim.changes.createLead({ name: `Down ${i}` }));
     // Four attempts, a second apart, would have made every one a dead letter in 3 s.
     await sleep(12_000);
@@ -112,7 +113,7 @@ describe('the push to the CRM when the CRM misbehaves (two worker processes)', (
   }, 90_000);
 
   it('keeps each record in order when a worker is SIGKILLed mid-delivery', async () => {
-    const leads = [];
+    const leads: { id: string }[] = [];
     for (let i = 0; i < 6; i += 1)
       leads.push(await sim.changes.createLead({ name: `Kill 0 ${i}` }));
     await sleep(1_100); // each edit a second after the last state (updated_at is in seconds)

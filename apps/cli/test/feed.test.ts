@@ -86,6 +86,7 @@ describe('relay feed against a running ingress', () => {
       newest: null,
       trimmedBefore: null,
       retentionMs: 86_400_000,
+      push: { endpointState: 'ok', undelivered: 0 },
     });
 
     await appendToChangeLog(
@@ -106,6 +107,7 @@ describe('relay feed against a running ingress', () => {
     );
     expect(table.stdout).toMatch(/^trimmed up to +nothing trimmed yet$/m);
     expect(table.stdout).toMatch(/^retention +1 d \(FEED_RETENTION_MS\)$/m);
+    expect(table.stdout).toMatch(/^push +endpoint ok, 0 record\(s\) with an undelivered change$/m);
   });
 
   it('tail: one line per change with ids, version, source and changed fields, never a value', async () => {
@@ -189,5 +191,74 @@ describe('relay feed against a running ingress', () => {
     const result = await runCli(['feed', 'tail', '--limit', '5000'], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--limit must be a whole number from 1 to 1000');
+  });
+});
+
+describe('relay feed enable and replay: the push to the CRM', () => {
+  // Where the push's dispatcher stands (no worker runs here, so nothing moves it).
+  const STAGED = `${LATER_MS}-4`;
+  const pushKey = (name: string) => `${redis.prefix}:push:${name}`;
+
+  it('status shows a disabled endpoint; enable resumes deliveries', async () => {
+    // As the workers leave it after the CRM answered 410 Gone, with one record waiting.
+    await redis.client.hset(pushKey('endpoint'), 'disabled', '1');
+    await redis.client.sadd(pushKey('pending'), 'contact.6762f0a13');
+    const status = await runCli(['feed', 'status'], env);
+    expect(status.stdout).toMatch(
+      /^push +endpoint disabled \(it answered 410 Gone: `relay feed enable` resumes\), 1 record\(s\) with an undelivered change$/m,
+    );
+
+    const result = await runCli(['feed', 'enable'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('the CRM endpoint is enabled (ok): deliveries resume\n');
+    expect(await redis.client.hget(pushKey('endpoint'), 'disabled')).toBeNull();
+    const json = await runCli(['feed', 'status', '--json'], env);
+    expect(JSON.parse(json.stdout).push).toEqual({ endpointState: 'ok', undelivered: 1 });
+    const again = await runCli(['feed', 'enable', '--json'], env);
+    expect(JSON.parse(again.stdout)).toEqual({ endpointState: 'ok' });
+  });
+
+  it('replay --since a cursor: the push goes back to it', async () => {
+    await redis.client.set(pushKey('cursor'), STAGED);
+    const result = await runCli(['feed', 'replay', '--since', `${FIRST_MS}-0`], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      new RegExp(`^replaying the changes after ${FIRST_MS}-0: each record's latest version`),
+    );
+    expect(await redis.client.get(pushKey('cursor'))).toBe(`${FIRST_MS}-0`);
+  });
+
+  it('replay --since a time: from the changes recorded at that millisecond on', async () => {
+    await redis.client.set(pushKey('cursor'), STAGED);
+    const result = await runCli(
+      ['feed', 'replay', '--since', '2026-12-06T16:40:00Z', '--json'],
+      env,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const cursor = `${FIRST_MS - 1}-18446744073709551615`;
+    expect(JSON.parse(result.stdout)).toEqual({ replayingAfter: cursor });
+    expect(await redis.client.get(pushKey('cursor'))).toBe(cursor);
+  });
+
+  it('refuses a missing or unreadable --since (exit 2), and says what the ingress refused (exit 1)', async () => {
+    await redis.client.set(pushKey('cursor'), STAGED);
+    for (const [args, message] of [
+      [[], /feed replay needs --since <cursor or ISO 8601 time>/],
+      [
+        ['--since', 'yesterday'],
+        /--since must be a cursor \(like .+\) or an ISO 8601 time with a zone/,
+      ],
+      [['--since', '2026-12-06T16:40:00'], /--since must be a cursor/],
+    ] as const) {
+      const result = await runCli(['feed', 'replay', ...args], env);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+    const refused = await runCli(['feed', 'replay', '--since', '1-99999999999999999999'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /POST \/admin\/feed\/push\/replay: 400 PAYLOAD_INVALID: body\/after must be a cursor/,
+    );
+    expect(await redis.client.get(pushKey('cursor'))).toBe(STAGED);
   });
 });

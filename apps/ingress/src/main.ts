@@ -14,6 +14,7 @@ import {
   createContactDirectory,
   createContactState,
   createDataAttributeCatalog,
+  createPushControl,
 } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { buildApps } from './app.ts';
@@ -108,6 +109,7 @@ const admin = adminToken
       queues: createQueueAdmin({ connection, prefix: config.queuePrefix }),
       changeLog,
       feedRetentionMs: config.feedRetentionMs,
+      push: createPushControl(connection, config.queuePrefix),
     }
   : undefined;
 if (!admin) logger.info('admin API off: ADMIN_TOKEN is not set, /admin is not served');

@@ -30,7 +30,7 @@ function admin(url: string) {
 }
 
 describe('GET /admin/feed/status', () => {
-  it('reports an empty log, and the retention this ingress is configured with', async () => {
+  it('reports an empty log, the retention this ingress is configured with, and the push', async () => {
     const response = await admin('/admin/feed/status');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
@@ -39,6 +39,7 @@ describe('GET /admin/feed/status', () => {
       newest: null,
       trimmedBefore: null,
       retentionMs: FEED_RETENTION_MS,
+      push: { endpointState: 'ok', undelivered: 0 },
     });
   });
 

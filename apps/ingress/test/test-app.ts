@@ -7,6 +7,7 @@ import {
   type ContactDirectory,
   createChangeLogReader,
   createDataAttributeCatalog,
+  createPushControl,
 } from '@relay/sync';
 import { createLogger, createMetrics } from '@relay/telemetry';
 import { captureLogs, type UsedRedis, useRedis, waitFor } from '@relay/testkit';
@@ -114,7 +115,13 @@ export async function buildTestApp(
     admin:
       admin === false
         ? undefined
-        : { token: () => ADMIN_TOKEN, queues, changeLog, feedRetentionMs: FEED_RETENTION_MS },
+        : {
+            token: () => ADMIN_TOKEN,
+            queues,
+            changeLog,
+            feedRetentionMs: FEED_RETENTION_MS,
+            push: createPushControl(connection, prefix),
+          },
     crmRequestLimiter: options.limits
       ? createRequestLimiter({ redis: connection, prefix, limits: options.limits })
       : undefined,

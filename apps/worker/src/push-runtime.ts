@@ -57,10 +57,11 @@ export function createPushRuntime(deps: PushRuntimeDeps) {
     timeoutMs: settings.timeoutMs,
     concurrency: settings.concurrency,
     retentionMs: deps.config.feedRetentionMs,
-    addDelivery: async (jobId: string, job: DeliveryJob) => {
+    addDelivery: async (jobId: string, job: DeliveryJob, delayMs: number) => {
       await deps.crmQueue.add(JobNames.changeDeliver, job, {
         jobId,
-        attempts: settings.retryScheduleMs.length + 1,
+        delay: delayMs,
+        attempts: Math.max(push.attempts, 1),
         backoff: { type: CRM_BACKOFF },
       });
     },

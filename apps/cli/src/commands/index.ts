@@ -1,5 +1,7 @@
 import type { Command } from '../args.ts';
 import { backfill } from './backfill/command.ts';
+import { feedEnable } from './feed/enable.ts';
+import { feedReplay } from './feed/replay.ts';
 import { feedStatus } from './feed/status.ts';
 import { feedTail } from './feed/tail.ts';
 import { preflight } from './preflight/command.ts';
@@ -26,5 +28,7 @@ export const COMMANDS: readonly Command[] = [
   queuesDeadLetters,
   feedStatus,
   feedTail,
+  feedEnable,
+  feedReplay,
   backfill,
 ];

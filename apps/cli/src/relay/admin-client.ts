@@ -26,12 +26,17 @@ export type DeadLetter = {
 
 type LogPosition = { cursor: string; at: string };
 
+/** The CRM's webhook endpoint: `failing` while the circuit holds deliveries, `disabled` after a 410. */
+export type EndpointState = 'ok' | 'failing' | 'disabled';
+
 export type FeedStatus = {
   length: number;
   oldest: LogPosition | null;
   newest: LogPosition | null;
   trimmedBefore: string | null;
   retentionMs?: number;
+  /** The push to the CRM: its endpoint's state and the records with an undelivered change. */
+  push?: { endpointState: EndpointState; undelivered: number };
 };
 
 /** A change as GET /admin/feed/changes (and GET /v1/changes) answers it. */
@@ -115,6 +120,10 @@ export function createAdminClient(options: { adminUrl: string; token: string }) 
       if (query.after) params.set('after', query.after);
       return call<FeedPage>('GET', `/feed/changes?${params}`);
     },
+    feedEnable: () => call<{ endpointState: EndpointState }>('POST', '/feed/push/enable'),
+    /** Changes after a cursor, or recorded from a time on, pushed to the CRM again. */
+    feedReplay: (from: { after: string } | { since: string }) =>
+      call<{ replayingAfter: string }>('POST', '/feed/push/replay', from),
     replay: (body: { lane: string; jobIds?: string[]; limit?: number }) =>
       call<{ lane: string; replayed: number; remaining: number; notFound: string[] }>(
         'POST',

@@ -144,6 +144,14 @@ export const ROUTES: readonly RouteCase[] = [
   { method: 'GET', template: '/admin/queues', auth: 'admin', status: 200 },
   { method: 'GET', template: '/admin/feed/status', auth: 'admin', status: 200 },
   { method: 'GET', template: '/admin/feed/changes', auth: 'admin', status: 200 },
+  { method: 'POST', template: '/admin/feed/push/enable', auth: 'admin', status: 200 },
+  {
+    method: 'POST',
+    template: '/admin/feed/push/replay',
+    auth: 'admin',
+    body: () => ({ since: '2026-12-06T16:40:00Z' }),
+    status: 202,
+  },
   ...(['pause', 'resume', 'retry'] as const).map(
     (verb): RouteCase => ({
       method: 'POST',

@@ -7,13 +7,17 @@ import { adminFor } from '../queues/admin.ts';
 
 export const feedStatus: Command = {
   name: 'feed status',
-  summary: 'the change feed (Intercom → CRM): changes kept, oldest, newest, trimmed, retention',
+  summary:
+    'the change feed (Intercom → CRM): changes kept, oldest, newest, trimmed, retention, push',
   help: `Usage: relay feed status [--json]
 
 What the change feed's log holds (GET /admin/feed/status, needs ADMIN_TOKEN): how many
 changes it keeps, the oldest and the newest with their cursor and when they were recorded,
 the trim mark (the newest change removed for age: a CRM cursor before it answers 410
-FEED_CURSOR_EXPIRED) and the retention (FEED_RETENTION_MS). No personal data.`,
+FEED_CURSOR_EXPIRED), the retention (FEED_RETENTION_MS) and the push to the CRM's webhook
+endpoint: its state (ok; failing: deliveries held while it keeps failing; disabled: it
+answered 410 Gone, \`relay feed enable\` resumes) and the records with a change not yet
+delivered. No personal data.`,
 
   async run(context) {
     const status = await adminFor(context, 'feed').feedStatus();
@@ -44,7 +48,17 @@ function statusPairs(status: FeedStatus, now: number): [string, string][] {
         ? 'unknown'
         : `${durationText(status.retentionMs)} (FEED_RETENTION_MS)`,
     ],
+    ['push', status.push === undefined ? 'unknown' : pushText(status.push)],
   ];
+}
+
+function pushText(push: NonNullable<FeedStatus['push']>): string {
+  const endpoint = {
+    ok: 'endpoint ok',
+    failing: 'endpoint failing (deliveries held until it answers again)',
+    disabled: 'endpoint disabled (it answered 410 Gone: `relay feed enable` resumes)',
+  }[push.endpointState];
+  return `${endpoint}, ${push.undelivered} record(s) with an undelivered change`;
 }
 
 function durationText(ms: number): string {

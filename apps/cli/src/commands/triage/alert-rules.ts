@@ -75,6 +75,12 @@ export const ALERTS_NOT_IN_TRIAGE = {
     'an hour-long share, more than triage samples; `relay feed tail` shows each change’s source',
   FeedConflicts:
     'a question of who owns a field, not an outage; the dashboard’s change feed row counts them',
+  CrmEndpointFailing:
+    'the CRM’s endpoint, not the relay; `relay feed status` shows its state and what waits',
+  CrmEndpointDisabled:
+    'the CRM answered 410; `relay feed status` says so, `relay feed enable` resumes',
+  CrmDeliveryLagHigh:
+    'a 5-minute percentile of the CRM push; the dashboard’s CRM push row shows it',
 } as const;
 
 /** Triage's checks that stand for no alert. */

@@ -1,10 +1,11 @@
 import type { QueueAdmin } from '@relay/jobs/queue';
-import type { ChangeLog } from '@relay/sync';
+import type { ChangeLog, PushControl } from '@relay/sync';
 import type { FastifyInstance } from 'fastify';
 import { adminAuth } from '../../plugins/admin-auth.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { deadLetterRoutes } from './dead-letters.ts';
 import { feedRoutes } from './feed.ts';
+import { pushRoutes } from './feed-push.ts';
 import { queueRoutes } from './queues.ts';
 
 export type AdminDeps = {
@@ -15,11 +16,14 @@ export type AdminDeps = {
   changeLog?: ChangeLog | undefined;
   /** FEED_RETENTION_MS, reported by /admin/feed/status. */
   feedRetentionMs?: number | undefined;
+  /** The push's control (enable, replay), for /admin/feed/push; without it those answer 404. */
+  push?: PushControl | undefined;
 };
 
 /**
  * Everything under /admin (register with that prefix): the queue API, the dead letters, the
- * change feed's state and the bull-board dashboard at /admin/ui, all behind the admin token.
+ * change feed's state, the push's controls and the bull-board dashboard at /admin/ui, all
+ * behind the admin token.
  */
 export async function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
   app.addHook('onRequest', adminAuth(deps.token));
@@ -28,7 +32,9 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps) {
   await app.register(feedRoutes, {
     changeLog: deps.changeLog,
     retentionMs: deps.feedRetentionMs,
+    push: deps.push,
   });
+  await app.register(pushRoutes, { push: deps.push });
   await app.register(dashboardRoutes, {
     queues: deps.queues,
     basePath: `${app.prefix}/ui`,

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@relay/errors';
 import type { Cluster, Redis } from 'ioredis';
-import { changeId } from '../change-entry.ts';
 import type { FeedKeys } from '../feed-store.ts';
 import type { CrmEndpoint } from './crm-endpoint.ts';
+import { answerText, deliveryBody, isDelivered, sendSigned } from './delivery-request.ts';
 import type { EndpointCircuit } from './endpoint-circuit.ts';
 import type { DeliveryJob } from './push-dispatcher.ts';
 import type { PushKeys } from './push-keys.ts';
 import { pushScripts } from './push-scripts.ts';
-import { signatureHeader } from './webhook-signature.ts';
 
 /** What a delivery job did (relay_crm_deliveries_total{outcome}). */
 export type DeliveryOutcome =
@@ -33,7 +32,10 @@ export type PushDeliveryDeps = {
   circuit: EndpointCircuit;
   /** The signing secrets, newest first (read on each delivery: a rotated file needs no restart). */
   secrets: () => readonly Buffer[];
-  /** A delivery job's attempts (CRM_WEBHOOK_RETRY_SCHEDULE's delays + 1). */
+  /**
+   * A delivery job's attempts: CRM_WEBHOOK_RETRY_SCHEDULE's delays (the first attempt was the
+   * fast path's, which handed the slot to the job).
+   */
   attempts: number;
   timeoutMs: number;
   /** How long a delivered record's slot is kept (the log's retention). */
@@ -60,19 +62,7 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
   async function body(cursor: string, type: string, changed: string) {
     const entry = (await redis.xrange(deps.feedKeys.log, cursor, cursor))[0];
     const json = entry?.[1][entry[1].indexOf('c') + 1];
-    if (!json) return undefined;
-    const change = JSON.parse(json) as {
-      type: string;
-      timestamp: string;
-      data: Record<string, unknown>;
-    };
-    const data: Record<string, unknown> = { id: changeId(cursor), ...change.data };
-    // A change that stood for older ones carries what they changed too.
-    if (changed !== '') data.changed = JSON.parse(changed) as string[];
-    return {
-      json: JSON.stringify({ type: type || change.type, timestamp: change.timestamp, data }),
-      recordedAt: Date.parse(change.timestamp),
-    };
+    return json ? deliveryBody(json, cursor, type, changed) : undefined;
   }
 
   async function deliverOnce(
@@ -91,7 +81,7 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
       // Nothing waits (delivered by a run that lost its job): the slot's job ends.
       return scripts.relayPushDelivered(
         keys.slot(job.record),
-        keys.pending,
+        keys.due,
         '',
         '',
         String(deps.retentionMs),
@@ -102,7 +92,7 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
       deps.observe?.('gone');
       return scripts.relayPushDelivered(
         keys.slot(job.record),
-        keys.pending,
+        keys.due,
         cursor,
         version ?? '',
         String(deps.retentionMs),
@@ -115,22 +105,13 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
     if (renewed !== 1 || now() - asked > lockMs / 4) {
       throw new AppError('JOB_TAKEN_OVER', 'the record lock passed to another delivery');
     }
-    const id = changeId(cursor);
-    const timestamp = Math.floor(now() / 1_000);
-    const answer = await deps.endpoint.post(
-      {
-        'webhook-id': id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(deps.secrets(), id, timestamp, payload.json),
-      },
-      payload.json,
-    );
-    if (answer.status >= 200 && answer.status < 300) {
+    const answer = await sendSigned(deps.endpoint, deps.secrets(), cursor, payload.json, now());
+    if (isDelivered(answer)) {
       await deps.circuit.succeeded(admitted);
       deps.observe?.('delivered', Math.max(0, (now() - payload.recordedAt) / 1_000));
       return scripts.relayPushDelivered(
         keys.slot(job.record),
-        keys.pending,
+        keys.due,
         cursor,
         version ?? '',
         String(deps.retentionMs),
@@ -142,7 +123,7 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
       throw new AppError('CRM_ENDPOINT_DISABLED', 'the CRM endpoint answered 410 Gone');
     }
     await deps.circuit.failed(admitted);
-    const why = answer.status === 0 ? (answer.failure ?? 'no answer') : `HTTP ${answer.status}`;
+    const why = answerText(answer);
     if (admitted.probe) {
       deps.observe?.('failed');
       throw new AppError('CRM_ENDPOINT_CIRCUIT_OPEN', `the CRM endpoint's probe failed (${why})`);
@@ -150,7 +131,7 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
     const last = attempt >= deps.attempts;
     deps.observe?.(last ? 'dead' : 'failed');
     // A dead letter leaves the change waiting, for a replay or the record's next change.
-    if (last) await scripts.relayPushOwn(keys.slot(job.record), job.seq, 'release');
+    if (last) await scripts.relayPushOwn(keys.slot(job.record), keys.due, job.seq, 'release', '0');
     throw new AppError('CRM_ENDPOINT_FAILED', `the CRM endpoint did not take the change (${why})`, {
       status: answer.status || undefined,
       retryAfterMs: answer.retryAfterMs,
@@ -160,7 +141,13 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
   return {
     /** The `change.deliver` job: one record's waiting change, then any newer one. */
     async deliver(job: DeliveryJob, attempt: number): Promise<{ delivered: number }> {
-      const ownership = await scripts.relayPushOwn(keys.slot(job.record), job.seq, 'own');
+      const ownership = await scripts.relayPushOwn(
+        keys.slot(job.record),
+        keys.due,
+        job.seq,
+        'own',
+        String(now()),
+      );
       if (ownership === 'owned' || ownership === 'nothing') {
         deps.observe?.('superseded');
         return { delivered: 0 };

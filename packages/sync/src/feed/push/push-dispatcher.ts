@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { FeedKeys } from '../feed-store.ts';
-import { compareCursors, deliveryJobId, type PushKeys, recordOf } from './push-keys.ts';
+import { compareCursors, type PushKeys } from './push-keys.ts';
 import { pushScripts } from './push-scripts.ts';
 
 export type DeliveryJob = { record: string; seq: string };
@@ -11,24 +11,19 @@ export type PushDispatcherDeps = {
   blocking: Redis | Cluster;
   feedKeys: FeedKeys;
   keys: PushKeys;
-  /** Adds a delivery job (idempotent by id). */
-  addDelivery: (jobId: string, job: DeliveryJob) => Promise<void>;
   onError: (error: unknown) => void;
   /** Told when the log lost changes before they were staged (retention). */
   onMissed?: (from: string, trimmedTo: string) => void;
 };
 
 const LEASE_MS = 10_000;
-const BATCH = 200;
+const BATCH = 500;
 const BLOCK_MS = 1_000;
 
-type Entry = [id: string, fields: string[]];
-
 /**
- * Moves changes from the change log into the records' delivery slots, in log order, and adds
- * a delivery job for a slot that has none (see the glossary: slot). One process at a time
- * (a lease); its cursor moves after a batch is staged, so a crash stages a batch again, which
- * changes nothing (staging is idempotent and jobs are added by id).
+ * Moves changes from the change log into the records' delivery slots, in log order, a batch
+ * per step (see the glossary: slot). One process at a time (a lease); its cursor moves after
+ * a batch is staged, so a crash stages a batch again, which changes nothing (idempotent).
  */
 export function createPushDispatcher(deps: PushDispatcherDeps) {
   const { redis, keys } = deps;
@@ -52,30 +47,6 @@ export function createPushDispatcher(deps: PushDispatcherDeps) {
     return start;
   }
 
-  async function stage(id: string, fields: string[], replaying: boolean): Promise<void> {
-    const json = fields[fields.indexOf('c') + 1];
-    if (!json) return;
-    const change = JSON.parse(json) as {
-      type: string;
-      data: { object?: unknown; intercom_id?: unknown; version?: unknown; changed?: unknown };
-    };
-    const record = recordOf(id, change.data);
-    const version = typeof change.data.version === 'number' ? String(change.data.version) : '';
-    const changed = Array.isArray(change.data.changed) ? JSON.stringify(change.data.changed) : '';
-    const [staged, seq, add] = await scripts.relayPushStage(
-      keys.slot(record),
-      keys.pending,
-      id,
-      version,
-      change.type,
-      changed,
-      replaying ? '1' : '0',
-    );
-    if (staged === 1 && add === 1 && seq !== '') {
-      await deps.addDelivery(deliveryJobId(record, seq), { record, seq });
-    }
-  }
-
   async function checkTrim(cursor: string): Promise<void> {
     const trimmed = await redis.get(deps.feedKeys.trimmed);
     if (trimmed && compareCursors(cursor, trimmed) < 0) deps.onMissed?.(cursor, trimmed);
@@ -88,25 +59,37 @@ export function createPushDispatcher(deps: PushDispatcherDeps) {
     }
     const cursor = await startCursor();
     await checkTrim(cursor);
-    const reply = (await deps.blocking.xread(
+    // Waits for a change after the cursor, then stages what there is, a batch per step.
+    const reply = await deps.blocking.xread(
       'COUNT',
-      BATCH,
+      1,
       'BLOCK',
       BLOCK_MS,
       'STREAMS',
       deps.feedKeys.log,
       cursor,
-    )) as [string, Entry[]][] | null;
-    const entries = reply?.[0]?.[1] ?? [];
-    if (entries.length === 0) return;
-    const replayUntil = await redis.get(keys.replayUntil);
-    for (const [id, fields] of entries) {
-      await stage(id, fields, replayUntil !== null && compareCursors(id, replayUntil) <= 0);
-    }
-    const last = (entries[entries.length - 1] as Entry)[0];
-    await scripts.relayPushAdvance(keys.dispatcher, keys.cursor, token, last, cursor);
-    if (replayUntil !== null && compareCursors(last, replayUntil) >= 0) {
-      await redis.del(keys.replayUntil);
+    );
+    if (!reply) return;
+    let after = cursor;
+    for (;;) {
+      const replayUntil = (await redis.get(keys.replayUntil)) ?? '';
+      const [read, last] = await scripts.relayPushStage(
+        keys.due,
+        deps.feedKeys.log,
+        keys.cursor,
+        keys.dispatcher,
+        token,
+        after,
+        String(BATCH),
+        String(Date.now()),
+        replayUntil,
+        keys.slot(''),
+      );
+      if (replayUntil !== '' && read > 0 && compareCursors(last, replayUntil) >= 0) {
+        await redis.del(keys.replayUntil);
+      }
+      if (read < BATCH || stopped) return;
+      after = last;
     }
   }
 

@@ -3,8 +3,15 @@ export function pushKeys(prefix: string) {
   return {
     /** A record's delivery slot (see the glossary: slot): cursors, versions, field names. */
     slot: (record: string) => `${prefix}:push:slot:${record}`,
-    /** The records with an undelivered change (relay_crm_undelivered_changes). */
-    pending: `${prefix}:push:pending`,
+    /** The record a slot key names. */
+    recordOfSlot: (slot: string) => slot.slice(`${prefix}:push:slot:`.length),
+    /**
+     * Slots due for the fast path (score: when; a leased slot's score is its lease's end).
+     * Slots a delivery job owns are not in it.
+     */
+    due: `${prefix}:push:due`,
+    /** The slots with an undelivered change (relay_crm_undelivered_changes): the scripts' `due:pending`. */
+    pending: `${prefix}:push:due:pending`,
     /** The last change of the log the dispatcher staged. */
     cursor: `${prefix}:push:cursor`,
     /** While set, changes up to this cursor are staged again even when delivered (a replay). */
@@ -17,19 +24,6 @@ export function pushKeys(prefix: string) {
 }
 
 export type PushKeys = ReturnType<typeof pushKeys>;
-
-/** The record a change belongs to: contacts and companies by Intercom id; anything else on its own. */
-export function recordOf(
-  cursor: string,
-  data: { object?: unknown; intercom_id?: unknown },
-): string {
-  if (
-    (data.object === 'contact' || data.object === 'company') &&
-    typeof data.intercom_id === 'string'
-  )
-    return `${data.object}.${data.intercom_id}`;
-  return `change.${cursor}`;
-}
 
 /** The delivery job of a record's slot (BullMQ job ids take no ':'). */
 export const deliveryJobId = (record: string, seq: string) => `deliver.${record}.${seq}`;

@@ -1,65 +1,162 @@
 import type { Cluster, Redis } from 'ioredis';
 
 /**
- * KEYS: the record's slot, the set of records with an undelivered change.
- * ARGV: the change's cursor, its version ('' for none: conversations, erasures), its type,
- * its `changed` as a JSON array ('' for none), '1' when replaying (a version already
- * delivered is sent again).
- * A change older than the one delivered is dropped (never sent after a newer one), and so is
- * one older than the one waiting. Otherwise it becomes the record's undelivered change: its
- * `changed` joins the waiting one's, and a waiting create stays a create. Answers
- * {staged 0/1, the delivery job's number, 1 when that job must be added}: a new job, or this
- * very change staged again (after a dispatcher crash, its job may never have been added).
+ * Staging (the dispatcher): the changes after a cursor, up to a count, into their slots, in
+ * one step. KEYS: the due set, the change log, the dispatcher's cursor, its lease.
+ * ARGV: the lease's token, the cursor to stage after, how many at most, now (ms), the cursor
+ * up to which a replay stages again ('' for none: a version already delivered is then sent
+ * again), the slots' key prefix. Read here, in Redis, so no change's JSON crosses to Node
+ * twice (the fast path reads it when it sends). Slot keys are made here: they share the
+ * prefix's hash tag with the declared keys (one Redis Cluster slot).
+ * A change's record: a contact or company by its Intercom id; anything else (a conversation
+ * notification) is a record of its own. A change older than the one delivered is dropped
+ * (never sent after a newer one), and so is one older than the one waiting. Otherwise it
+ * becomes the record's undelivered change: its `changed` joins the waiting one's, and a
+ * waiting create stays a create (`m` marks such a
+ * merged change). A slot no delivery job owns becomes due now (unless it is due or leased
+ * already: its score stays). The cursor moves to the last change read, while the lease is
+ * the token's and no one moved the cursor meanwhile (a replay). Answers {read, last cursor}.
  */
 const STAGE = `
-local slot = KEYS[1]
-local delivered = tonumber(redis.call('HGET', slot, 'dv') or '')
-local version = tonumber(ARGV[2])
-if version and delivered and (version < delivered or (version == delivered and ARGV[5] ~= '1')) then
-  return {0, '', 0}
+if redis.call('GET', KEYS[4]) ~= ARGV[1] then return {0, ''} end
+local entries = redis.call('XRANGE', KEYS[2], '(' .. ARGV[2], '+', 'COUNT', tonumber(ARGV[3]))
+local now, slotPrefix = ARGV[4], ARGV[6]
+local function before(a, b)
+  local am, as = string.match(a, '(%d+)-(%d+)')
+  local bm, bs = string.match(b, '(%d+)-(%d+)')
+  if #am ~= #bm then return #am < #bm end
+  if am ~= bm then return am < bm end
+  return tonumber(as) <= tonumber(bs)
 end
-local waiting = redis.call('HGET', slot, 'p')
-local job = redis.call('HGET', slot, 'j')
-if waiting == ARGV[1] then return {1, job or '', 1} end
-local waitingVersion = tonumber(redis.call('HGET', slot, 'pv') or '')
-if waiting and version and waitingVersion and version < waitingVersion then
-  return {0, job or '', 0}
-end
-local changed, seen = {}, {}
-local function add(list)
-  for _, field in ipairs(cjson.decode(list)) do
-    if not seen[field] then seen[field] = true; table.insert(changed, field) end
+for _, entry in ipairs(entries) do
+  local cursor, json = entry[1], nil
+  for i = 1, #entry[2], 2 do if entry[2][i] == 'c' then json = entry[2][i + 1] end end
+  local ok, change = pcall(cjson.decode, json or '')
+  if ok and type(change) == 'table' and type(change.data) == 'table' then
+    local data = change.data
+    local record = 'change.' .. cursor
+    if (data.object == 'contact' or data.object == 'company') and type(data.intercom_id) == 'string' then
+      record = data.object .. '.' .. data.intercom_id
+    end
+    local slot = slotPrefix .. record
+    local version = type(data.version) == 'number' and data.version or nil
+    local replaying = ARGV[5] ~= '' and before(cursor, ARGV[5])
+    local delivered = tonumber(redis.call('HGET', slot, 'dv') or '')
+    local waiting = redis.call('HGET', slot, 'p')
+    local waitingVersion = tonumber(redis.call('HGET', slot, 'pv') or '')
+    local skip = version and delivered and (version < delivered or (version == delivered and not replaying))
+    skip = skip or waiting == cursor or (waiting and version and waitingVersion and version < waitingVersion)
+    if not skip then
+      local kind, changed, seen, merged = change.type, {}, {}, ''
+      local function add(list)
+        if type(list) ~= 'table' then return end
+        for _, field in ipairs(list) do
+          if not seen[field] then seen[field] = true; table.insert(changed, field) end
+        end
+      end
+      if waiting then
+        merged = '1'
+        local previous = redis.call('HGET', slot, 'ch')
+        if previous and previous ~= '' then add(cjson.decode(previous)) end
+        local waitingType = redis.call('HGET', slot, 'ty') or ''
+        if string.sub(waitingType, -8) == '.created' and string.sub(kind, -8) == '.updated' then
+          kind = waitingType
+        end
+      end
+      add(data.changed)
+      redis.call('HSET', slot, 'p', cursor, 'pv', version and string.format('%d', version) or '',
+        'ty', kind, 'ch', #changed > 0 and cjson.encode(changed) or '', 'm', merged)
+      redis.call('PERSIST', slot)
+      redis.call('SADD', KEYS[1] .. ':pending', slot)
+      if (redis.call('HGET', slot, 'j') or '') == '' then
+        redis.call('ZADD', KEYS[1], 'NX', now, slot)
+      end
+    end
   end
 end
-local kind = ARGV[3]
-if waiting then
-  local before = redis.call('HGET', slot, 'ch')
-  if before and before ~= '' then add(before) end
-  local waitingType = redis.call('HGET', slot, 'ty') or ''
-  if string.sub(waitingType, -8) == '.created' and string.sub(kind, -8) == '.updated' then
-    kind = waitingType
-  end
-end
-if ARGV[4] ~= '' then add(ARGV[4]) end
-redis.call('HSET', slot, 'p', ARGV[1], 'pv', ARGV[2], 'ty', kind,
-  'ch', #changed > 0 and cjson.encode(changed) or '')
-redis.call('PERSIST', slot)
-redis.call('SADD', KEYS[2], slot)
-local added = 0
-if not job or job == '' then
-  job = tostring(redis.call('HINCRBY', slot, 'seq', 1))
-  redis.call('HSET', slot, 'j', job)
-  added = 1
-end
-return {1, job, added}
+if #entries == 0 then return {0, ARGV[2]} end
+local last = entries[#entries][1]
+if (redis.call('GET', KEYS[3]) or '') == ARGV[2] then redis.call('SET', KEYS[3], last) end
+return {#entries, last}
 `;
 
 /**
- * KEYS: the slot, the set of records with an undelivered change. ARGV: the cursor delivered,
- * its version ('' for none), the slot's expiry in ms once nothing waits.
- * The delivered version is kept (nothing older is sent after it). 'done' when nothing newer
- * waits (the slot's job ends; the slot expires with the log's retention), 'again' when a
- * newer change came meanwhile (the same job delivers it next).
+ * The fast path's claim: up to ARGV[3] slots due by ARGV[1] (ms), each leased until now +
+ * ARGV[2] ms (its score: no other process takes it meanwhile), with its waiting change's log
+ * entry. KEYS: the due set, the change log. A slot a delivery job owns, or with nothing
+ * waiting, leaves the due set. Answers, per slot: slot, cursor, version, type, changed, the
+ * change's JSON ('' when it left the log).
+ */
+const CLAIM = `
+local now, lease = tonumber(ARGV[1]), tonumber(ARGV[2])
+local out = {}
+for _, slot in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))) do
+  local state = redis.call('HMGET', slot, 'p', 'pv', 'ty', 'ch', 'j', 'm')
+  if not state[1] or (state[5] and state[5] ~= '') then
+    redis.call('ZREM', KEYS[1], slot)
+  else
+    redis.call('ZADD', KEYS[1], now + lease, slot)
+    local entry = redis.call('XRANGE', KEYS[2], state[1], state[1])[1]
+    local json = ''
+    if entry then
+      for i = 1, #entry[2], 2 do if entry[2][i] == 'c' then json = entry[2][i + 1] end end
+    end
+    -- type and changed only for a merged change: the others go as the log has them
+    local merged = state[6] == '1'
+    table.insert(out, { slot, state[1], state[2] or '', merged and (state[3] or '') or '',
+      merged and (state[4] or '') or '', json })
+  end
+end
+return out
+`;
+
+/**
+ * What deliveries did, many in one call. KEYS: the due set. ARGV: now (ms), a delivered slot's
+ * expiry (ms), then per delivery: slot, cursor, version ('' for none), outcome — 'ok' (a 2xx,
+ * or gone from the log), 'handover' (it failed: a delivery job takes the slot over, with its
+ * retries), 'release' (not sent: due again now).
+ * 'ok': the delivered version is kept (nothing older is sent after it); when a newer change
+ * came meanwhile the slot is due again now, else it is done (it expires with the log).
+ * Answers the handed-over slots with their job numbers: {slot, job, …}.
+ */
+const ACK = `
+local now, expire = ARGV[1], ARGV[2]
+local handed = {}
+for at = 3, #ARGV, 4 do
+  local slot, cursor, outcome = ARGV[at], ARGV[at + 1], ARGV[at + 3]
+  if outcome == 'ok' then
+    local version = tonumber(ARGV[at + 2])
+    if version then
+      local delivered = tonumber(redis.call('HGET', slot, 'dv') or '')
+      if not delivered or version > delivered then redis.call('HSET', slot, 'dv', ARGV[at + 2]) end
+    end
+    local waiting = redis.call('HGET', slot, 'p')
+    if waiting and waiting ~= cursor then
+      redis.call('ZADD', KEYS[1], now, slot)
+    else
+      redis.call('HDEL', slot, 'p', 'pv', 'ty', 'ch', 'm')
+      redis.call('SREM', KEYS[1] .. ':pending', slot)
+      redis.call('ZREM', KEYS[1], slot)
+      redis.call('PEXPIRE', slot, expire)
+    end
+  elseif outcome == 'handover' then
+    redis.call('ZREM', KEYS[1], slot)
+    local job = tostring(redis.call('HINCRBY', slot, 'seq', 1))
+    redis.call('HSET', slot, 'j', job)
+    table.insert(handed, slot)
+    table.insert(handed, job)
+  else
+    redis.call('ZADD', KEYS[1], now, slot)
+  end
+end
+return handed
+`;
+
+/**
+ * A delivery job's run (the slow path: retries). KEYS: the slot, the due set. ARGV: the cursor
+ * delivered, its version ('' for none), the slot's expiry in ms once nothing waits.
+ * Like ACK's 'ok', for the job that owns the slot: 'again' when a newer change came meanwhile
+ * (the job delivers it next), else 'done' (the job ends, and its ownership with it).
  */
 const DELIVERED = `
 local slot = KEYS[1]
@@ -70,16 +167,18 @@ if version then
 end
 local waiting = redis.call('HGET', slot, 'p')
 if waiting and waiting ~= ARGV[1] then return 'again' end
-redis.call('HDEL', slot, 'p', 'pv', 'ty', 'ch', 'j')
-redis.call('SREM', KEYS[2], slot)
+redis.call('HDEL', slot, 'p', 'pv', 'ty', 'ch', 'm', 'j')
+redis.call('SREM', KEYS[2] .. ':pending', slot)
+redis.call('ZREM', KEYS[2], slot)
 redis.call('PEXPIRE', slot, ARGV[3])
 return 'done'
 `;
 
 /**
- * KEYS: the slot. ARGV: a delivery job's number. For a job that is not the slot's own (a dead
- * letter replayed): it takes the slot over when no job owns it and a change waits ('adopted'),
- * else 'owned' (another job will deliver it) or 'nothing' (nothing waits).
+ * KEYS: the slot, the due set. ARGV: a delivery job's number, now (ms). For a job that is not
+ * the slot's own (a dead letter replayed): it takes the slot over when no job owns it, the
+ * fast path has not leased it and a change waits ('adopted'), else 'owned' (someone else
+ * delivers it) or 'nothing' (nothing waits).
  * With ARGV[2] = 'release': the slot's job gave up (its last attempt failed): the change keeps
  * waiting, for the next change's job or a replay.
  */
@@ -92,6 +191,9 @@ end
 if job == ARGV[1] then return 'own' end
 if not redis.call('HGET', KEYS[1], 'p') then return 'nothing' end
 if job ~= '' then return 'owned' end
+local leased = tonumber(redis.call('ZSCORE', KEYS[2], KEYS[1]) or '')
+if leased and leased > tonumber(ARGV[3]) then return 'owned' end
+redis.call('ZREM', KEYS[2], KEYS[1])
 redis.call('HSET', KEYS[1], 'j', ARGV[1])
 return 'adopted'
 `;
@@ -124,25 +226,38 @@ return 1
 
 export type PushScripts = {
   relayPushStage(
-    slot: string,
-    pending: string,
+    due: string,
+    log: string,
     cursor: string,
-    version: string,
-    type: string,
-    changed: string,
-    replaying: string,
-  ): Promise<[number, string, number]>;
+    lease: string,
+    token: string,
+    after: string,
+    count: string,
+    now: string,
+    replayUntil: string,
+    slotPrefix: string,
+  ): Promise<[number, string]>;
+  relayPushClaim(
+    due: string,
+    log: string,
+    now: string,
+    leaseMs: string,
+    count: string,
+  ): Promise<[string, string, string, string, string, string][]>;
+  relayPushAck(...args: string[]): Promise<string[]>;
   relayPushDelivered(
     slot: string,
-    pending: string,
+    due: string,
     cursor: string,
     version: string,
     expireMs: string,
   ): Promise<'done' | 'again'>;
   relayPushOwn(
     slot: string,
+    due: string,
     job: string,
     mode: string,
+    now: string,
   ): Promise<'own' | 'adopted' | 'owned' | 'nothing' | 'released'>;
   relayPushRenew(lock: string, token: string, ms: string): Promise<number>;
   relayPushRelease(lock: string, token: string): Promise<number>;
@@ -158,9 +273,11 @@ export type PushScripts = {
 export function pushScripts(redis: Redis | Cluster): PushScripts {
   const scripts = redis as unknown as Partial<PushScripts>;
   if (!scripts.relayPushStage) {
-    redis.defineCommand('relayPushStage', { numberOfKeys: 2, lua: STAGE });
+    redis.defineCommand('relayPushStage', { numberOfKeys: 4, lua: STAGE });
+    redis.defineCommand('relayPushClaim', { numberOfKeys: 2, lua: CLAIM });
+    redis.defineCommand('relayPushAck', { numberOfKeys: 1, lua: ACK });
     redis.defineCommand('relayPushDelivered', { numberOfKeys: 2, lua: DELIVERED });
-    redis.defineCommand('relayPushOwn', { numberOfKeys: 1, lua: OWN });
+    redis.defineCommand('relayPushOwn', { numberOfKeys: 2, lua: OWN });
     redis.defineCommand('relayPushRenew', { numberOfKeys: 1, lua: RENEW });
     redis.defineCommand('relayPushRelease', { numberOfKeys: 1, lua: RELEASE });
     redis.defineCommand('relayPushAdvance', { numberOfKeys: 2, lua: ADVANCE });

@@ -4,7 +4,8 @@ import { createCrmEndpoint } from './crm-endpoint.ts';
 import { createEndpointCircuit } from './endpoint-circuit.ts';
 import { createPushDelivery, type DeliveryOutcome } from './push-delivery.ts';
 import { createPushDispatcher, type DeliveryJob } from './push-dispatcher.ts';
-import { compareCursors, pushKeys } from './push-keys.ts';
+import { compareCursors, deliveryJobId, pushKeys } from './push-keys.ts';
+import { createPushSender } from './push-sender.ts';
 
 export type PushOptions = {
   redis: Redis | Cluster;
@@ -18,7 +19,8 @@ export type PushOptions = {
   timeoutMs: number;
   concurrency: number;
   retentionMs: number;
-  addDelivery: (jobId: string, job: DeliveryJob) => Promise<void>;
+  /** Adds a delivery job (idempotent by id), to start after `delayMs`. */
+  addDelivery: (jobId: string, job: DeliveryJob, delayMs: number) => Promise<void>;
   observe?: (outcome: DeliveryOutcome, lagSeconds?: number) => void;
   onError: (error: unknown) => void;
   onMissed?: (from: string, trimmedTo: string) => void;
@@ -43,32 +45,56 @@ export function createPush(options: PushOptions) {
     endpoint,
     circuit,
     secrets: options.secrets,
-    attempts: options.retryScheduleMs.length + 1,
+    attempts: options.retryScheduleMs.length,
     timeoutMs: options.timeoutMs,
     retentionMs: options.retentionMs,
     observe: options.observe,
+  });
+  /** The wait before retry `retry` (1 = the first after the fast path's attempt), ±20 %. */
+  const scheduled = (retry: number) =>
+    Math.round((options.retryScheduleMs[retry - 1] ?? 0) * (0.8 + Math.random() * 0.4));
+  const honouring = (retryAfterMs: number | undefined, retry: number) =>
+    retryAfterMs !== undefined ? Math.min(retryAfterMs, 86_400_000) : scheduled(retry);
+  const sender = createPushSender({
+    redis: options.redis,
+    keys,
+    feedKeys: fed,
+    endpoint,
+    circuit,
+    secrets: options.secrets,
+    concurrency: options.concurrency,
+    timeoutMs: options.timeoutMs,
+    retentionMs: options.retentionMs,
+    handOver: (job, delayMs) =>
+      options.addDelivery(deliveryJobId(job.record, job.seq), job, delayMs),
+    firstRetryMs: (answer) => honouring(answer.retryAfterMs, 1),
+    observe: options.observe,
+    onError: options.onError,
   });
   const dispatcher = createPushDispatcher({
     redis: options.redis,
     blocking: options.blocking,
     feedKeys: fed,
     keys,
-    addDelivery: options.addDelivery,
     onError: options.onError,
     onMissed: options.onMissed,
   });
   return {
     deliver: delivery.deliver,
-    /** The wait before attempt `attemptsMade + 1`: Retry-After when the CRM gave one, else the schedule's, ±20 %. */
-    retryDelayMs(attemptsMade: number, retryAfterMs?: number): number {
-      if (retryAfterMs !== undefined) return Math.min(retryAfterMs, 86_400_000);
-      const delay = options.retryScheduleMs[Math.max(0, attemptsMade - 1)] ?? 0;
-      return Math.round(delay * (0.8 + Math.random() * 0.4));
+    /**
+     * The wait before a delivery job's next try, after `attemptsMade` of its own failed (the
+     * fast path's attempt came before them): Retry-After when the CRM gave one.
+     */
+    retryDelayMs: (attemptsMade: number, retryAfterMs?: number) =>
+      honouring(retryAfterMs, attemptsMade + 1),
+    /** A delivery job's attempts: one per delay of the schedule after the first. */
+    attempts: options.retryScheduleMs.length,
+    start() {
+      dispatcher.start();
+      sender.start();
     },
-    attempts: options.retryScheduleMs.length + 1,
-    start: dispatcher.start,
     async stop(): Promise<void> {
-      await dispatcher.stop();
+      await Promise.all([dispatcher.stop(), sender.stop()]);
       endpoint.close();
     },
     circuit,

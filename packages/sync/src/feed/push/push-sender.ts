@@ -1,0 +1,206 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { FeedKeys } from '../feed-store.ts';
+import type { CrmEndpoint, EndpointAnswer } from './crm-endpoint.ts';
+import { deliveryBody, isDelivered, sendSigned } from './delivery-request.ts';
+import type { EndpointCircuit } from './endpoint-circuit.ts';
+import type { DeliveryOutcome } from './push-delivery.ts';
+import type { DeliveryJob } from './push-dispatcher.ts';
+import type { PushKeys } from './push-keys.ts';
+import { pushScripts } from './push-scripts.ts';
+
+export type PushSenderDeps = {
+  redis: Redis | Cluster;
+  keys: PushKeys;
+  feedKeys: FeedKeys;
+  endpoint: CrmEndpoint;
+  circuit: EndpointCircuit;
+  secrets: () => readonly Buffer[];
+  concurrency: number;
+  timeoutMs: number;
+  retentionMs: number;
+  /** A delivery that failed goes to a job of its own (retries, the circuit, dead letters). */
+  handOver: (job: DeliveryJob, delayMs: number) => Promise<void>;
+  /** The wait before the job's first try, from the answer (Retry-After) or the schedule. */
+  firstRetryMs: (answer: EndpointAnswer) => number;
+  observe?: (outcome: DeliveryOutcome, lagSeconds?: number) => void;
+  onError: (error: unknown) => void;
+};
+
+/** How often an idle sender looks for due slots, and how often it looks at the endpoint's state. */
+const IDLE_POLL_MS = 25;
+const STATE_EVERY_MS = 500;
+/** Acknowledgements are written together once this many wait, or this often. */
+const ACK_BATCH = 64;
+const ACK_EVERY_MS = 5;
+
+type Claimed = [
+  slot: string,
+  cursor: string,
+  version: string,
+  type: string,
+  changed: string,
+  json: string,
+];
+type Ack = {
+  slot: string;
+  cursor: string;
+  version: string;
+  outcome: 'ok' | 'handover' | 'release';
+  answer?: EndpointAnswer;
+};
+
+/**
+ * The fast path of the push (see the glossary: slot, fast path): claims due slots in batches
+ * (each leased, so one delivery of a record at a time in the cluster), POSTs their changes
+ * CONCURRENCY at a time, and acknowledges in batches. A failure hands the slot to a delivery
+ * job, which retries on the schedule; while the endpoint circuit is not closed nothing is
+ * claimed (the jobs probe).
+ */
+export function createPushSender(deps: PushSenderDeps) {
+  const { redis, keys } = deps;
+  const scripts = pushScripts(redis);
+  // A claim's lease outlives a delivery's timeout: a live sender's request ends before the
+  // slot can be claimed again; one that stalled past its margin sends nothing (see send).
+  const leaseMs = deps.timeoutMs * 2 + 5_000;
+  const sendWithinMs = leaseMs - deps.timeoutMs - 2_000;
+  let stopped = true;
+  let loop: Promise<void> | undefined;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  let acks: Ack[] = [];
+  let flushing: Promise<void> | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let closed = { at: 0, ok: true };
+  let failedSince = false; // a failure here since the last success: the next one resets the count
+
+  async function endpointOk(): Promise<boolean> {
+    if (Date.now() - closed.at < STATE_EVERY_MS) return closed.ok;
+    closed = { at: Date.now(), ok: (await deps.circuit.state()) === 0 };
+    return closed.ok;
+  }
+
+  async function flush(): Promise<void> {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const batch = acks;
+    acks = [];
+    if (batch.length === 0) return;
+    const args = [keys.due, String(Date.now()), String(deps.retentionMs)];
+    for (const ack of batch) args.push(ack.slot, ack.cursor, ack.version, ack.outcome);
+    const handed = await scripts.relayPushAck(...args);
+    const answers = new Map(batch.map((ack) => [ack.slot, ack.answer]));
+    for (let at = 0; at + 1 < handed.length; at += 2) {
+      const slot = handed[at] as string;
+      const answer = answers.get(slot) ?? { status: 0 };
+      await deps.handOver(
+        { record: keys.recordOfSlot(slot), seq: handed[at + 1] as string },
+        deps.firstRetryMs(answer),
+      );
+    }
+  }
+
+  function acknowledge(ack: Ack): void {
+    acks.push(ack);
+    if (acks.length >= ACK_BATCH) {
+      flushing = (flushing ?? Promise.resolve()).then(flush).catch(deps.onError);
+    } else if (!flushTimer) {
+      flushTimer = setTimeout(() => {
+        flushing = (flushing ?? Promise.resolve()).then(flush).catch(deps.onError);
+      }, ACK_EVERY_MS);
+    }
+  }
+
+  async function send([slot, cursor, version, type, changed, json]: Claimed, claimedAt: number) {
+    if (json === '') {
+      deps.observe?.('gone'); // erased, or past retention, before it went
+      acknowledge({ slot, cursor, version, outcome: 'ok' });
+      return;
+    }
+    if (Date.now() - claimedAt > sendWithinMs) {
+      return; // stalled past the lease's margin: the lease runs out, another claim sends it
+    }
+    const body = deliveryBody(json, cursor, type, changed);
+    const answer = await sendSigned(deps.endpoint, deps.secrets(), cursor, body.json, Date.now());
+    if (isDelivered(answer)) {
+      if (failedSince) {
+        failedSince = false;
+        await deps.circuit.succeeded({ probe: false });
+      }
+      deps.observe?.('delivered', Math.max(0, (Date.now() - body.recordedAt) / 1_000));
+      acknowledge({ slot, cursor, version, outcome: 'ok' });
+      return;
+    }
+    if (answer.status === 410) {
+      await deps.circuit.disable();
+      deps.observe?.('disabled');
+    } else {
+      await deps.circuit.failed({ probe: false });
+      deps.observe?.('failed');
+    }
+    failedSince = true;
+    closed = { at: 0, ok: false }; // look at the circuit before claiming more
+    acknowledge({ slot, cursor, version, outcome: 'handover', answer });
+  }
+
+  async function run(): Promise<void> {
+    while (!stopped) {
+      try {
+        const room = deps.concurrency - inFlight;
+        if (room < Math.ceil(deps.concurrency / 2) || !(await endpointOk())) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, IDLE_POLL_MS);
+          });
+          continue;
+        }
+        const claimedAt = Date.now();
+        const claimed = (await scripts.relayPushClaim(
+          keys.due,
+          deps.feedKeys.log,
+          String(claimedAt),
+          String(leaseMs),
+          String(room),
+        )) as Claimed[];
+        if (claimed.length === 0) {
+          await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+          continue;
+        }
+        for (const item of claimed) {
+          inFlight += 1;
+          void send(item, claimedAt)
+            .catch((error) => {
+              deps.onError(error);
+              acknowledge({ slot: item[0], cursor: item[1], version: item[2], outcome: 'release' });
+            })
+            .finally(() => {
+              inFlight -= 1;
+              wake?.();
+            });
+        }
+      } catch (error) {
+        if (stopped) break;
+        deps.onError(error);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
+  return {
+    start() {
+      stopped = false;
+      loop = run();
+    },
+    /** Stops claiming; what is in flight finishes (within its timeout) and is acknowledged. */
+    async stop(): Promise<void> {
+      stopped = true;
+      wake?.();
+      await loop;
+      const deadline = Date.now() + deps.timeoutMs + 1_000;
+      while (inFlight > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await flushing;
+      await flush().catch(deps.onError);
+    },
+  };
+}
