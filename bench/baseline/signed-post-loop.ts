@@ -4,12 +4,14 @@
  * the relay sends, over kept-alive connections, CONCURRENCY at a time, to URL. Nothing else:
  * no Redis, no queue. Prints {"event":"ready"} and starts at once.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import http from 'node:http';
 import { benchChange } from '../lib/push-changes.ts';
 
 const url = new URL(process.env.URL ?? '');
-const secret = Buffer.from((process.env.SECRET ?? '').replace(/^whsec_/, ''), 'base64');
+const secret = createSecretKey(
+  Buffer.from((process.env.SECRET ?? '').replace(/^whsec_/, ''), 'base64'),
+);
 const concurrency = Number(process.env.CONCURRENCY ?? 20);
 const count = Number(process.env.COUNT ?? 10_000);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { AppError } from '@relay/errors';
 import { JobNames } from '@relay/jobs';
 import { connectRedis } from '@relay/jobs/redis';
@@ -31,7 +32,7 @@ type PushRuntimeDeps = {
 export function createPushRuntime(deps: PushRuntimeDeps) {
   const { settings, metrics, logger } = deps;
   // Secrets are parsed once per value: a rotated secret file is picked up on the next delivery.
-  let parsed: { value: string; secrets: Buffer[] } | undefined;
+  let parsed: { value: string; secrets: KeyObject[] } | undefined;
   const secrets = () => {
     const value = settings.secret.get();
     if (parsed?.value !== value) parsed = { value, secrets: parseSigningSecrets(value) };

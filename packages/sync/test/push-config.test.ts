@@ -30,7 +30,7 @@ describe('signing secrets', () => {
 
   it('reads whsec_ secrets, newest first, and signs once per secret', () => {
     const keys = parseSigningSecrets(`${secret}, whsec_${Buffer.alloc(24, 4).toString('base64')}`);
-    expect(keys.map((key) => key.length)).toEqual([32, 24]);
+    expect(keys.map((key) => key.symmetricKeySize)).toEqual([32, 24]);
     const header = signatureHeader(keys, 'chg_1-0', 1_700_000_000, '{}');
     expect(header.split(' ')).toHaveLength(2);
     expect(header).toMatch(/^v1,[A-Za-z0-9+/]+=* v1,[A-Za-z0-9+/]+=*$/);

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { changeId } from '../change-entry.ts';
 import type { CrmEndpoint, EndpointAnswer } from './crm-endpoint.ts';
 import { signatureHeader } from './webhook-signature.ts';
@@ -43,7 +44,7 @@ export function deliveryBody(
 /** POSTs a change with the Standard Webhooks headers (webhook-id: the change id). */
 export function sendSigned(
   endpoint: CrmEndpoint,
-  secrets: readonly Buffer[],
+  secrets: readonly KeyObject[],
   cursor: string,
   json: string,
   nowMs: number,

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@relay/errors';
 import type { Cluster, Redis } from 'ioredis';
@@ -31,7 +32,7 @@ export type PushDeliveryDeps = {
   endpoint: CrmEndpoint;
   circuit: EndpointCircuit;
   /** The signing secrets, newest first (read on each delivery: a rotated file needs no restart). */
-  secrets: () => readonly Buffer[];
+  secrets: () => readonly KeyObject[];
   /**
    * A delivery job's attempts: CRM_WEBHOOK_RETRY_SCHEDULE's delays (the first attempt was the
    * fast path's, which handed the slot to the job).

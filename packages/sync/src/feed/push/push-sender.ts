@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { FeedKeys } from '../feed-store.ts';
 import type { CrmEndpoint, EndpointAnswer } from './crm-endpoint.ts';
@@ -14,7 +15,7 @@ export type PushSenderDeps = {
   feedKeys: FeedKeys;
   endpoint: CrmEndpoint;
   circuit: EndpointCircuit;
-  secrets: () => readonly Buffer[];
+  secrets: () => readonly KeyObject[];
   concurrency: number;
   timeoutMs: number;
   retentionMs: number;
@@ -142,15 +143,37 @@ export function createPushSender(deps: PushSenderDeps) {
     acknowledge({ slot, cursor, version, outcome: 'handover', answer });
   }
 
+  /** Claimed, not yet sent: kept filled so CONCURRENCY deliveries stay in flight. */
+  const ready: { item: Claimed; claimedAt: number }[] = [];
+
+  function pump(): void {
+    while (inFlight < deps.concurrency && ready.length > 0) {
+      const { item, claimedAt } = ready.shift() as { item: Claimed; claimedAt: number };
+      inFlight += 1;
+      void send(item, claimedAt)
+        .catch((error) => {
+          deps.onError(error);
+          acknowledge({ slot: item[0], cursor: item[1], version: item[2], outcome: 'release' });
+        })
+        .finally(() => {
+          inFlight -= 1;
+          pump();
+          if (ready.length <= deps.concurrency / 2) wake?.();
+        });
+    }
+  }
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, ms);
+    });
+
   async function run(): Promise<void> {
     while (!stopped) {
       try {
-        const room = deps.concurrency - inFlight;
-        if (room < Math.ceil(deps.concurrency / 2) || !(await endpointOk())) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, IDLE_POLL_MS);
-          });
+        if (ready.length > deps.concurrency / 2 || !(await endpointOk())) {
+          await pause(IDLE_POLL_MS);
           continue;
         }
         const claimedAt = Date.now();
@@ -159,28 +182,15 @@ export function createPushSender(deps: PushSenderDeps) {
           deps.feedKeys.log,
           String(claimedAt),
           String(leaseMs),
-          String(room),
+          String(deps.concurrency),
         )) as Claimed[];
-        if (claimed.length === 0) {
-          await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
-          continue;
-        }
-        for (const item of claimed) {
-          inFlight += 1;
-          void send(item, claimedAt)
-            .catch((error) => {
-              deps.onError(error);
-              acknowledge({ slot: item[0], cursor: item[1], version: item[2], outcome: 'release' });
-            })
-            .finally(() => {
-              inFlight -= 1;
-              wake?.();
-            });
-        }
+        for (const item of claimed) ready.push({ item, claimedAt });
+        pump();
+        if (claimed.length === 0) await pause(IDLE_POLL_MS);
       } catch (error) {
         if (stopped) break;
         deps.onError(error);
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await pause(1_000);
       }
     }
   }
@@ -195,6 +205,10 @@ export function createPushSender(deps: PushSenderDeps) {
       stopped = true;
       wake?.();
       await loop;
+      // Claimed and not sent: due again now, for this or another process.
+      for (const { item } of ready.splice(0)) {
+        acknowledge({ slot: item[0], cursor: item[1], version: item[2], outcome: 'release' });
+      }
       const deadline = Date.now() + deps.timeoutMs + 1_000;
       while (inFlight > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { feedKeys } from '../feed-store.ts';
 import { createCrmEndpoint } from './crm-endpoint.ts';
@@ -13,7 +14,7 @@ export type PushOptions = {
   blocking: Redis | Cluster;
   prefix: string;
   url: string;
-  secrets: () => readonly Buffer[];
+  secrets: () => readonly KeyObject[];
   /** CRM_WEBHOOK_RETRY_SCHEDULE: the delays between attempts. */
   retryScheduleMs: readonly number[];
   timeoutMs: number;
