@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { appendToChangeLog, type NodeProcess, REPO_ROOT, startNodeProcess } from '@relay/testkit';
 import { Redis } from 'ioredis';
+import { processCpuSeconds, redisCpuSeconds } from './lib/cpu.ts';
 import { machineLine } from './lib/machine.ts';
 import { benchChange } from './lib/push-changes.ts';
 import { median, sleep, startBenchEnv, startRelayWorkers } from './lib/stack.ts';
@@ -51,7 +52,10 @@ function rateBetween(marks: Mark[], from: number, to: number): number {
   return (at(to) - at(from)) / ((to - from) / 1000);
 }
 
-async function runRound(round: number): Promise<{ relay: number; bare: number }> {
+type CpuMark = { at: number; worker: number; redis: number; bare: number };
+type Round = { relay: number; bare: number; cpu: { worker: number; redis: number; bare: number } };
+
+async function runRound(round: number): Promise<Round> {
   const prefix = `{pt-${round}}`;
   const redis = new Redis(env.redis.url);
   for (let at = 0; at < COUNT; at += 1_000) {
@@ -83,6 +87,12 @@ async function runRound(round: number): Promise<{ relay: number; bare: number }>
     readyWhen: (_line, json) => (json?.event === 'ready' ? true : undefined),
   });
   const marks = { relay: [] as Mark[], bare: [] as Mark[] };
+  const cpuAt = async () => ({
+    worker: processCpuSeconds(worker?.child.pid),
+    redis: await redisCpuSeconds(env.redis.url),
+    bare: processCpuSeconds(bare.child.pid),
+  });
+  const cpuMarks: CpuMark[] = [];
   try {
     for (;;) {
       const [relayDone, bareDone] = await Promise.all([
@@ -92,6 +102,7 @@ async function runRound(round: number): Promise<{ relay: number; bare: number }>
       const at = performance.now();
       marks.relay.push({ at, done: relayDone });
       marks.bare.push({ at, done: bareDone });
+      cpuMarks.push({ at, ...(await cpuAt()) });
       if (relayDone >= COUNT && bareDone >= COUNT) break;
       await sleep(POLL_MS);
     }
@@ -112,19 +123,42 @@ async function runRound(round: number): Promise<{ relay: number; bare: number }>
     console.log('no overlap; own rates:', own(marks.relay).toFixed(0), own(marks.bare).toFixed(0));
     throw new Error('the sides did not overlap');
   }
-  return { relay: rateBetween(marks.relay, from, to), bare: rateBetween(marks.bare, from, to) };
+  // CPU µs per delivery over the same stretch (process CPU from /proc, Redis's from INFO),
+  // between the polls nearest its ends.
+  const nearest = (time: number) =>
+    cpuMarks.reduce(
+      (best, mark, index) =>
+        Math.abs(mark.at - time) < Math.abs((cpuMarks[best] as CpuMark).at - time) ? index : best,
+      0,
+    );
+  const [first, last] = [nearest(from), nearest(to)];
+  const cpu = (field: 'worker' | 'redis' | 'bare') =>
+    (cpuMarks[last] as CpuMark)[field] - (cpuMarks[first] as CpuMark)[field];
+  const done = (list: Mark[]) => (list[last] as Mark).done - (list[first] as Mark).done || 1;
+  return {
+    relay: rateBetween(marks.relay, from, to),
+    bare: rateBetween(marks.bare, from, to),
+    cpu: {
+      worker: (cpu('worker') * 1e6) / done(marks.relay),
+      redis: (cpu('redis') * 1e6) / done(marks.relay),
+      bare: (cpu('bare') * 1e6) / done(marks.bare),
+    },
+  };
 }
 
 try {
   const ratios: number[] = [];
   const rates = { relay: [] as number[], bare: [] as number[] };
   for (let round = 1; round <= ROUNDS; round += 1) {
-    const { relay, bare } = await runRound(round);
+    const { relay, bare, cpu } = await runRound(round);
     ratios.push(relay / bare);
     rates.relay.push(relay);
     rates.bare.push(bare);
     console.log(
       `round ${round}: bare loop ${bare.toFixed(0)}/s, relay ${relay.toFixed(0)}/s, ratio ${(relay / bare).toFixed(2)}`,
+    );
+    console.log(
+      `  CPU µs per delivery: bare loop ${cpu.bare.toFixed(0)}; relay worker ${cpu.worker.toFixed(0)} + Redis ${cpu.redis.toFixed(0)}`,
     );
   }
   const ratio = median(ratios);
