@@ -84,8 +84,8 @@ return {#entries, last}
  * The fast path's claim: up to ARGV[3] slots due by ARGV[1] (ms), each leased until now +
  * ARGV[2] ms (its score: no other process takes it meanwhile), with its waiting change's log
  * entry. KEYS: the due set, the change log. A slot a delivery job owns, or with nothing
- * waiting, leaves the due set. Answers, per slot: slot, cursor, version, type, changed, the
- * change's JSON ('' when it left the log).
+ * waiting, leaves the due set. Answers, flat (one array: fewer replies to decode), per slot:
+ * slot, cursor, version, type, changed, the change's JSON ('' when it left the log).
  */
 const CLAIM = `
 local now, lease = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -103,8 +103,8 @@ for _, slot in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT',
     end
     -- type and changed only for a merged change: the others go as the log has them
     local merged = state[6] == '1'
-    table.insert(out, { slot, state[1], state[2] or '', merged and (state[3] or '') or '',
-      merged and (state[4] or '') or '', json })
+    for _, value in ipairs({ slot, state[1], state[2] or '', merged and (state[3] or '') or '',
+      merged and (state[4] or '') or '', json }) do table.insert(out, value) end
   end
 end
 return out
@@ -112,7 +112,9 @@ return out
 
 /**
  * What deliveries did, many in one call. KEYS: the due set. ARGV: now (ms), a delivered slot's
- * expiry (ms), then per delivery: slot, cursor, version ('' for none), outcome — 'ok' (a 2xx,
+ * expiry (ms), and the deliveries in one string (one argument, not four per delivery: each
+ * argument costs the client), a line each of tab-separated slot, cursor, version ('' for
+ * none) and outcome — 'ok' (a 2xx,
  * or gone from the log), 'handover' (it failed: a delivery job takes the slot over, with its
  * retries), 'release' (not sent: due again now).
  * 'ok': the delivered version is kept (nothing older is sent after it); when a newer change
@@ -122,13 +124,13 @@ return out
 const ACK = `
 local now, expire = ARGV[1], ARGV[2]
 local handed = {}
-for at = 3, #ARGV, 4 do
-  local slot, cursor, outcome = ARGV[at], ARGV[at + 1], ARGV[at + 3]
+for line in string.gmatch(ARGV[3], '[^\\n]+') do
+  local slot, cursor, versionText, outcome = string.match(line, '^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)$')
   if outcome == 'ok' then
-    local version = tonumber(ARGV[at + 2])
+    local version = tonumber(versionText)
     if version then
       local delivered = tonumber(redis.call('HGET', slot, 'dv') or '')
-      if not delivered or version > delivered then redis.call('HSET', slot, 'dv', ARGV[at + 2]) end
+      if not delivered or version > delivered then redis.call('HSET', slot, 'dv', versionText) end
     end
     local waiting = redis.call('HGET', slot, 'p')
     if waiting and waiting ~= cursor then
@@ -243,8 +245,8 @@ export type PushScripts = {
     now: string,
     leaseMs: string,
     count: string,
-  ): Promise<[string, string, string, string, string, string][]>;
-  relayPushAck(...args: string[]): Promise<string[]>;
+  ): Promise<string[]>;
+  relayPushAck(due: string, now: string, expireMs: string, deliveries: string): Promise<string[]>;
   relayPushDelivered(
     slot: string,
     due: string,

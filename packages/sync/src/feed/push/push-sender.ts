@@ -86,9 +86,13 @@ export function createPushSender(deps: PushSenderDeps) {
     const batch = acks;
     acks = [];
     if (batch.length === 0) return;
-    const args = [keys.due, String(Date.now()), String(deps.retentionMs)];
-    for (const ack of batch) args.push(ack.slot, ack.cursor, ack.version, ack.outcome);
-    const handed = await scripts.relayPushAck(...args);
+    const lines = batch.map((ack) => `${ack.slot}\t${ack.cursor}\t${ack.version}\t${ack.outcome}`);
+    const handed = await scripts.relayPushAck(
+      keys.due,
+      String(Date.now()),
+      String(deps.retentionMs),
+      lines.join('\n'),
+    );
     const answers = new Map(batch.map((ack) => [ack.slot, ack.answer]));
     for (let at = 0; at + 1 < handed.length; at += 2) {
       const slot = handed[at] as string;
@@ -177,16 +181,19 @@ export function createPushSender(deps: PushSenderDeps) {
           continue;
         }
         const claimedAt = Date.now();
-        const claimed = (await scripts.relayPushClaim(
+        const flat = await scripts.relayPushClaim(
           keys.due,
           deps.feedKeys.log,
           String(claimedAt),
           String(leaseMs),
           String(deps.concurrency),
-        )) as Claimed[];
-        for (const item of claimed) ready.push({ item, claimedAt });
+        );
+        for (let at = 0; at + 5 < flat.length; at += 6) {
+          ready.push({ item: flat.slice(at, at + 6) as Claimed, claimedAt });
+        }
+        const claimed = flat.length / 6;
         pump();
-        if (claimed.length === 0) await pause(IDLE_POLL_MS);
+        if (claimed === 0) await pause(IDLE_POLL_MS);
       } catch (error) {
         if (stopped) break;
         deps.onError(error);
