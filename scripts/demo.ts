@@ -1,8 +1,10 @@
 // The demo: a private Redis, the Intercom simulator (with a rate limit low enough to be the
-// bottleneck), the ingress and two worker processes sharing one rate budget. It pushes a CRM batch and a burst of signed
-// webhooks (with duplicates and forgeries), shows progress while the queues drain, prints a
-// summary read from the metrics, stops everything and exits.
-import { randomUUID } from 'node:crypto';
+// bottleneck), the ingress and two worker processes sharing one rate budget, and a small CRM
+// that receives the change feed. It pushes a CRM batch and a burst of signed webhooks (with
+// duplicates and forgeries), shows progress while the queues drain, then makes a few changes
+// in Intercom as a teammate would, which reach the CRM signed (and none of the relay's own
+// writes), prints a summary read from the metrics, stops everything and exits.
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   freePort,
   type RedisServer,
@@ -12,6 +14,7 @@ import {
   startSimulator,
   startStack,
 } from '@relay/testkit';
+import { startDemoCrm } from './demo/crm-receiver.ts';
 import { crmContacts, crmUpdates, webhookBurst } from './demo/feeds.ts';
 import { progressLine, queueState, summary } from './demo/report.ts';
 import { scrape } from './demo/scrape.ts';
@@ -26,14 +29,18 @@ const TIMEOUT_MS = 5 * 60_000;
 
 const crmToken = `demo-crm-${randomUUID()}`;
 const webhookSecret = `demo-secret-${randomUUID()}`;
+// The CRM's signing secret for the change feed (Standard Webhooks: whsec_ and 24–64 bytes).
+const crmWebhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
 const log = (line: string) => console.log(line);
 
 let redis: RedisServer | undefined;
 let sim: SimulatorProcess | undefined;
 let stack: Stack | undefined;
+let crm: Awaited<ReturnType<typeof startDemoCrm>> | undefined;
 
 async function stopAll() {
   await stack?.stop();
+  await crm?.close();
   await sim?.stop();
   await redis?.stop();
 }
@@ -66,6 +73,9 @@ async function main() {
     `simulator   ${sim.url} (150 calls per 2 s window, 5–60 ms latency, webhooks to the ingress)`,
   );
 
+  crm = await startDemoCrm(crmWebhookSecret);
+  log(`CRM         ${crm.url} (receives the change feed, verifies each signature)`);
+
   stack = await startStack({
     redisUrl,
     queuePrefix: prefix,
@@ -81,6 +91,9 @@ async function main() {
       // The simulator's budget: 150 calls per 2 s window (the relay keeps 10 % headroom).
       INTERCOM_RATE_LIMIT_PER_10S: '150',
       INTERCOM_RATE_LIMIT_WINDOW_MS: '2000',
+      // The change feed pushed to the demo's CRM (http is allowed to this host only).
+      CRM_WEBHOOK_URL: crm.url,
+      CRM_WEBHOOK_SECRET: crmWebhookSecret,
     },
   });
   log(`ingress     ${stack.ingressUrl}`);
@@ -129,9 +142,34 @@ async function main() {
     if (Date.now() > deadline) throw new Error('the queues did not drain within 5 minutes');
   }
 
+  // Intercom → CRM: what a teammate and the Messenger change reaches the CRM; the relay's own
+  // writes above came back as notifications too, and none reached it.
+  const crmBefore = crm.changes.length;
+  for (const name of ['Ada (Messenger)', 'Grace (Messenger)'])
+    await sim.changes.createLead({ name });
+  const known = await sim.api<{ id: string }>('GET', '/contacts/find_by_external_id/crm-1');
+  await sim.changes.editContact(known.id, { name: 'Renamed by a teammate' });
+  await sim.changes.tag(known.id, 'vip');
+  log('\nIntercom    the Messenger captures 2 leads; a teammate renames and tags contact crm-1');
+  // Three records changed; a rename and a tag in one second may reach the CRM as one change.
+  const fresh = () => crm?.changes.slice(crmBefore) ?? [];
+  const arrived = () =>
+    new Set(fresh().map((change) => change.data.intercom_id)).size >= 3 &&
+    fresh().some((change) => change.data.changed?.includes('tags'));
+  const crmDeadline = Date.now() + 30_000;
+  while (!arrived() && Date.now() < crmDeadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  for (const { type, data } of fresh()) {
+    const changed = data.changed ? `, changed ${data.changed.join(', ')}` : '';
+    log(
+      `CRM got     ${type} ${data.intercom_id}, external_id ${data.external_id ?? 'null'}${changed}`,
+    );
+  }
+
   const [ingress, workers] = await Promise.all([scrape([stack.ingressUrl]), scrape(metricsUrls)]);
   log(`\nsummary (from the relay's /metrics, ${Math.round((Date.now() - started) / 1000)} s)`);
-  log(summary(ingress, workers));
+  log(summary(ingress, workers, { received: crm.changes.length, refused: crm.refused() }));
 }
 
 try {

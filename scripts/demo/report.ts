@@ -33,7 +33,11 @@ export function progressLine(
   );
 }
 
-export function summary(ingress: readonly Sample[], workers: readonly Sample[]): string {
+export function summary(
+  ingress: readonly Sample[],
+  workers: readonly Sample[],
+  crm: { received: number; refused: number },
+): string {
   const byQueueOutcome = (queue: string, outcome: string) =>
     sumSamples(workers, 'relay_jobs_total', { queue, outcome });
   const calls = sumBy(workers, 'intercom_requests_total', 'code');
@@ -72,9 +76,31 @@ export function summary(ingress: readonly Sample[], workers: readonly Sample[]):
         .join(', '),
     ],
     ['webhook ack P99', `${(ackP99 * 1000).toFixed(1)} ms`],
+    ...pushRows(workers, crm),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+/** Intercom → CRM: the change feed pushed to the demo's CRM. */
+function pushRows(
+  workers: readonly Sample[],
+  crm: { received: number; refused: number },
+): [string, string][] {
+  const lag = histogramQuantile(0.95, workers, 'relay_crm_delivery_lag_seconds');
+  const rows: [string, string][] = [
+    [
+      'changes delivered to the CRM',
+      String(sumSamples(workers, 'relay_crm_deliveries_total', { outcome: 'delivered' })),
+    ],
+    ['… verified by the CRM (standardwebhooks)', `${crm.received} (refused: ${crm.refused})`],
+    [
+      "echoes dropped (the relay's own writes)",
+      String(sumSamples(workers, 'relay_feed_echoes_total')),
+    ],
+    ['delivery lag P95 (recorded → delivered)', `${(lag * 1000).toFixed(0)} ms`],
+  ];
+  return rows;
 }
 
 function pad(n: number): string {
