@@ -15,6 +15,8 @@ const BENCHMARKS = [
   'feed-completeness.ts',
   'feed-throughput.ts',
   'feed-state-size.ts',
+  'push-throughput.ts',
+  'push-outage.ts',
 ] as const;
 
 let failed = 0;
