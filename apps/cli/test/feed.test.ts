@@ -202,7 +202,7 @@ describe('relay feed enable and replay: the push to the CRM', () => {
   it('status shows a disabled endpoint; enable resumes deliveries', async () => {
     // As the workers leave it after the CRM answered 410 Gone, with one record waiting.
     await redis.client.hset(pushKey('endpoint'), 'disabled', '1');
-    await redis.client.sadd(pushKey('pending'), 'contact.6762f0a13');
+    await redis.client.sadd(pushKey('due:pending'), 'contact.6762f0a13');
     const status = await runCli(['feed', 'status'], env);
     expect(status.stdout).toMatch(
       /^push +endpoint disabled \(it answered 410 Gone: `relay feed enable` resumes\), 1 record\(s\) with an undelivered change$/m,

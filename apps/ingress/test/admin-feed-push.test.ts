@@ -31,13 +31,13 @@ async function pushStatus() {
 }
 
 beforeEach(async () => {
-  await redis.client.del(key('endpoint'), key('pending'), key('cursor'), key('replay-until'));
+  await redis.client.del(key('endpoint'), key('due:pending'), key('cursor'), key('replay-until'));
 });
 
 describe('GET /admin/feed/status: push', () => {
   it("reports the CRM endpoint's state and the records with an undelivered change", async () => {
     expect(await pushStatus()).toEqual({ endpointState: 'ok', undelivered: 0 });
-    await redis.client.sadd(key('pending'), 'contact.6762a', 'company.5f1c');
+    await redis.client.sadd(key('due:pending'), 'contact.6762a', 'company.5f1c');
     await redis.client.hset(key('endpoint'), 'fails', '5');
     expect(await pushStatus()).toEqual({ endpointState: 'failing', undelivered: 2 });
     await redis.client.hset(key('endpoint'), 'disabled', '1');

@@ -46,14 +46,19 @@
  * The push (the feed POSTed to the CRM as Standard Webhooks, feed/push/):
  * - slot: per record, the one change still to deliver (its cursor, version, type, and the
  *   union of `changed` of the changes it stands for), the version last delivered, and the
- *   number of the delivery job that owns it. A newer change replaces a waiting one; one older
- *   than what was delivered is never staged: record order (invariant 8) lives here.
- * - dispatcher: one process at a time (a lease) moves changes from the log into slots, in log
- *   order, and adds a delivery job for a slot with none. Crash-safe: staging is idempotent.
- * - record lock: one delivery of a record at a time across processes, renewed right before
- *   sending, held longer than a delivery's timeout.
+ *   number of the delivery job that owns it, if one does. A newer change replaces a waiting
+ *   one; one older than what was delivered is never staged: record order (invariant 8).
+ * - dispatcher: one process at a time (a lease) stages the log into slots, in log order, in
+ *   Redis (one Lua step per batch). Crash-safe: staging is idempotent.
+ * - fast path: every worker claims due slots in batches, each leased for longer than a
+ *   delivery's timeout (one delivery of a record at a time in the cluster), sends them, and
+ *   acknowledges in batches. A failed delivery hands its slot to a `change.deliver` job.
+ * - delivery job: the slow path, for a slot whose delivery failed: retries on the schedule
+ *   (or Retry-After), the circuit's probes, the dead letter, its replay; under a record lock
+ *   renewed right before sending.
  * - endpoint circuit: the endpoint's health in Redis, shared by every process; after failures
- *   in a row deliveries wait without using attempts, one probe at a time; 410 disables it.
+ *   in a row nothing is claimed and jobs wait without using attempts, one probe at a time;
+ *   410 disables it until an operator enables it.
  */
 export { type ArticleCreateDeps, articleCreate } from './articles/article-create.ts';
 export { companiesReconcile } from './companies/companies-reconcile.ts';
