@@ -70,4 +70,34 @@ describe('staging the change log into delivery slots (one batch)', () => {
     );
     expect(await redis.scard(keys.pending)).toBe(3);
   });
+
+  it('starts, the first time, with the changes recorded after the process was made', async () => {
+    const prefix = `${server.prefix}-start`;
+    const keys = pushKeys(prefix);
+    const own = new Redis(server.url);
+    await appendToChangeLog(redis, prefix, `${Date.now() - 60_000}-0`, change('old', 1, ['name']));
+    const dispatcher = createPushDispatcher({
+      redis,
+      blocking: own,
+      feedKeys: feedKeys(prefix),
+      keys,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    // Recorded after the worker booted, before its dispatcher first ran: it must go.
+    const cursor = `${Date.now() + 1}-0`;
+    await appendToChangeLog(redis, prefix, cursor, change('new', 1, ['name']));
+    dispatcher.start();
+    await waitFor(
+      () => redis.get(keys.cursor),
+      (at) => at === cursor,
+      5_000,
+    );
+    const stopped = dispatcher.stop();
+    own.disconnect();
+    await stopped;
+    expect(await redis.hget(keys.slot('contact.new'), 'p')).toBe(cursor);
+    expect(await redis.exists(keys.slot('contact.old'))).toBe(0);
+  });
 });

@@ -37,14 +37,17 @@ export function createPushDispatcher(deps: PushDispatcherDeps) {
     return (await redis.set(keys.dispatcher, token, 'PX', LEASE_MS, 'NX')) === 'OK';
   }
 
-  /** Where staging starts: the stored cursor, else the log's newest change (push starts now). */
+  // Push starts with the changes recorded after this process was made (at the worker's boot,
+  // before it reports ready), the first time it runs on this Redis: not with the newest
+  // change when the loop first runs, which a change recorded in between would be.
+  const bornAt = Date.now();
+
+  /** Where staging starts: the stored cursor, else this process's birth (push starts now). */
   async function startCursor(): Promise<string> {
     const stored = await redis.get(keys.cursor);
     if (stored) return stored;
-    const newest = (await redis.xrevrange(deps.feedKeys.log, '+', '-', 'COUNT', 1))[0]?.[0];
-    const start = newest ?? '0-0';
-    await scripts.relayPushAdvance(keys.dispatcher, keys.cursor, token, start, '');
-    return start;
+    await redis.set(keys.cursor, `${bornAt}-0`, 'NX');
+    return (await redis.get(keys.cursor)) ?? `${bornAt}-0`;
   }
 
   async function checkTrim(cursor: string): Promise<void> {

@@ -215,17 +215,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-/**
- * KEYS: the dispatcher's lease, its cursor. ARGV: token, cursor, the cursor it moves from ('':
- * any). Moves the cursor while the lease is the token's and no one moved it meanwhile (a replay).
- */
-const ADVANCE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[3] ~= '' and (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] then return 0 end
-redis.call('SET', KEYS[2], ARGV[2])
-return 1
-`;
-
 export type PushScripts = {
   relayPushStage(
     due: string,
@@ -263,13 +252,6 @@ export type PushScripts = {
   ): Promise<'own' | 'adopted' | 'owned' | 'nothing' | 'released'>;
   relayPushRenew(lock: string, token: string, ms: string): Promise<number>;
   relayPushRelease(lock: string, token: string): Promise<number>;
-  relayPushAdvance(
-    lease: string,
-    cursor: string,
-    token: string,
-    at: string,
-    from: string,
-  ): Promise<number>;
 };
 
 export function pushScripts(redis: Redis | Cluster): PushScripts {
@@ -282,7 +264,6 @@ export function pushScripts(redis: Redis | Cluster): PushScripts {
     redis.defineCommand('relayPushOwn', { numberOfKeys: 2, lua: OWN });
     redis.defineCommand('relayPushRenew', { numberOfKeys: 1, lua: RENEW });
     redis.defineCommand('relayPushRelease', { numberOfKeys: 1, lua: RELEASE });
-    redis.defineCommand('relayPushAdvance', { numberOfKeys: 2, lua: ADVANCE });
   }
   return scripts as PushScripts;
 }
