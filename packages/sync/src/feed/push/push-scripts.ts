@@ -41,9 +41,9 @@ for _, entry in ipairs(entries) do
     local slot = slotPrefix .. record
     local version = type(data.version) == 'number' and data.version or nil
     local replaying = ARGV[5] ~= '' and before(cursor, ARGV[5])
-    local delivered = tonumber(redis.call('HGET', slot, 'dv') or '')
-    local waiting = redis.call('HGET', slot, 'p')
-    local waitingVersion = tonumber(redis.call('HGET', slot, 'pv') or '')
+    local state = redis.call('HMGET', slot, 'dv', 'p', 'pv', 'ch', 'ty', 'j')
+    local delivered, waiting = tonumber(state[1] or ''), state[2]
+    local waitingVersion = tonumber(state[3] or '')
     local skip = version and delivered and (version < delivered or (version == delivered and not replaying))
     skip = skip or waiting == cursor or (waiting and version and waitingVersion and version < waitingVersion)
     if not skip then
@@ -56,9 +56,9 @@ for _, entry in ipairs(entries) do
       end
       if waiting then
         merged = '1'
-        local previous = redis.call('HGET', slot, 'ch')
+        local previous = state[4]
         if previous and previous ~= '' then add(cjson.decode(previous)) end
-        local waitingType = redis.call('HGET', slot, 'ty') or ''
+        local waitingType = state[5] or ''
         if string.sub(waitingType, -8) == '.created' and string.sub(kind, -8) == '.updated' then
           kind = waitingType
         end
@@ -66,9 +66,11 @@ for _, entry in ipairs(entries) do
       add(data.changed)
       redis.call('HSET', slot, 'p', cursor, 'pv', version and string.format('%d', version) or '',
         'ty', kind, 'ch', #changed > 0 and cjson.encode(changed) or '', 'm', merged)
-      redis.call('PERSIST', slot)
-      redis.call('SADD', KEYS[1] .. ':pending', slot)
-      if (redis.call('HGET', slot, 'j') or '') == '' then
+      if not waiting then
+        redis.call('PERSIST', slot) -- a delivered slot expires with the log; now it waits again
+        redis.call('SADD', KEYS[1] .. ':pending', slot)
+      end
+      if (state[6] or '') == '' then
         redis.call('ZADD', KEYS[1], 'NX', now, slot)
       end
     end
@@ -128,14 +130,14 @@ for line in string.gmatch(ARGV[3], '[^\\n]+') do
   local slot, cursor, versionText, outcome = string.match(line, '^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)$')
   if outcome == 'ok' then
     local version = tonumber(versionText)
-    if version then
-      local delivered = tonumber(redis.call('HGET', slot, 'dv') or '')
-      if not delivered or version > delivered then redis.call('HSET', slot, 'dv', versionText) end
-    end
-    local waiting = redis.call('HGET', slot, 'p')
+    local state = redis.call('HMGET', slot, 'dv', 'p')
+    local delivered, waiting = tonumber(state[1] or ''), state[2]
+    local newer = version and (not delivered or version > delivered)
     if waiting and waiting ~= cursor then
+      if newer then redis.call('HSET', slot, 'dv', versionText) end
       redis.call('ZADD', KEYS[1], now, slot)
     else
+      if newer then redis.call('HSET', slot, 'dv', versionText) end
       redis.call('HDEL', slot, 'p', 'pv', 'ty', 'ch', 'm')
       redis.call('SREM', KEYS[1] .. ':pending', slot)
       redis.call('ZREM', KEYS[1], slot)
