@@ -81,6 +81,8 @@ export const ALERTS_NOT_IN_TRIAGE = {
     'the CRM answered 410; `relay feed status` says so, `relay feed enable` resumes',
   CrmDeliveryLagHigh:
     'a 5-minute percentile of the CRM push; the dashboard’s CRM push row shows it',
+  CrmDeliveriesStalled:
+    'a 10-minute absence of deliveries; `relay feed status` shows the records waiting',
 } as const;
 
 /** Triage's checks that stand for no alert. */
