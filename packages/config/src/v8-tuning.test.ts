@@ -30,7 +30,12 @@ function pretenuringDecisions(env: Record<string, string>): number {
 
 describe('v8-tuning (imported first by the ingress and the workers)', () => {
   it('stops V8 from pretenuring an allocation site, which it does without it', () => {
-    expect(pretenuringDecisions({})).toBeGreaterThan(0);
+    // Whether V8 pretenures depends on how many objects survive each scavenge, which timing
+    // moves: on a loaded machine one run in a CI run made no decision. Up to three runs show
+    // that it does without the tuning; with it, no run may.
+    let without = 0;
+    for (let run = 0; run < 3 && without === 0; run += 1) without = pretenuringDecisions({});
+    expect(without).toBeGreaterThan(0);
     expect(pretenuringDecisions({ TUNING })).toBe(0);
   });
 });
