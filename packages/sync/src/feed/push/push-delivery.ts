@@ -25,7 +25,8 @@ export type DeliveryOutcome =
   /** The change left the log before it was delivered (erased, or past retention). */
   | 'gone';
 
-export type PushDeliveryDeps = {
+/** What both delivery paths (the fast path and the delivery job) work with. */
+export type PushParts = {
   redis: Redis | Cluster;
   keys: PushKeys;
   feedKeys: FeedKeys;
@@ -33,15 +34,18 @@ export type PushDeliveryDeps = {
   circuit: EndpointCircuit;
   /** The signing secrets, newest first (read on each delivery: a rotated file needs no restart). */
   secrets: () => readonly KeyObject[];
+  timeoutMs: number;
+  /** How long a delivered record's slot is kept (the log's retention). */
+  retentionMs: number;
+  observe?: ((outcome: DeliveryOutcome, lagSeconds?: number) => void) | undefined;
+};
+
+export type PushDeliveryDeps = PushParts & {
   /**
    * A delivery job's attempts: CRM_WEBHOOK_RETRY_SCHEDULE's delays (the first attempt was the
    * fast path's, which handed the slot to the job).
    */
   attempts: number;
-  timeoutMs: number;
-  /** How long a delivered record's slot is kept (the log's retention). */
-  retentionMs: number;
-  observe?: (outcome: DeliveryOutcome, lagSeconds?: number) => void;
   now?: () => number;
 };
 
@@ -66,6 +70,16 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
     return json ? deliveryBody(json, cursor, type, changed) : undefined;
   }
 
+  /** The slot's change went (or cannot go: gone from the log); see DELIVERED. */
+  const delivered = (job: DeliveryJob, cursor: string, version: string) =>
+    scripts.relayPushDelivered(
+      keys.slot(job.record),
+      keys.due,
+      cursor,
+      version,
+      String(deps.retentionMs),
+    );
+
   async function deliverOnce(
     job: DeliveryJob,
     lock: { key: string; token: string },
@@ -80,24 +94,12 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
     );
     if (!cursor) {
       // Nothing waits (delivered by a run that lost its job): the slot's job ends.
-      return scripts.relayPushDelivered(
-        keys.slot(job.record),
-        keys.due,
-        '',
-        '',
-        String(deps.retentionMs),
-      );
+      return delivered(job, '', '');
     }
     const payload = await body(cursor, type ?? '', changed ?? '');
     if (!payload) {
       deps.observe?.('gone');
-      return scripts.relayPushDelivered(
-        keys.slot(job.record),
-        keys.due,
-        cursor,
-        version ?? '',
-        String(deps.retentionMs),
-      );
+      return delivered(job, cursor, version ?? '');
     }
     const admitted = await deps.circuit.admit();
     // The lock is renewed right before sending: a run that stalled past it sends nothing.
@@ -110,13 +112,7 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
     if (isDelivered(answer)) {
       await deps.circuit.succeeded(admitted);
       deps.observe?.('delivered', Math.max(0, (now() - payload.recordedAt) / 1_000));
-      return scripts.relayPushDelivered(
-        keys.slot(job.record),
-        keys.due,
-        cursor,
-        version ?? '',
-        String(deps.retentionMs),
-      );
+      return delivered(job, cursor, version ?? '');
     }
     if (answer.status === 410) {
       await deps.circuit.disable();
@@ -158,11 +154,8 @@ export function createPushDelivery(deps: PushDeliveryDeps) {
         throw new AppError('RECORD_BUSY', 'another delivery of this record is on');
       }
       try {
-        let delivered = 0;
-        for (let round = 0; round < ROUNDS_PER_JOB; round += 1) {
-          const result = await deliverOnce(job, lock, attempt);
-          delivered += 1;
-          if (result === 'done') return { delivered };
+        for (let round = 1; round <= ROUNDS_PER_JOB; round += 1) {
+          if ((await deliverOnce(job, lock, attempt)) === 'done') return { delivered: round };
         }
         throw new AppError('RECORD_BUSY', 'the record keeps changing: its next change goes later');
       } finally {

@@ -50,9 +50,14 @@ export function createPushDispatcher(deps: PushDispatcherDeps) {
     return (await redis.get(keys.cursor)) ?? `${bornAt}-0`;
   }
 
+  // Told once per trim mark: a quiet log keeps the cursor behind the mark, read every second.
+  let reportedTrim: string | undefined;
   async function checkTrim(cursor: string): Promise<void> {
     const trimmed = await redis.get(deps.feedKeys.trimmed);
-    if (trimmed && compareCursors(cursor, trimmed) < 0) deps.onMissed?.(cursor, trimmed);
+    if (trimmed && trimmed !== reportedTrim && compareCursors(cursor, trimmed) < 0) {
+      reportedTrim = trimmed;
+      deps.onMissed?.(cursor, trimmed);
+    }
   }
 
   async function once(): Promise<void> {

@@ -1,29 +1,15 @@
-import type { KeyObject } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
-import type { FeedKeys } from '../feed-store.ts';
-import type { CrmEndpoint, EndpointAnswer } from './crm-endpoint.ts';
+import type { EndpointAnswer } from './crm-endpoint.ts';
 import { deliveryBody, isDelivered, sendSigned } from './delivery-request.ts';
-import type { EndpointCircuit } from './endpoint-circuit.ts';
-import type { DeliveryOutcome } from './push-delivery.ts';
+import type { PushParts } from './push-delivery.ts';
 import type { DeliveryJob } from './push-dispatcher.ts';
-import type { PushKeys } from './push-keys.ts';
 import { pushScripts } from './push-scripts.ts';
 
-export type PushSenderDeps = {
-  redis: Redis | Cluster;
-  keys: PushKeys;
-  feedKeys: FeedKeys;
-  endpoint: CrmEndpoint;
-  circuit: EndpointCircuit;
-  secrets: () => readonly KeyObject[];
+export type PushSenderDeps = PushParts & {
   concurrency: number;
-  timeoutMs: number;
-  retentionMs: number;
   /** A delivery that failed goes to a job of its own (retries, the circuit, dead letters). */
   handOver: (job: DeliveryJob, delayMs: number) => Promise<void>;
   /** The wait before the job's first try, from the answer (Retry-After) or the schedule. */
   firstRetryMs: (answer: EndpointAnswer) => number;
-  observe?: (outcome: DeliveryOutcome, lagSeconds?: number) => void;
   onError: (error: unknown) => void;
 };
 

@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { feedKeys } from '../feed-store.ts';
 import { createCrmEndpoint } from './crm-endpoint.ts';
 import { createEndpointCircuit } from './endpoint-circuit.ts';
-import { createPushDelivery, type DeliveryOutcome } from './push-delivery.ts';
+import { createPushDelivery, type DeliveryOutcome, type PushParts } from './push-delivery.ts';
 import { createPushDispatcher, type DeliveryJob } from './push-dispatcher.ts';
 import { compareCursors, deliveryJobId, pushKeys } from './push-keys.ts';
 import { createPushSender } from './push-sender.ts';
@@ -39,37 +39,29 @@ export function createPush(options: PushOptions) {
   const circuit = createEndpointCircuit(options.redis, options.prefix, {
     probeMs: options.timeoutMs + 5_000,
   });
-  const delivery = createPushDelivery({
+  const parts: PushParts = {
     redis: options.redis,
     keys,
     feedKeys: fed,
     endpoint,
     circuit,
     secrets: options.secrets,
-    attempts: options.retryScheduleMs.length,
     timeoutMs: options.timeoutMs,
     retentionMs: options.retentionMs,
     observe: options.observe,
-  });
+  };
+  const delivery = createPushDelivery({ ...parts, attempts: options.retryScheduleMs.length });
   /** The wait before retry `retry` (1 = the first after the fast path's attempt), ±20 %. */
   const scheduled = (retry: number) =>
     Math.round((options.retryScheduleMs[retry - 1] ?? 0) * (0.8 + Math.random() * 0.4));
   const honouring = (retryAfterMs: number | undefined, retry: number) =>
     retryAfterMs !== undefined ? Math.min(retryAfterMs, 86_400_000) : scheduled(retry);
   const sender = createPushSender({
-    redis: options.redis,
-    keys,
-    feedKeys: fed,
-    endpoint,
-    circuit,
-    secrets: options.secrets,
+    ...parts,
     concurrency: options.concurrency,
-    timeoutMs: options.timeoutMs,
-    retentionMs: options.retentionMs,
     handOver: (job, delayMs) =>
       options.addDelivery(deliveryJobId(job.record, job.seq), job, delayMs),
     firstRetryMs: (answer) => honouring(answer.retryAfterMs, 1),
-    observe: options.observe,
     onError: options.onError,
   });
   const dispatcher = createPushDispatcher({
@@ -111,9 +103,11 @@ export type Push = ReturnType<typeof createPush>;
  */
 export function createPushControl(redis: Redis | Cluster, prefix: string) {
   const keys = pushKeys(prefix);
+  // Only read and reset here: no delivery, so no probe.
+  const circuit = createEndpointCircuit(redis, prefix, { probeMs: 0 });
   return {
-    enable: () => createEndpointCircuit(redis, prefix, { probeMs: 1 }).enable(),
-    state: () => createEndpointCircuit(redis, prefix, { probeMs: 1 }).state(),
+    enable: circuit.enable,
+    state: circuit.state,
     undelivered: () => redis.scard(keys.pending),
     /**
      * Changes after `after` are staged again: each record's latest is delivered again (never
