@@ -10,7 +10,6 @@ import {
 } from '@relay/sync';
 import { createScrapeSample, type Logger, type Metrics } from '@relay/telemetry';
 import type { MinimalJob, Queue } from 'bullmq';
-import type { Cluster, Redis } from 'ioredis';
 import type { WorkerConfig } from './config.ts';
 
 /** The backoff type of delivery jobs: CRM_WEBHOOK_RETRY_SCHEDULE, or the CRM's Retry-After. */
@@ -19,8 +18,9 @@ const CRM_BACKOFF = 'crm-schedule';
 type PushRuntimeDeps = {
   config: WorkerConfig;
   settings: NonNullable<WorkerConfig['crmWebhook']>;
-  redis: Redis | Cluster;
   crmQueue: Queue;
+  /** As the worker's state connection's: a delivery job's write sent while its lock holds. */
+  commandTimeoutMs: number;
   logger: Logger;
   metrics: Metrics;
 };
@@ -47,9 +47,16 @@ export function createPushRuntime(deps: PushRuntimeDeps) {
     }
     return counter;
   };
+  // A connection of the push's own, without auto-pipelining: the fast path batches its
+  // commands itself, and an auto-pipeline copies every script defined on its connection onto
+  // each tick's pipeline (the worker's state connection has dozens: bench/push-throughput.ts).
+  const redis = connectRedis(deps.config.redis, {
+    maxRetriesPerRequest: 2,
+    commandTimeout: deps.commandTimeoutMs,
+  });
   const blocking = connectRedis(deps.config.redis, { maxRetriesPerRequest: null });
   const push = createPush({
-    redis: deps.redis,
+    redis,
     blocking,
     prefix: deps.config.queuePrefix,
     url: settings.url,
@@ -102,5 +109,8 @@ export function createPushRuntime(deps: PushRuntimeDeps) {
       blocking.disconnect(); // ends the dispatcher's blocking read now, also with Redis gone
       await stopping;
     },
+    /** After the delivery jobs ended: they use the connection too. */
+    disconnect: () => redis.disconnect(),
+    connection: redis,
   };
 }

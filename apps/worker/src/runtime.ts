@@ -113,12 +113,13 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       ? createPushRuntime({
           config,
           settings: config.crmWebhook,
-          redis: stateConnection,
+          commandTimeoutMs: Math.ceil(config.jobLockMs / 3),
           crmQueue: allQueues[LANES.indexOf('crm')] as Queue,
           logger,
           metrics,
         })
       : undefined;
+  if (pushRuntime) redisOutage.watch(pushRuntime.connection);
   if (config.crmWebhook && !config.feedEnabled) {
     logger.warn(
       'CRM_WEBHOOK_URL is set but FEED_ENABLED=false: nothing is recorded, so nothing is pushed',
@@ -263,6 +264,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       redisOutage.close();
       connection.disconnect();
       stateConnection.disconnect();
+      pushRuntime?.disconnect();
     },
   };
 }

@@ -5,8 +5,9 @@ type LoggedChange = { type: string; data: Record<string, unknown> };
 
 /**
  * Appends a change to the change log as the worker's recorder does (packages/sync/src/feed:
- * stream `<prefix>:feed:log`, field `c` the change's JSON, `r` the Intercom ids it names), at
- * a cursor the test chooses, so when it was recorded is known.
+ * stream `<prefix>:feed:log`, field `c` the change's JSON, `r` the Intercom ids it names, `k`
+ * and `v` the record and version it is), at a cursor the test chooses, so when it was recorded
+ * is known.
  */
 export async function appendToChangeLog(
   redis: Redis,
@@ -16,8 +17,23 @@ export async function appendToChangeLog(
 ): Promise<void> {
   const timestamp = new Date(Number(cursor.split('-')[0])).toISOString();
   const json = JSON.stringify({ type: change.type, timestamp, data: change.data });
-  const refs = typeof change.data.intercom_id === 'string' ? change.data.intercom_id : '';
-  await redis.xadd(`${prefix}:feed:log`, cursor, 'c', json, 'r', refs);
+  const { object, intercom_id: id, version } = change.data;
+  const refs = typeof id === 'string' ? id : '';
+  const named = (object === 'contact' || object === 'company') && refs !== '';
+  const record = named ? `${object}.${refs}` : '';
+  const versionText = typeof version === 'number' ? String(version) : '';
+  await redis.xadd(
+    `${prefix}:feed:log`,
+    cursor,
+    'c',
+    json,
+    'r',
+    refs,
+    'k',
+    record,
+    'v',
+    versionText,
+  );
 }
 
 /**

@@ -27,6 +27,8 @@ export function changeEntry(
   return {
     json: JSON.stringify({ type, timestamp: new Date(nowMs).toISOString(), data }),
     refs,
+    record: data.object === 'conversation' ? '' : `${data.object}.${data.intercom_id}`,
+    version: typeof data.version === 'number' ? String(data.version) : '',
   };
 }
 

@@ -5,8 +5,9 @@ import type { Cluster, Redis } from 'ioredis';
  * ARGV: the record's expected write count `n` ('' when it should not exist), ttl ms (0: none),
  * the change JSON ('' records none), the change's record refs, the retention in ms,
  * '1' when the caller took the intent into account (it goes), '0' when it saw none: if one
- * exists now, nothing is written and the answer is 'intent' (read it, then try again); then
- * field/value pairs (an empty value deletes the field).
+ * exists now, nothing is written and the answer is 'intent' (read it, then try again), the
+ * change's record and version (ChangeEntry); then field/value pairs (an empty value deletes
+ * the field).
  * One step: a record changed since it was read (another notification, a write of the relay)
  * is not overwritten: the answer is 'changed' and the record as it is (its fields and values),
  * so the caller decides again without another read, and no snapshot, version or ledger entry
@@ -21,7 +22,7 @@ local n = redis.call('HGET', KEYS[1], 'n')
 if (n or '') ~= ARGV[1] then return { 'changed', unpack(redis.call('HGETALL', KEYS[1])) } end
 if ARGV[6] == '0' and redis.call('EXISTS', KEYS[4]) == 1 then return 'intent' end
 local set, unset = { 'n', tonumber(n or '0') + 1 }, {}
-for i = 7, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   if ARGV[i + 1] == '' then table.insert(unset, ARGV[i])
   else table.insert(set, ARGV[i]); table.insert(set, ARGV[i + 1]) end
 end
@@ -30,7 +31,7 @@ if #unset > 0 then redis.call('HDEL', KEYS[1], unpack(unset)) end
 if ARGV[2] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 if ARGV[6] == '1' then redis.call('DEL', KEYS[4]) end
 if ARGV[3] == '' then return 'ok' end
-local id = redis.call('XADD', KEYS[2], '*', 'c', ARGV[3], 'r', ARGV[4])
+local id = redis.call('XADD', KEYS[2], '*', 'c', ARGV[3], 'r', ARGV[4], 'k', ARGV[7], 'v', ARGV[8])
 local ms = string.match(id, '^(%d+)')
 local threshold = (tonumber(ms) - tonumber(ARGV[5])) .. '-0'
 local old = redis.call('XRANGE', KEYS[2], '-', '(' .. threshold, 'COUNT', 100)

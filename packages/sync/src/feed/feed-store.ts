@@ -41,7 +41,12 @@ export type RecordUpdate = {
 };
 
 /** A change to append: its JSON (without id) and the Intercom ids it names (for erasure). */
-export type ChangeEntry = { json: string; refs: string[] };
+/**
+ * A change as the log keeps it: its JSON (`c`), the Intercom ids it names (`r`, for erasure),
+ * and the record it is a version of (`k`, `<object>.<intercom id>`, '' for none) with that
+ * version (`v`): the push stages by them without parsing the change.
+ */
+export type ChangeEntry = { json: string; refs: string[]; record: string; version: string };
 
 const INTENT_TTL_MS = 86_400_000;
 /** Records kept per process (about 300 bytes each). */
@@ -152,6 +157,8 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
         change ? change.refs.join(' ') : '',
         String(options.retentionMs),
         intent === undefined ? '-' : intent.seen ? '1' : '0',
+        change?.record ?? '',
+        change?.version ?? '',
         ...pairs,
       ],
     );
@@ -219,7 +226,17 @@ export function createFeedStore(redis: Redis | Cluster, prefix: string, options:
 
   /** Appends a change that belongs to no record's versions (conversations, an erasure). */
   async function append(change: ChangeEntry): Promise<string> {
-    return (await redis.xadd(keys.log, '*', 'c', change.json, 'r', change.refs.join(' '))) ?? '';
+    const fields = [
+      'c',
+      change.json,
+      'r',
+      change.refs.join(' '),
+      'k',
+      change.record,
+      'v',
+      change.version,
+    ];
+    return (await redis.xadd(keys.log, '*', ...fields)) ?? '';
   }
 
   return { keys, read, readIntent, commit, noteWrite, ledgerNote, applyNotes, append };

@@ -53,9 +53,9 @@ export function sendSigned(
   const timestamp = Math.floor(nowMs / 1_000);
   return endpoint.post(
     {
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signatureHeader(secrets, id, timestamp, json),
+      id,
+      timestamp: String(timestamp),
+      signature: signatureHeader(secrets, id, timestamp, json),
     },
     json,
   );

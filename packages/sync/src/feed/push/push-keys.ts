@@ -10,8 +10,11 @@ export function pushKeys(prefix: string) {
      * Slots a delivery job owns are not in it.
      */
     due: `${prefix}:push:due`,
-    /** The slots with an undelivered change (relay_crm_undelivered_changes): the scripts' `due:pending`. */
-    pending: `${prefix}:push:due:pending`,
+    /**
+     * The slots off the fast path with a change waiting: a delivery job's, or a dead letter's
+     * (the scripts' `due:held`). Undelivered changes: these and the due set's.
+     */
+    held: `${prefix}:push:due:held`,
     /** The last change of the log the dispatcher staged. */
     cursor: `${prefix}:push:cursor`,
     /** While set, changes up to this cursor are staged again even when delivered (a replay). */

@@ -8,14 +8,16 @@ import type { Cluster, Redis } from 'ioredis';
  * again), the slots' key prefix. Read here, in Redis, so no change's JSON crosses to Node
  * twice (the fast path reads it when it sends). Slot keys are made here: they share the
  * prefix's hash tag with the declared keys (one Redis Cluster slot).
- * A change's record: a contact or company by its Intercom id; anything else (a conversation
- * notification) is a record of its own. A change older than the one delivered is dropped
- * (never sent after a newer one), and so is one older than the one waiting. Otherwise it
- * becomes the record's undelivered change: its `changed` joins the waiting one's, and a
- * waiting create stays a create (`m` marks such a
- * merged change). A slot no delivery job owns becomes due now (unless it is due or leased
- * already: its score stays). The cursor moves to the last change read, while the lease is
- * the token's and no one moved the cursor meanwhile (a replay). Answers {read, last cursor}.
+ * A change's record and version are the log entry's `k` and `v` (ChangeEntry; parsed from the
+ * change for an entry logged without them): a contact or company by its Intercom id; anything
+ * else (a conversation notification) is a record of its own. A change older than the one
+ * delivered is dropped (never sent after a newer one), and so is one older than the one
+ * waiting. Otherwise it becomes the record's undelivered change (`p`, `pv`). Taking a waiting
+ * one's place, it is merged: its `changed` joins the waiting one's, and a waiting create stays
+ * a create (`ty`, `ch`, `m`; only then is a change parsed). A slot no delivery job owns becomes
+ * due now (unless it is due or leased already: its score stays). The cursor moves to the last
+ * change read, while the lease is the token's and no one moved the cursor meanwhile (a
+ * replay). Answers {read, last cursor}.
  */
 const STAGE = `
 if redis.call('GET', KEYS[4]) ~= ARGV[1] then return {0, ''} end
@@ -28,50 +30,81 @@ local function before(a, b)
   if am ~= bm then return am < bm end
   return tonumber(as) <= tonumber(bs)
 end
-for _, entry in ipairs(entries) do
-  local cursor, json = entry[1], nil
-  for i = 1, #entry[2], 2 do if entry[2][i] == 'c' then json = entry[2][i + 1] end end
+local function parsed(json)
   local ok, change = pcall(cjson.decode, json or '')
-  if ok and type(change) == 'table' and type(change.data) == 'table' then
-    local data = change.data
-    local record = 'change.' .. cursor
-    if (data.object == 'contact' or data.object == 'company') and type(data.intercom_id) == 'string' then
-      record = data.object .. '.' .. data.intercom_id
+  if ok and type(change) == 'table' and type(change.data) == 'table' then return change end
+  return nil
+end
+local function logged(cursor)
+  local entry = redis.call('XRANGE', KEYS[2], cursor, cursor)[1]
+  if not entry then return nil end
+  for i = 1, #entry[2], 2 do if entry[2][i] == 'c' then return parsed(entry[2][i + 1]) end end
+  return nil
+end
+for _, entry in ipairs(entries) do
+  local cursor, fields = entry[1], entry[2]
+  local json, record, versionText
+  for i = 1, #fields, 2 do
+    local name = fields[i]
+    if name == 'c' then json = fields[i + 1]
+    elseif name == 'k' then record = fields[i + 1]
+    elseif name == 'v' then versionText = fields[i + 1] end
+  end
+  local change
+  if record == nil then
+    change = parsed(json)
+    if change then
+      local data = change.data
+      record, versionText = '', ''
+      if (data.object == 'contact' or data.object == 'company') and type(data.intercom_id) == 'string' then
+        record = data.object .. '.' .. data.intercom_id
+      end
+      if type(data.version) == 'number' then versionText = string.format('%d', data.version) end
     end
+  end
+  if record ~= nil then
+    if record == '' then record = 'change.' .. cursor end
     local slot = slotPrefix .. record
-    local version = type(data.version) == 'number' and data.version or nil
+    local version = tonumber(versionText or '')
     local replaying = ARGV[5] ~= '' and before(cursor, ARGV[5])
-    local state = redis.call('HMGET', slot, 'dv', 'p', 'pv', 'ch', 'ty', 'j')
+    local state = redis.call('HMGET', slot, 'dv', 'p', 'pv', 'ch', 'ty', 'j', 'seq')
     local delivered, waiting = tonumber(state[1] or ''), state[2]
     local waitingVersion = tonumber(state[3] or '')
     local skip = version and delivered and (version < delivered or (version == delivered and not replaying))
     skip = skip or waiting == cursor or (waiting and version and waitingVersion and version < waitingVersion)
-    if not skip then
-      local kind, changed, seen, merged = change.type, {}, {}, ''
+    if not skip and waiting then
+      change = change or parsed(json)
+      local kind, changed, seen = change and change.type or '', {}, {}
       local function add(list)
         if type(list) ~= 'table' then return end
         for _, field in ipairs(list) do
           if not seen[field] then seen[field] = true; table.insert(changed, field) end
         end
       end
-      if waiting then
-        merged = '1'
-        local previous = state[4]
-        if previous and previous ~= '' then add(cjson.decode(previous)) end
-        local waitingType = state[5] or ''
-        if string.sub(waitingType, -8) == '.created' and string.sub(kind, -8) == '.updated' then
-          kind = waitingType
-        end
+      local waitingType, waitingChanged = state[5], nil
+      if waitingType then
+        if state[4] and state[4] ~= '' then waitingChanged = cjson.decode(state[4]) end
+      else
+        local previous = logged(waiting)
+        waitingType = previous and previous.type or ''
+        waitingChanged = previous and previous.data.changed
       end
-      add(data.changed)
-      redis.call('HSET', slot, 'p', cursor, 'pv', version and string.format('%d', version) or '',
-        'ty', kind, 'ch', #changed > 0 and cjson.encode(changed) or '', 'm', merged)
-      if not waiting then
-        redis.call('PERSIST', slot) -- a delivered slot expires with the log; now it waits again
-        redis.call('SADD', KEYS[1] .. ':pending', slot)
+      add(waitingChanged)
+      if string.sub(waitingType, -8) == '.created' and string.sub(kind, -8) == '.updated' then
+        kind = waitingType
       end
-      if (state[6] or '') == '' then
-        redis.call('ZADD', KEYS[1], 'NX', now, slot)
+      add(change and change.data.changed)
+      redis.call('HSET', slot, 'p', cursor, 'pv', versionText or '', 'ty', kind,
+        'ch', #changed > 0 and cjson.encode(changed) or '', 'm', '1')
+    elseif not skip then
+      redis.call('HSET', slot, 'p', cursor, 'pv', versionText or '')
+      -- a delivered slot expires with the log; now it waits again
+      if state[1] or state[6] or state[7] then redis.call('PERSIST', slot) end
+    end
+    if not skip and (state[6] or '') == '' then
+      -- a dead letter's slot (held, no job) is due again: counted in the due set now
+      if redis.call('ZADD', KEYS[1], 'NX', now, slot) == 1 and waiting then
+        redis.call('SREM', KEYS[1] .. ':held', slot)
       end
     end
   end
@@ -139,7 +172,6 @@ for line in string.gmatch(ARGV[3], '[^\\n]+') do
     else
       if newer then redis.call('HSET', slot, 'dv', versionText) end
       redis.call('HDEL', slot, 'p', 'pv', 'ty', 'ch', 'm')
-      redis.call('SREM', KEYS[1] .. ':pending', slot)
       redis.call('ZREM', KEYS[1], slot)
       redis.call('PEXPIRE', slot, expire)
     end
@@ -147,6 +179,7 @@ for line in string.gmatch(ARGV[3], '[^\\n]+') do
     redis.call('ZREM', KEYS[1], slot)
     local job = tostring(redis.call('HINCRBY', slot, 'seq', 1))
     redis.call('HSET', slot, 'j', job)
+    redis.call('SADD', KEYS[1] .. ':held', slot)
     table.insert(handed, slot)
     table.insert(handed, job)
   else
@@ -172,7 +205,7 @@ end
 local waiting = redis.call('HGET', slot, 'p')
 if waiting and waiting ~= ARGV[1] then return 'again' end
 redis.call('HDEL', slot, 'p', 'pv', 'ty', 'ch', 'm', 'j')
-redis.call('SREM', KEYS[2] .. ':pending', slot)
+redis.call('SREM', KEYS[2] .. ':held', slot)
 redis.call('ZREM', KEYS[2], slot)
 redis.call('PEXPIRE', slot, ARGV[3])
 return 'done'
@@ -199,6 +232,7 @@ local leased = tonumber(redis.call('ZSCORE', KEYS[2], KEYS[1]) or '')
 if leased and leased > tonumber(ARGV[3]) then return 'owned' end
 redis.call('ZREM', KEYS[2], KEYS[1])
 redis.call('HSET', KEYS[1], 'j', ARGV[1])
+redis.call('SADD', KEYS[2] .. ':held', KEYS[1])
 return 'adopted'
 `;
 

@@ -17,8 +17,10 @@ export type PushSenderDeps = PushParts & {
 const IDLE_POLL_MS = 25;
 const STATE_EVERY_MS = 500;
 /** Acknowledgements are written together once this many wait, or this often. */
-const ACK_BATCH = 64;
-const ACK_EVERY_MS = 5;
+const ACK_BATCH = 128;
+const ACK_EVERY_MS = 20;
+/** Slots claimed per call, in deliveries' concurrencies: fewer, larger calls cost Redis less. */
+const CLAIM_CONCURRENCIES = 4;
 
 type Claimed = [
   slot: string,
@@ -28,13 +30,7 @@ type Claimed = [
   changed: string,
   json: string,
 ];
-type Ack = {
-  slot: string;
-  cursor: string;
-  version: string;
-  outcome: 'ok' | 'handover' | 'release';
-  answer?: EndpointAnswer;
-};
+type Outcome = 'ok' | 'handover' | 'release';
 
 /**
  * The fast path of the push (see the glossary: slot, fast path): claims due slots in batches
@@ -50,12 +46,17 @@ export function createPushSender(deps: PushSenderDeps) {
   // slot can be claimed again; one that stalled past its margin sends nothing (see send).
   const leaseMs = deps.timeoutMs * 2 + 5_000;
   const sendWithinMs = leaseMs - deps.timeoutMs - 2_000;
+  const claimBatch = deps.concurrency * CLAIM_CONCURRENCIES;
   let stopped = true;
   let loop: Promise<void> | undefined;
   let inFlight = 0;
   let wake: (() => void) | undefined;
-  let acks: Ack[] = [];
-  let flushing: Promise<void> | undefined;
+  // Acknowledgements waiting to be written: ACK's lines, and the answers of failed deliveries
+  // (a handed-over slot's first retry waits by its answer).
+  let lines: string[] = [];
+  let answers = new Map<string, EndpointAnswer>();
+  let flushing: Promise<void> = Promise.resolve();
+  let flushQueued = false;
   let flushTimer: NodeJS.Timeout | undefined;
   let closed = { at: 0, ok: true };
   let failedSince = false; // a failure here since the last success: the next one resets the count
@@ -67,44 +68,47 @@ export function createPushSender(deps: PushSenderDeps) {
   }
 
   async function flush(): Promise<void> {
+    flushQueued = false;
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = undefined;
-    const batch = acks;
-    acks = [];
-    if (batch.length === 0) return;
-    const lines = batch.map((ack) => `${ack.slot}\t${ack.cursor}\t${ack.version}\t${ack.outcome}`);
+    if (lines.length === 0) return;
+    const batch = lines.join('\n');
+    const failed = answers;
+    lines = [];
+    answers = new Map();
     const handed = await scripts.relayPushAck(
       keys.due,
       String(Date.now()),
       String(deps.retentionMs),
-      lines.join('\n'),
+      batch,
     );
-    const answers = new Map(batch.map((ack) => [ack.slot, ack.answer]));
     for (let at = 0; at + 1 < handed.length; at += 2) {
       const slot = handed[at] as string;
-      const answer = answers.get(slot) ?? { status: 0 };
       await deps.handOver(
         { record: keys.recordOfSlot(slot), seq: handed[at + 1] as string },
-        deps.firstRetryMs(answer),
+        deps.firstRetryMs(failed.get(slot) ?? { status: 0 }),
       );
     }
   }
 
-  function acknowledge(ack: Ack): void {
-    acks.push(ack);
-    if (acks.length >= ACK_BATCH) {
-      flushing = (flushing ?? Promise.resolve()).then(flush).catch(deps.onError);
-    } else if (!flushTimer) {
-      flushTimer = setTimeout(() => {
-        flushing = (flushing ?? Promise.resolve()).then(flush).catch(deps.onError);
-      }, ACK_EVERY_MS);
-    }
+  const queueFlush = () => {
+    if (flushQueued) return;
+    flushQueued = true;
+    flushing = flushing.then(flush).catch(deps.onError);
+  };
+
+  function acknowledge(claimed: Claimed, outcome: Outcome, answer?: EndpointAnswer): void {
+    lines.push(`${claimed[0]}\t${claimed[1]}\t${claimed[2]}\t${outcome}`);
+    if (answer) answers.set(claimed[0], answer);
+    if (lines.length >= ACK_BATCH) queueFlush();
+    else flushTimer ??= setTimeout(queueFlush, ACK_EVERY_MS);
   }
 
-  async function send([slot, cursor, version, type, changed, json]: Claimed, claimedAt: number) {
+  async function send(item: Claimed, claimedAt: number) {
+    const [, cursor, , type, changed, json] = item;
     if (json === '') {
       deps.observe?.('gone'); // erased, or past retention, before it went
-      acknowledge({ slot, cursor, version, outcome: 'ok' });
+      acknowledge(item, 'ok');
       return;
     }
     if (Date.now() - claimedAt > sendWithinMs) {
@@ -118,7 +122,7 @@ export function createPushSender(deps: PushSenderDeps) {
         await deps.circuit.succeeded({ probe: false });
       }
       deps.observe?.('delivered', Math.max(0, (Date.now() - body.recordedAt) / 1_000));
-      acknowledge({ slot, cursor, version, outcome: 'ok' });
+      acknowledge(item, 'ok');
       return;
     }
     if (answer.status === 410) {
@@ -130,26 +134,27 @@ export function createPushSender(deps: PushSenderDeps) {
     }
     failedSince = true;
     closed = { at: 0, ok: false }; // look at the circuit before claiming more
-    acknowledge({ slot, cursor, version, outcome: 'handover', answer });
+    acknowledge(item, 'handover', answer);
   }
 
   /** Claimed, not yet sent: kept filled so CONCURRENCY deliveries stay in flight. */
   const ready: { item: Claimed; claimedAt: number }[] = [];
 
+  function sent(): void {
+    inFlight -= 1;
+    pump();
+    if (ready.length < claimBatch / 2) wake?.();
+  }
+
   function pump(): void {
     while (inFlight < deps.concurrency && ready.length > 0) {
       const { item, claimedAt } = ready.shift() as { item: Claimed; claimedAt: number };
       inFlight += 1;
-      void send(item, claimedAt)
-        .catch((error) => {
-          deps.onError(error);
-          acknowledge({ slot: item[0], cursor: item[1], version: item[2], outcome: 'release' });
-        })
-        .finally(() => {
-          inFlight -= 1;
-          pump();
-          if (ready.length <= deps.concurrency / 2) wake?.();
-        });
+      send(item, claimedAt).then(sent, (error) => {
+        deps.onError(error);
+        acknowledge(item, 'release');
+        sent();
+      });
     }
   }
 
@@ -162,7 +167,7 @@ export function createPushSender(deps: PushSenderDeps) {
   async function run(): Promise<void> {
     while (!stopped) {
       try {
-        if (ready.length > deps.concurrency / 2 || !(await endpointOk())) {
+        if (ready.length >= claimBatch / 2 || !(await endpointOk())) {
           await pause(IDLE_POLL_MS);
           continue;
         }
@@ -172,7 +177,7 @@ export function createPushSender(deps: PushSenderDeps) {
           deps.feedKeys.log,
           String(claimedAt),
           String(leaseMs),
-          String(deps.concurrency),
+          String(claimBatch),
         );
         for (let at = 0; at + 5 < flat.length; at += 6) {
           ready.push({ item: flat.slice(at, at + 6) as Claimed, claimedAt });
@@ -199,9 +204,7 @@ export function createPushSender(deps: PushSenderDeps) {
       wake?.();
       await loop;
       // Claimed and not sent: due again now, for this or another process.
-      for (const { item } of ready.splice(0)) {
-        acknowledge({ slot: item[0], cursor: item[1], version: item[2], outcome: 'release' });
-      }
+      for (const { item } of ready.splice(0)) acknowledge(item, 'release');
       const deadline = Date.now() + deps.timeoutMs + 1_000;
       while (inFlight > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));

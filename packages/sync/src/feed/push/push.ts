@@ -5,7 +5,7 @@ import { createCrmEndpoint } from './crm-endpoint.ts';
 import { createEndpointCircuit } from './endpoint-circuit.ts';
 import { createPushDelivery, type DeliveryOutcome, type PushParts } from './push-delivery.ts';
 import { createPushDispatcher, type DeliveryJob } from './push-dispatcher.ts';
-import { compareCursors, deliveryJobId, pushKeys } from './push-keys.ts';
+import { compareCursors, deliveryJobId, type PushKeys, pushKeys } from './push-keys.ts';
 import { createPushSender } from './push-sender.ts';
 
 export type PushOptions = {
@@ -91,7 +91,7 @@ export function createPush(options: PushOptions) {
       endpoint.close();
     },
     circuit,
-    undelivered: () => options.redis.scard(keys.pending),
+    undelivered: () => undeliveredChanges(options.redis, keys),
   };
 }
 
@@ -108,7 +108,7 @@ export function createPushControl(redis: Redis | Cluster, prefix: string) {
   return {
     enable: circuit.enable,
     state: circuit.state,
-    undelivered: () => redis.scard(keys.pending),
+    undelivered: () => undeliveredChanges(redis, keys),
     /**
      * Changes after `after` are staged again: each record's latest is delivered again (never
      * an older version after a newer one), conversation changes each once more.
@@ -124,3 +124,9 @@ export function createPushControl(redis: Redis | Cluster, prefix: string) {
 }
 
 export type PushControl = ReturnType<typeof createPushControl>;
+
+/** Records with a change not yet delivered: due (or being sent), or held off the fast path. */
+async function undeliveredChanges(redis: Redis | Cluster, keys: PushKeys): Promise<number> {
+  const [due, held] = await Promise.all([redis.zcard(keys.due), redis.scard(keys.held)]);
+  return due + held;
+}
