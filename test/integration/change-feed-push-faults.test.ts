@@ -99,10 +99,14 @@ describe('the push to the CRM when the CRM misbehaves (two worker processes)', (
     // Four attempts, a second apart, would have made every one a dead letter in 3 s.
     await sleep(12_000);
     expect(await workerCounter('relay_crm_deliveries_total', { outcome: 'dead' })).toBe(deadBefore);
-    const tried = new Set(
-      receiver.received.filter((got) => got.status === 503).map((got) => got.id),
-    );
+    const refused = receiver.received.filter((got) => got.status === 503);
+    const tried = new Set(refused.map((got) => got.id));
     expect(tried.size).toBeLessThanOrEqual(8);
+    // Without the circuit: 4 attempts each, 32 refused in 3 s. With it: at most one attempt
+    // per change before it opened, then one probe at a time (after 5 s, then 10 s later).
+    expect(refused.length, refused.map((got) => got.id).join(' ')).toBeLessThanOrEqual(
+      tried.size + 3,
+    );
     receiver.answerWith(() => ({ status: 204 }));
     await waitFor(
       async () => leads.filter((lead) => okOf(lead.id).length === 1),

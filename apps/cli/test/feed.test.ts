@@ -202,7 +202,7 @@ describe('relay feed enable and replay: the push to the CRM', () => {
   it('status shows a disabled endpoint; enable resumes deliveries', async () => {
     // As the workers leave it after the CRM answered 410 Gone, with one record waiting.
     await redis.client.hset(pushKey('endpoint'), 'disabled', '1');
-    await redis.client.sadd(pushKey('due:pending'), 'contact.6762f0a13');
+    await redis.client.sadd(pushKey('due:held'), 'contact.6762f0a13');
     const status = await runCli(['feed', 'status'], env);
     expect(status.stdout).toMatch(
       /^push +endpoint disabled \(it answered 410 Gone: `relay feed enable` resumes\), 1 record\(s\) with an undelivered change$/m,
@@ -228,6 +228,22 @@ describe('relay feed enable and replay: the push to the CRM', () => {
     expect(await redis.client.get(pushKey('cursor'))).toBe(`${FIRST_MS}-0`);
   });
 
+  it('replay says so when there is nothing to send again', async () => {
+    await redis.client.del(pushKey('cursor'), pushKey('replay-until'));
+    const before = await runCli(['feed', 'replay', '--since', `${FIRST_MS}-0`], env);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toBe(
+      'nothing to replay: the push has not started (no worker with CRM_WEBHOOK_URL has run on this Redis)\n',
+    );
+    await redis.client.set(pushKey('cursor'), `${FIRST_MS}-0`);
+    const ahead = await runCli(['feed', 'replay', '--since', STAGED], env);
+    expect(ahead.code, ahead.stderr).toBe(0);
+    expect(ahead.stdout).toBe(
+      `nothing to replay: the push has sent the changes up to ${FIRST_MS}-0; those after --since go to the CRM anyway\n`,
+    );
+    expect(await redis.client.get(pushKey('cursor'))).toBe(`${FIRST_MS}-0`);
+  });
+
   it('replay --since a time: from the changes recorded at that millisecond on', async () => {
     await redis.client.set(pushKey('cursor'), STAGED);
     const result = await runCli(
@@ -236,7 +252,7 @@ describe('relay feed enable and replay: the push to the CRM', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     const cursor = `${FIRST_MS - 1}-18446744073709551615`;
-    expect(JSON.parse(result.stdout)).toEqual({ replayingAfter: cursor });
+    expect(JSON.parse(result.stdout)).toEqual({ replayingAfter: cursor, pushedUpTo: STAGED });
     expect(await redis.client.get(pushKey('cursor'))).toBe(cursor);
   });
 

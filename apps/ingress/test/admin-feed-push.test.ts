@@ -31,13 +31,13 @@ async function pushStatus() {
 }
 
 beforeEach(async () => {
-  await redis.client.del(key('endpoint'), key('due:pending'), key('cursor'), key('replay-until'));
+  await redis.client.del(key('endpoint'), key('due:held'), key('cursor'), key('replay-until'));
 });
 
 describe('GET /admin/feed/status: push', () => {
   it("reports the CRM endpoint's state and the records with an undelivered change", async () => {
     expect(await pushStatus()).toEqual({ endpointState: 'ok', undelivered: 0 });
-    await redis.client.sadd(key('due:pending'), 'contact.6762a', 'company.5f1c');
+    await redis.client.sadd(key('due:held'), 'contact.6762a', 'company.5f1c');
     await redis.client.hset(key('endpoint'), 'fails', '5');
     expect(await pushStatus()).toEqual({ endpointState: 'failing', undelivered: 2 });
     await redis.client.hset(key('endpoint'), 'disabled', '1');
@@ -65,7 +65,7 @@ describe('POST /admin/feed/push/replay', () => {
     await redis.client.set(key('cursor'), STAGED);
     const response = await post('/admin/feed/push/replay', { after: `${FIRST_MS}-0` });
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ replayingAfter: `${FIRST_MS}-0` });
+    expect(response.json()).toEqual({ replayingAfter: `${FIRST_MS}-0`, pushedUpTo: STAGED });
     expect(await redis.client.get(key('cursor'))).toBe(`${FIRST_MS}-0`);
     // Changes up to where it stood are staged again even though they were delivered.
     expect(await redis.client.get(key('replay-until'))).toBe(STAGED);
@@ -74,12 +74,25 @@ describe('POST /admin/feed/push/replay', () => {
     );
   });
 
+  it('does nothing, and says so, where the push has not got to the cursor or has not started', async () => {
+    const nothing = await post('/admin/feed/push/replay', { after: `${FIRST_MS}-0` });
+    expect(nothing.statusCode).toBe(200);
+    expect(nothing.json()).toEqual({ replayingAfter: null, pushedUpTo: null });
+    expect(await redis.client.get(key('cursor'))).toBeNull(); // the push starts as it would
+    await redis.client.set(key('cursor'), STAGED);
+    const ahead = await post('/admin/feed/push/replay', { after: `${FIRST_MS + 120_000}-0` });
+    expect(ahead.statusCode).toBe(200);
+    expect(ahead.json()).toEqual({ replayingAfter: null, pushedUpTo: STAGED });
+    expect(await redis.client.get(key('cursor'))).toBe(STAGED);
+    expect(await redis.client.get(key('replay-until'))).toBeNull();
+  });
+
   it('from a time: the changes recorded from that millisecond on, whatever its zone', async () => {
     for (const since of ['2026-12-06T16:40:00Z', '2026-12-06T17:40:00.000+01:00']) {
       await redis.client.set(key('cursor'), STAGED);
       const response = await post('/admin/feed/push/replay', { since });
       expect(response.statusCode, since).toBe(202);
-      expect(response.json()).toEqual({ replayingAfter: BEFORE_FIRST });
+      expect(response.json()).toEqual({ replayingAfter: BEFORE_FIRST, pushedUpTo: STAGED });
       expect(await redis.client.get(key('cursor'))).toBe(BEFORE_FIRST);
     }
     // Redis takes the cursor, and reads after it the changes of that millisecond, not before.

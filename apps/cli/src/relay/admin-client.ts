@@ -123,7 +123,11 @@ export function createAdminClient(options: { adminUrl: string; token: string }) 
     feedEnable: () => call<{ endpointState: EndpointState }>('POST', '/feed/push/enable'),
     /** Changes after a cursor, or recorded from a time on, pushed to the CRM again. */
     feedReplay: (from: { after: string } | { since: string }) =>
-      call<{ replayingAfter: string }>('POST', '/feed/push/replay', from),
+      call<{ replayingAfter: string | null; pushedUpTo: string | null }>(
+        'POST',
+        '/feed/push/replay',
+        from,
+      ),
     replay: (body: { lane: string; jobIds?: string[]; limit?: number }) =>
       call<{ lane: string; replayed: number; remaining: number; notFound: string[] }>(
         'POST',

@@ -34,16 +34,24 @@ Examples:
     const from = replayFrom(since);
     const result = await adminFor(context, 'feed').feedReplay(from);
     if (context.json) writeJson(context.io.stdout, result);
-    else {
-      const when = 'after' in from ? '' : ` (recorded from ${since} on)`;
-      writeLine(
-        context.io.stdout,
-        `replaying the changes after ${result.replayingAfter}${when}: each record's latest version is pushed to the CRM again`,
-      );
-    }
+    else writeLine(context.io.stdout, replayText(result, 'after' in from ? '' : since));
     return ExitCode.ok;
   },
 };
+
+function replayText(
+  result: { replayingAfter: string | null; pushedUpTo: string | null },
+  since: string,
+): string {
+  const when = since === '' ? '' : ` (recorded from ${since} on)`;
+  if (result.replayingAfter !== null) {
+    return `replaying the changes after ${result.replayingAfter}${when}: each record's latest version is pushed to the CRM again`;
+  }
+  if (result.pushedUpTo === null) {
+    return 'nothing to replay: the push has not started (no worker with CRM_WEBHOOK_URL has run on this Redis)';
+  }
+  return `nothing to replay: the push has sent the changes up to ${result.pushedUpTo}; those after --since go to the CRM anyway`;
+}
 
 /** A cursor as such; a time as the admin API converts it; anything else a usage error. */
 function replayFrom(since: string): { after: string } | { since: string } {

@@ -68,7 +68,8 @@ function replayCursor(body: Static<typeof ReplayBody>): string {
 /**
  * POST /admin/feed/push/enable: deliveries to the CRM resume after its endpoint answered 410.
  * POST /admin/feed/push/replay {after | since}: changes after a cursor (or from a time) are
- * sent again, each record's latest version (docs/change-feed.md, "Push").
+ * sent again, each record's latest version (docs/change-feed.md, "Push"); 200 with
+ * `replayingAfter: null` when the push has not got that far (nothing to send again).
  */
 export async function pushRoutes(app: FastifyInstance, deps: PushRoutesDeps) {
   function control(): PushControl {
@@ -90,9 +91,13 @@ export async function pushRoutes(app: FastifyInstance, deps: PushRoutesDeps) {
     async (request, reply) => {
       const push = control();
       const cursor = replayCursor(request.body);
-      await push.replayAfter(cursor);
-      request.log.info({ after: cursor }, 'replaying the push');
-      return reply.code(202).send({ replayingAfter: cursor });
+      const { replaying, pushedUpTo } = await push.replayAfter(cursor);
+      if (!replaying) {
+        // Not yet pushed that far (or not at all): the changes after the cursor go anyway.
+        return reply.code(200).send({ replayingAfter: null, pushedUpTo });
+      }
+      request.log.info({ after: cursor, pushedUpTo }, 'replaying the push');
+      return reply.code(202).send({ replayingAfter: cursor, pushedUpTo });
     },
   );
 }

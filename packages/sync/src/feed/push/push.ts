@@ -111,14 +111,19 @@ export function createPushControl(redis: Redis | Cluster, prefix: string) {
     undelivered: () => undeliveredChanges(redis, keys),
     /**
      * Changes after `after` are staged again: each record's latest is delivered again (never
-     * an older version after a newer one), conversation changes each once more.
+     * an older one after a newer), conversation changes each once more. Nothing is done when
+     * the push has not passed `after` (those changes go anyway) or has not started
+     * (`pushedUpTo` null: no worker pushed on this Redis yet).
      */
-    async replayAfter(after: string): Promise<void> {
-      const current = (await redis.get(keys.cursor)) ?? '0-0';
-      if (compareCursors(after, current) >= 0) return;
+    async replayAfter(after: string): Promise<{ replaying: boolean; pushedUpTo: string | null }> {
+      const current = await redis.get(keys.cursor);
+      if (current === null || compareCursors(after, current) >= 0) {
+        return { replaying: false, pushedUpTo: current };
+      }
       const until = await redis.get(keys.replayUntil);
       if (!until || compareCursors(current, until) > 0) await redis.set(keys.replayUntil, current);
       await redis.set(keys.cursor, after);
+      return { replaying: true, pushedUpTo: current };
     },
   };
 }
