@@ -150,7 +150,7 @@ export const ROUTES: readonly RouteCase[] = [
     template: '/admin/feed/push/replay',
     auth: 'admin',
     body: () => ({ since: '2026-12-06T16:40:00Z' }),
-    status: 202,
+    status: 200, // no push has run on this Redis: nothing to send again (202 once one has)
   },
   ...(['pause', 'resume', 'retry'] as const).map(
     (verb): RouteCase => ({
