@@ -85,6 +85,64 @@ describe('readRedisSettings', () => {
   });
 });
 
+describe('readRedisSettings: Sentinel', () => {
+  it('reads the Sentinels and the master group; REDIS_URL gives credentials, TLS and database', () => {
+    expect(
+      read({
+        REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b,[::1]:26380',
+        REDIS_SENTINEL_NAME: 'relay',
+      }),
+    ).toEqual({
+      redis: {
+        mode: 'sentinel',
+        sentinels: [
+          { host: '10.0.0.1', port: 26379 },
+          { host: 'sentinel-b', port: 26379 },
+          { host: '::1', port: 26380 },
+        ],
+        name: 'relay',
+        db: 0,
+        tls: false,
+      },
+      queuePrefix: '{relay}',
+    });
+    expect(
+      read({
+        REDIS_SENTINELS: 's1:26379',
+        REDIS_SENTINEL_NAME: 'relay',
+        REDIS_URL: 'rediss://relay:p%40ss@ignored-host:6380/2',
+        REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+      }).redis,
+    ).toEqual({
+      mode: 'sentinel',
+      sentinels: [{ host: 's1', port: 26379 }],
+      name: 'relay',
+      username: 'relay',
+      password: 'p@ss',
+      sentinelPassword: 'sentinel-secret',
+      db: 2,
+      tls: true,
+    });
+  });
+
+  it('refuses a missing name, a name without Sentinels, credentials in the list, and Sentinel with a cluster', () => {
+    expect(() => read({ REDIS_SENTINELS: 's1:26379' })).toThrow(/REDIS_SENTINEL_NAME/);
+    expect(() => read({ REDIS_SENTINEL_NAME: 'relay' })).toThrow(
+      /REDIS_SENTINEL_NAME is set but REDIS_SENTINELS is not/,
+    );
+    const problems = () =>
+      read({
+        REDIS_SENTINELS: 'redis://:secret@s1:26379,s2:0',
+        REDIS_SENTINEL_NAME: 'relay',
+        REDIS_CLUSTER_NODES: 'c1:7000',
+      });
+    expect(problems).toThrow(/"redis:\/\/\*\*\*@s1:26379" is not host:port/);
+    expect(problems).toThrow(/"s2:0" is not host:port/);
+    expect(problems).toThrow(/REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both/);
+    expect(problems).not.toThrow(/secret/);
+  });
+});
+
 describe('clusterHashTag', () => {
   it('follows Redis: the first {…} with something inside', () => {
     expect(clusterHashTag('{relay}')).toBe('relay');

@@ -16,6 +16,11 @@ export { startTestRedis, type TestRedis, uniquePrefix } from './redis.ts';
 export { startRedisCluster, type TestRedisCluster } from './redis-cluster.ts';
 export { dumpKeys } from './redis-dump.ts';
 export {
+  type RedisSentinelOptions,
+  startRedisSentinel,
+  type TestRedisSentinel,
+} from './redis-sentinel.ts';
+export {
   hasRedisServerBinary,
   type RedisServer,
   type RedisServerOptions,

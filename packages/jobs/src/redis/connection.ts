@@ -38,17 +38,47 @@ export function createWorkerConnection(
 }
 
 /**
- * A connection with these options to one server (a URL, or a single-mode target) or to a
- * cluster. On a cluster the options that concern the whole client (offline queue,
- * auto-pipelining, reconnecting) apply to the cluster and the rest to each node's
- * connection; the ready check waits for `cluster_state:ok`.
+ * A primary demoted to a replica (a failover, Sentinel's or a managed service's) answers writes
+ * with READONLY while the connection still points at it: that is "the primary moved", not a
+ * failed command. ioredis reconnects (asking the Sentinels again where the primary is) and
+ * sends the command again (2).
+ */
+const primaryMoved = (error: Error) => (error.message.startsWith('READONLY') ? 2 : false);
+
+/**
+ * A connection with these options to one server (a URL, or a single-mode target), to the
+ * primary Sentinel names, or to a cluster. With Sentinel, ioredis asks the Sentinels for the
+ * primary on every (re)connect and listens for their failover announcements
+ * (`failoverDetector`), so a failover moves every connection, blocking ones included. On a
+ * cluster the options that concern the whole client (offline queue, auto-pipelining,
+ * reconnecting) apply to the cluster and the rest to each node's connection; the ready check
+ * waits for `cluster_state:ok`.
  */
 export function connectRedis(
   target: string | RedisTarget,
   options: RedisOptions = {},
 ): RedisClient {
-  if (typeof target === 'string') return new Redis(target, options);
-  if (target.mode === 'single') return new Redis(target.url, options);
+  if (typeof target === 'string')
+    return new Redis(target, { reconnectOnError: primaryMoved, ...options });
+  if (target.mode === 'single') {
+    return new Redis(target.url, { reconnectOnError: primaryMoved, ...options });
+  }
+  if (target.mode === 'sentinel') {
+    return new Redis({
+      sentinels: target.sentinels,
+      name: target.name,
+      db: target.db,
+      failoverDetector: true,
+      reconnectOnError: primaryMoved,
+      ...(target.username === undefined ? {} : { username: target.username }),
+      ...(target.password === undefined ? {} : { password: target.password }),
+      ...(target.sentinelPassword === undefined
+        ? {}
+        : { sentinelPassword: target.sentinelPassword }),
+      ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+      ...options,
+    });
+  }
   const { enableAutoPipelining, enableOfflineQueue, retryStrategy, lazyConnect, ...perNode } =
     options;
   return new Cluster(target.nodes, {

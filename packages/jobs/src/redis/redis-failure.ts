@@ -72,7 +72,6 @@ export function jobStoreFailure(
   unavailable: string,
 ): AppError {
   if (isAppError(cause)) return cause;
-  console.error('DBG', connection.status, cause);
   if (isRedisUnavailable(cause, connection)) {
     return new AppError('QUEUE_UNAVAILABLE', unavailable, { cause, retryAfterMs: 5_000 });
   }
