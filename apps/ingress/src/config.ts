@@ -24,10 +24,18 @@ export function loadConfig(source: EnvSource = process.env) {
     tls: readTlsFiles(env),
     // Queues
     /**
-     * REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster's seeds), and QUEUE_PREFIX, the
-     * BullMQ key prefix: its braces keep every key on one Redis Cluster shard.
+     * REDIS_URL (one server), REDIS_SENTINELS + REDIS_SENTINEL_NAME (a primary behind
+     * Sentinel) or REDIS_CLUSTER_NODES (a cluster's seeds), and QUEUE_PREFIX, the BullMQ key
+     * prefix: its braces keep every key on one Redis Cluster shard.
      */
     ...readRedisSettings(env, { defaultPrefix: DEFAULT_PREFIX }),
+    /**
+     * Replicas that must hold a job before it is acknowledged (Redis WAIT, once per batch of
+     * stores): 0 acknowledges what the primary holds, which a failover can lose. Without
+     * that many confirmations within REDIS_ACK_TIMEOUT_MS the answer is 503 with Retry-After.
+     */
+    ackReplicas: env.int('REDIS_ACK_REPLICAS', { default: 0, min: 0, max: 16 }),
+    ackTimeoutMs: env.int('REDIS_ACK_TIMEOUT_MS', { default: 1_000, min: 10, max: 2_500 }),
     // Callers
     /**
      * Intercom's app client secret: webhooks are signed with it (HMAC-SHA1). During a rotation

@@ -7,6 +7,7 @@ import {
   connectRedis,
   createProducerConnection,
   createRedisOutageLog,
+  createReplicaConfirm,
   waitUntilReady,
 } from '@relay/jobs/redis';
 import {
@@ -39,7 +40,24 @@ redisOutage.watch(connection);
 if (!(await waitUntilReady(connection))) {
   logger.warn('redis is not reachable yet; answering 503 until it is');
 }
-const producer = createProducer({ connection, prefix: config.queuePrefix });
+// REDIS_ACK_REPLICAS: WAIT blocks the connection it runs on, so it has one of its own.
+const confirmConnection =
+  config.ackReplicas > 0 ? createProducerConnection(config.redis) : undefined;
+if (confirmConnection) redisOutage.watch(confirmConnection);
+const producer = createProducer({
+  connection,
+  prefix: config.queuePrefix,
+  ...(confirmConnection
+    ? {
+        confirmReplicas: createReplicaConfirm({
+          connection: confirmConnection,
+          prefix: config.queuePrefix,
+          replicas: config.ackReplicas,
+          timeoutMs: config.ackTimeoutMs,
+        }),
+      }
+    : {}),
+});
 registerQueueGauges(metrics, producer);
 
 // With an Intercom token the ingress can answer /readyz about Intercom and read contacts
@@ -164,6 +182,7 @@ async function shutdown(signal: string) {
   await admin?.queues.close();
   await producer.close();
   connection.disconnect();
+  confirmConnection?.disconnect();
   cacheSubscriber.disconnect();
   process.exit(0);
 }

@@ -15,6 +15,7 @@ import {
 import { type JobName, JobNames, type Lane } from '../queues.ts';
 import type { RedisClient } from '../redis/connection.ts';
 import { createPendingStore } from '../redis/pending-store.ts';
+import type { ReplicaConfirm } from '../redis/replica-confirm.ts';
 import { createStoreGuard } from '../redis/store-guard.ts';
 import { createWriteCoalescing } from '../redis/write-coalescing.ts';
 import type { ArticleCreateJob, ArticleInput } from '../schemas/article.ts';
@@ -47,6 +48,11 @@ export type ProducerOptions = {
    * @defaultValue 3000
    */
   storeTimeoutMs?: number;
+  /**
+   * REDIS_ACK_REPLICAS: a store is answered only once this confirms the replicas hold it
+   * (replica-confirm.ts); without it, once the primary has it.
+   */
+  confirmReplicas?: ReplicaConfirm;
 };
 
 export type EnqueueItemResult = { ok: true; jobId: string } | { ok: false; error: AppError };
@@ -90,9 +96,25 @@ export function createProducer(options: ProducerOptions) {
     timeoutMs: storeTimeoutMs,
   });
 
+  /** Once the replicas hold what was stored (REDIS_ACK_REPLICAS), or at once without them. */
+  const replicated = options.confirmReplicas ?? (() => Promise.resolve());
+
+  /** Items stored but not confirmed on the replicas are not acknowledged: each fails. */
+  async function confirmItems(results: EnqueueItemResult[]): Promise<EnqueueItemResult[]> {
+    if (!results.some((result) => result.ok)) return results;
+    try {
+      await replicated();
+      return results;
+    } catch (cause) {
+      const error = storeFailure(cause);
+      return results.map((result) => (result.ok ? { ok: false, error } : result));
+    }
+  }
+
   async function addOne(name: JobName, data: unknown, jobId: string, lane: Lane = 'sync') {
     try {
       await withDeadline(queue(lane).add(name, data, { ...DEFAULT_JOB_OPTIONS, jobId }));
+      await replicated();
       return { jobId };
     } catch (cause) {
       throw storeFailure(cause);
@@ -125,7 +147,7 @@ export function createProducer(options: ProducerOptions) {
       items.map((item) => withDeadline(kind.storePending(item))),
     );
     holdWrites();
-    return Promise.all(
+    const results = await Promise.all(
       items.map(async (item, i): Promise<EnqueueItemResult> => {
         const store = stored[i];
         if (store?.status !== 'fulfilled') {
@@ -146,6 +168,7 @@ export function createProducer(options: ProducerOptions) {
         }
       }),
     );
+    return confirmItems(results);
   }
 
   return {
@@ -239,7 +262,7 @@ export function createProducer(options: ProducerOptions) {
      */
     async enqueueEvents(events: readonly EventInput[]): Promise<EnqueueItemResult[]> {
       const receivedAt = Date.now();
-      return Promise.all(
+      const results = await Promise.all(
         events.map(async (event): Promise<EnqueueItemResult> => {
           const jobId = eventJobId(event);
           const data: EventTrackJob = { event, receivedAt };
@@ -254,6 +277,7 @@ export function createProducer(options: ProducerOptions) {
           }
         }),
       );
+      return confirmItems(results);
     },
 
     /**
@@ -265,6 +289,8 @@ export function createProducer(options: ProducerOptions) {
       const data: WebhookProcessJob = { notification, receivedAt: Date.now() };
       try {
         const { duplicate } = await addWebhook(jobId, data);
+        // A duplicate too: its first copy may have been refused for want of replicas.
+        await replicated();
         return { jobId, duplicate };
       } catch (cause) {
         throw storeFailure(cause);

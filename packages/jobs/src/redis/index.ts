@@ -1,7 +1,16 @@
 /**
- * @relay/jobs/redis — the relay's Redis: connections for producers and workers (one server or
- * a cluster), memory headroom, outage logging, what a failed call means, and the pending
- * data store the producer writes (the record contract's keys are in @relay/jobs).
+ * @relay/jobs/redis — the relay's Redis: connections for producers and workers (one server, a
+ * primary behind Sentinel, or a cluster), memory headroom, outage logging, what a failed call
+ * means, replica confirmation, and the pending data store the producer writes (the record
+ * contract's keys are in @relay/jobs).
+ *
+ * Glossary:
+ * - replica confirmation: Redis replicates asynchronously, so a write the primary answered
+ *   is lost if the primary dies before a replica has it and a replica takes over. With
+ *   REDIS_ACK_REPLICAS=N the ingress answers 2xx only after Redis's WAIT says N replicas
+ *   hold its jobs (replica-confirm.ts), else 503: a job acknowledged is a job a failover
+ *   keeps. A 503'd store that did reach Redis is harmless: the sender retries and the job id
+ *   makes the retry a duplicate.
  */
 export {
   connectRedis,
@@ -27,5 +36,10 @@ export {
   type RedisOutageLog,
   type RedisOutageLogOptions,
 } from './redis-outage-log.ts';
+export {
+  createReplicaConfirm,
+  type ReplicaConfirm,
+  type ReplicaConfirmOptions,
+} from './replica-confirm.ts';
 export { createStoreGuard, type StoreGuard } from './store-guard.ts';
 export { createWriteCoalescing } from './write-coalescing.ts';

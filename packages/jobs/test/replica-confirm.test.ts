@@ -1,0 +1,89 @@
+import { isAppError } from '@relay/errors';
+import { type RedisServer, startRedisServer, waitFor } from '@relay/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReplicaConfirm } from '../src/redis/replica-confirm.ts';
+
+let primary: RedisServer;
+let replica: RedisServer;
+let writer: Redis;
+let confirmer: Redis;
+
+beforeAll(async () => {
+  primary = await startRedisServer();
+  replica = await startRedisServer({
+    extraArgs: ['--replicaof', '127.0.0.1', String(primary.port)],
+  });
+  writer = new Redis(primary.url);
+  confirmer = new Redis(primary.url);
+  const link = new Redis(replica.url);
+  await waitFor(
+    () => link.info('replication'),
+    (info) => info.includes('master_link_status:up'),
+    10_000,
+  );
+  link.disconnect();
+});
+
+afterAll(async () => {
+  writer.disconnect();
+  confirmer.disconnect();
+  await replica?.stop();
+  await primary?.stop();
+});
+
+describe('replica confirmation (REDIS_ACK_REPLICAS)', () => {
+  it('resolves once the replica holds what another connection wrote; one WAIT serves many callers', async () => {
+    const waits: number[] = [];
+    const confirm = createReplicaConfirm({
+      connection: confirmer,
+      prefix: '{test}',
+      replicas: 1,
+      timeoutMs: 2_000,
+      observe: (confirmed) => waits.push(confirmed),
+    });
+    const keys = Array.from({ length: 50 }, (_, i) => `{test}:job:${i}`);
+    await Promise.all(
+      keys.map(async (key) => {
+        await writer.set(key, 'stored');
+        await confirm();
+      }),
+    );
+    expect(waits.length).toBeGreaterThan(0);
+    expect(waits.length).toBeLessThan(keys.length / 5); // batched, not a WAIT per caller
+    expect(waits.every((confirmed) => confirmed >= 1)).toBe(true);
+    const onReplica = new Redis(replica.url);
+    expect(await onReplica.mget(...keys)).toEqual(keys.map(() => 'stored'));
+    onReplica.disconnect();
+  });
+
+  it('rejects with a retryable QUEUE_UNAVAILABLE when the replica does not confirm in time', async () => {
+    const confirm = createReplicaConfirm({
+      connection: confirmer,
+      prefix: '{test}',
+      replicas: 1,
+      timeoutMs: 300,
+    });
+    replica.pause();
+    try {
+      await writer.set('{test}:late', 'stored');
+      const started = Date.now();
+      const error = await confirm().then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(isAppError(error) && error.code).toBe('QUEUE_UNAVAILABLE');
+      expect(isAppError(error) && error.retryable).toBe(true);
+      expect(isAppError(error) && error.retryAfterMs).toBeGreaterThan(0);
+      expect(isAppError(error) && error.details).toEqual({
+        replicasRequired: 1,
+        replicasConfirmed: 0,
+      });
+    } finally {
+      replica.resume();
+    }
+    // Back: the next confirmation goes through.
+    await confirm();
+  });
+});
