@@ -124,12 +124,17 @@ describe('the auth hold, shared through Redis', () => {
     a.hold.refused('the-token', { status: 401 });
     await sleep(1_500);
     const gaps = a.probes.slice(1).map((at, i) => at - (a.probes[i] as number));
-    // Due 100, 200, 200 … ms apart (the cap): never early; late by a tick or a busy CPU at most.
+    // Due 100, 200, 200 … ms apart (the cap), each due time set when a probe is claimed. The
+    // times seen here are when each probe ran, each late by its own delay on a busy CPU, so
+    // one gap may be shorter than its interval (a CI run saw 157 ms after a late probe): the
+    // test looks at the count (never early: at most one probe per due time in 1.5 s) and the
+    // typical gap, not at the shortest.
     expect(gaps.length).toBeGreaterThanOrEqual(3);
-    expect(gaps[0]).toBeGreaterThanOrEqual(90);
+    expect(a.probes.length).toBeLessThanOrEqual(8);
     const later = gaps.slice(1).sort((x, y) => x - y);
-    expect(later[0]).toBeGreaterThanOrEqual(190);
-    expect(later[Math.floor(later.length / 2)]).toBeLessThan(350); // no doubling past the cap
+    const typical = later[Math.floor(later.length / 2)] as number;
+    expect(typical).toBeGreaterThanOrEqual(190);
+    expect(typical).toBeLessThan(350); // no doubling past the cap
   });
 
   it('lets this process through at once when the token changes; the old token stays held elsewhere', async () => {

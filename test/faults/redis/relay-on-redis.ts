@@ -1,5 +1,5 @@
 import { QueueNames } from '@relay/jobs';
-import { createWorkerConnection } from '@relay/jobs/redis';
+import { createWorkerConnection, type RedisClient } from '@relay/jobs/redis';
 import {
   E2E_CRM_TOKEN,
   E2E_WEBHOOK_SECRET,
@@ -18,6 +18,8 @@ export const PREFIX = '{relay}';
  */
 export async function startRelayOnRedis(options: {
   redisUrl: string;
+  /** The test's own view's connection, when not to `redisUrl` (a primary behind Sentinel). */
+  connect?: () => RedisClient;
   workers?: number;
   env?: Record<string, string>;
   /** Every output line of the relay's processes (`ingress`, `worker-1`, …). */
@@ -46,7 +48,7 @@ export async function startRelayOnRedis(options: {
     await sim.stop();
     throw error;
   }
-  const connection = createWorkerConnection(options.redisUrl);
+  const connection = options.connect?.() ?? createWorkerConnection(options.redisUrl);
   connection.on('error', () => {});
   const queues = Object.values(QueueNames).map((name) => {
     const queue = new Queue(name, { connection, prefix: PREFIX });
@@ -68,11 +70,23 @@ export async function startRelayOnRedis(options: {
         0,
       );
     },
+    /** Jobs completed in every lane (kept ones: JOB_KEEP_COMPLETED_COUNT). */
+    async completedJobs(): Promise<number> {
+      const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('completed')));
+      return counts.reduce((sum, count) => sum + (count.completed ?? 0), 0);
+    },
     /** What became of what the ingress acknowledged: at the simulator, or completed. */
     async account(tally: IntakeTally): Promise<Accounting> {
       const { contacts } = await sim.contacts();
       const synced = new Map(contacts.map(({ contact }) => [contact.external_id, contact.name]));
       const contactsLost = [...tally.contacts].filter(([id, name]) => synced.get(id) !== name);
+      // A contact made twice in Intercom: a job ran again after its write mark was lost.
+      const made = new Map<string, number>();
+      for (const { contact } of contacts) {
+        const id = contact.external_id;
+        if (typeof id === 'string') made.set(id, (made.get(id) ?? 0) + 1);
+      }
+      const doubled = [...made].filter(([, times]) => times > 1).map(([id]) => id);
       const webhookQueue = queues[Object.keys(QueueNames).indexOf('webhook')] as Queue;
       const states = await Promise.all(
         tally.webhooks.map((id) => webhookQueue.getJobState(`webhook-${id}`)),
@@ -84,6 +98,7 @@ export async function startRelayOnRedis(options: {
         acknowledgedItems,
         processed: acknowledgedItems - lost,
         lost,
+        doubled: doubled.length,
         examples: [...contactsLost.slice(0, 3).map(([id]) => id), ...webhooksLost.slice(0, 3)],
       };
     },
@@ -101,6 +116,8 @@ export type Accounting = {
   acknowledgedItems: number;
   processed: number;
   lost: number;
+  /** Contacts Intercom holds more than once (an effect doubled). */
+  doubled: number;
   examples: string[];
 };
 
