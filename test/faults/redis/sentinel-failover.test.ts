@@ -160,4 +160,66 @@ describe('the Redis primary SIGKILLed under load, a replica promoted by Sentinel
     expect(ackedWhileLagging).toBeGreaterThan(0);
     expect(accounting.lost).toBeGreaterThan(0);
   }, 240_000);
+
+  it('with the replica stopped longer than REDIS_ACK_TIMEOUT_MS the ingress answers 503 with Retry-After, never 2xx, and loses nothing it acknowledged', async () => {
+    group = await startRedisSentinel({ replicas: 1, sentinels: 3, downAfterMs: 5_000 });
+    const primary = await group.primary();
+    const replica = group.servers.find((server) => server !== primary);
+    if (!replica) throw new Error('no replica');
+    relay = await startRelayOnRedis({
+      redisUrl: primary.url,
+      workers: 1,
+      env: {
+        REDIS_SENTINELS: group.sentinels,
+        REDIS_SENTINEL_NAME: group.name,
+        REDIS_ACK_REPLICAS: '1',
+        REDIS_ACK_TIMEOUT_MS: '500',
+      },
+    });
+    const load = startIntakeLoad({
+      ingressUrl: relay.stack.ingressUrl,
+      tag: 'stopped',
+      concurrency: 4,
+    });
+    await waitFor(
+      async () => load.tally.acknowledged,
+      (n) => n >= 50,
+      30_000,
+    );
+    replica.pause();
+    const before = { acknowledged: load.tally.acknowledged, refused: refusals(load.tally) };
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // six deadlines
+    // Requests in flight when it stopped may have been confirmed just before: at most those.
+    const acknowledgedWhileStopped = load.tally.acknowledged - before.acknowledged;
+    const refusedWhileStopped = refusals(load.tally) - before.refused;
+    replica.resume();
+    const atResume = load.tally.acknowledged;
+    await waitFor(
+      async () => load.tally.acknowledged - atResume,
+      (n) => n >= 50,
+      30_000,
+    );
+    const tally = await load.stop();
+    await waitFor(
+      () => relay?.unfinishedJobs() ?? Promise.resolve(0),
+      (n) => n === 0,
+      60_000,
+      250,
+    );
+    const accounting = await relay.account(tally);
+    console.log(
+      'replica stopped 3 s (REDIS_ACK_REPLICAS=1, REDIS_ACK_TIMEOUT_MS=500):',
+      JSON.stringify({
+        acknowledgedWhileStopped,
+        refusedWhileStopped,
+        refused: tally.refused,
+        lost: accounting.lost,
+      }),
+    );
+    expect(acknowledgedWhileStopped).toBeLessThanOrEqual(4);
+    expect(refusedWhileStopped).toBeGreaterThan(0);
+    expect(Object.keys(tally.refused)).toEqual(['503 QUEUE_UNAVAILABLE']);
+    expect(tally.refusedWithoutRetryAfter).toBe(0);
+    expect(accounting.lost).toBe(0);
+  }, 120_000);
 });
