@@ -41,6 +41,8 @@ export type AppDeps = {
   /** Current webhook client secrets. */
   webhookSecrets: () => readonly string[];
   intercomProbe?: IntercomProbe | undefined;
+  /** REDIS_ACK_REPLICAS, for /readyz. */
+  ackReplicas?: number | undefined;
   /** Read-through copies of Intercom contacts for GET /v1/contacts/:externalId. */
   contactCache?: ContactDirectory | undefined;
   /** Reads of Intercom for callers who wait (conversation lists), through the budget. */

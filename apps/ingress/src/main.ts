@@ -150,6 +150,7 @@ const { app, adminApp } = await buildApps(
     crmTokens: () => crmTokens(config),
     webhookSecrets: () => webhookSecrets(config),
     intercomProbe,
+    ackReplicas: config.ackReplicas,
     contactCache,
     attributeCatalog,
     intercomReader,

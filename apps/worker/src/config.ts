@@ -18,8 +18,9 @@ export function loadConfig(source: EnvSource = process.env) {
   const config = {
     // Queues
     /**
-     * REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster's seeds), and QUEUE_PREFIX, the
-     * BullMQ key prefix: its braces keep every key on one Redis Cluster shard.
+     * REDIS_URL (one server), REDIS_SENTINELS + REDIS_SENTINEL_NAME (a primary behind
+     * Sentinel) or REDIS_CLUSTER_NODES (a cluster's seeds), and QUEUE_PREFIX, the BullMQ key
+     * prefix: its braces keep every key on one Redis Cluster shard.
      */
     ...readRedisSettings(env, { defaultPrefix: DEFAULT_PREFIX }),
     /** Jobs one process runs at once, per queue. Intercom calls are I/O: 10–50 is typical. */
@@ -29,6 +30,13 @@ export function loadConfig(source: EnvSource = process.env) {
      * (BullMQ's stalled-job check runs at the same interval). Keep it well above event-loop stalls.
      */
     jobLockMs: env.int('JOB_LOCK_MS', { default: 30_000, min: 1_000 }),
+    /**
+     * REDIS_ACK_REPLICAS, as on the ingress: a run's write mark must be on that many replicas
+     * before the Intercom write it guards (a mark a failover lost would let a re-run write
+     * again), within REDIS_ACK_TIMEOUT_MS; else the run waits and retries.
+     */
+    ackReplicas: env.int('REDIS_ACK_REPLICAS', { default: 0, min: 0, max: 16 }),
+    ackTimeoutMs: env.int('REDIS_ACK_TIMEOUT_MS', { default: 1_000, min: 10, max: 10_000 }),
     /**
      * The whole shutdown on SIGTERM: running jobs may finish until its last ~2 s (a quarter of
      * it when shorter), then what still runs is handed back to the queue for another worker.

@@ -4,6 +4,7 @@ import { createContactJobRemoval, keepJobs } from '@relay/jobs/queue';
 import {
   connectRedis,
   createRedisOutageLog,
+  createReplicaConfirm,
   createWorkerConnection,
   readRedisMemory,
 } from '@relay/jobs/redis';
@@ -68,6 +69,21 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
   const redisOutage = createRedisOutageLog({ logger });
   redisOutage.watch(connection);
   redisOutage.watch(stateConnection);
+  // REDIS_ACK_REPLICAS: write marks confirmed on the replicas before the writes they guard
+  // (WAIT blocks its connection: one of its own).
+  const confirmConnection =
+    config.ackReplicas > 0
+      ? connectRedis(config.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+      : undefined;
+  if (confirmConnection) redisOutage.watch(confirmConnection);
+  const confirmMark = confirmConnection
+    ? createReplicaConfirm({
+        connection: confirmConnection,
+        prefix: config.queuePrefix,
+        replicas: config.ackReplicas,
+        timeoutMs: config.ackTimeoutMs,
+      })
+    : undefined;
   const openQueue = (lane: Lane) => {
     const queue = new Queue(QueueNames[lane], { connection, prefix: config.queuePrefix });
     queue.on('error', redisOutage.failed);
@@ -153,6 +169,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
             reconcileMarks,
             feed,
             push: pushRuntime?.push,
+            confirmMark,
             removeQueuedJobs,
             recordErasure: erasureAudit.record,
             metrics,
@@ -264,6 +281,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
       redisOutage.close();
       connection.disconnect();
       stateConnection.disconnect();
+      confirmConnection?.disconnect();
       pushRuntime?.disconnect();
     },
   };

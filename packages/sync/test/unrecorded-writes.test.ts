@@ -206,3 +206,34 @@ describe('a write to Intercom whose outcome never reached Redis', () => {
     },
   );
 });
+
+describe('a write mark the replicas do not confirm (REDIS_ACK_REPLICAS)', () => {
+  it('sends no write; the next run knows a write may have been begun, and the contact is made once', async () => {
+    const contact = { external_id: 'crm-unconfirmed', name: 'Grace' };
+    await contacts.storePending(contact);
+    const before = await journalLength();
+    const unconfirmed = async () => {
+      throw new AppError('QUEUE_UNAVAILABLE', 'no replica confirmed the write mark');
+    };
+    await expect(
+      contactUpsert(
+        { contact, receivedAt: Date.now() },
+        { ...deps(client), confirmMark: unconfirmed },
+        run('job-unconfirmed', { startedBefore: false }),
+      ),
+    ).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+    // Nothing reached Intercom: the mark came first and was not confirmed.
+    const { entries } = await sim.control<Journal>('GET', 'journal');
+    expect(entries.slice(before).filter((call) => call.method !== 'GET')).toEqual([]);
+    // The mark stays (whatever a failover leaves, the next run looks before it writes).
+    let confirmed = 0;
+    const result = await contactUpsert(
+      { contact, receivedAt: Date.now() },
+      { ...deps(client), confirmMark: async () => void (confirmed += 1) },
+      run('job-unconfirmed'),
+    );
+    expect(result.action).toBe('created');
+    expect(confirmed).toBe(1);
+    expect((await simContact('crm-unconfirmed'))?.writes).toBe(1);
+  });
+});

@@ -186,9 +186,19 @@ describe('the Redis primary SIGKILLed under load, a replica promoted by Sentinel
       (n) => n >= 50,
       30_000,
     );
+    const readyBefore = (await (await fetch(`${relay.stack.ingressUrl}/readyz`)).json()) as {
+      services: { redis: { replicas?: unknown } };
+    };
+    expect(readyBefore.services.redis.replicas).toEqual({ confirming: 1, required: 1 });
     replica.pause();
     const before = { acknowledged: load.tally.acknowledged, refused: refusals(load.tally) };
     await new Promise((resolve) => setTimeout(resolve, 3_000)); // six deadlines
+    // Readiness says why: degraded (the process is fine), no replica to confirm stores.
+    const ready = await fetch(`${relay.stack.ingressUrl}/readyz`);
+    const readiness = (await ready.json()) as {
+      status: string;
+      services: { redis: { replicas?: unknown } };
+    };
     // Requests in flight when it stopped may have been confirmed just before: at most those.
     const acknowledgedWhileStopped = load.tally.acknowledged - before.acknowledged;
     const refusedWhileStopped = refusals(load.tally) - before.refused;
@@ -216,6 +226,9 @@ describe('the Redis primary SIGKILLed under load, a replica promoted by Sentinel
         lost: accounting.lost,
       }),
     );
+    expect(ready.status).toBe(200);
+    expect(readiness.status).toBe('degraded');
+    expect(readiness.services.redis.replicas).toEqual({ confirming: 0, required: 1 });
     expect(acknowledgedWhileStopped).toBeLessThanOrEqual(4);
     expect(refusedWhileStopped).toBeGreaterThan(0);
     expect(Object.keys(tally.refused)).toEqual(['503 QUEUE_UNAVAILABLE']);

@@ -37,6 +37,8 @@ export type WorkerServices = {
   feed?: Feed | undefined;
   /** The feed pushed to the CRM's endpoint (CRM_WEBHOOK_URL), when set. */
   push?: Push | undefined;
+  /** REDIS_ACK_REPLICAS: resolves once the replicas hold what was written (a write mark). */
+  confirmMark?: (() => Promise<void>) | undefined;
   removeQueuedJobs: (externalId: string) => Promise<number>;
   recordErasure: (entry: ErasureAudit) => Promise<void>;
   metrics?: Metrics | undefined;
@@ -56,16 +58,20 @@ type Processors = {
  * the collaborators it uses; a new job name fails typecheck until it has one.
  */
 export const processors = {
-  [JobNames.contactUpsert]: (job, { intercom, contacts, companies, directory, feed }, context) =>
+  [JobNames.contactUpsert]: (
+    job,
+    { intercom, contacts, companies, directory, feed, confirmMark },
+    context,
+  ) =>
     contactUpsert(
       job,
-      { intercom, contacts, companies, directory, feedWrites: feed?.writes },
+      { intercom, contacts, companies, directory, feedWrites: feed?.writes, confirmMark },
       context,
     ),
   [JobNames.webhookProcess]: (job, s) => processNotification(job, s),
   [JobNames.eventTrack]: (job, { intercom }) => eventTrack(job, { intercom }),
-  [JobNames.companyUpsert]: (job, { intercom, companies, feed }, context) =>
-    companyUpsert(job, { intercom, companies, feedWrites: feed?.writes }, context),
+  [JobNames.companyUpsert]: (job, { intercom, companies, feed, confirmMark }, context) =>
+    companyUpsert(job, { intercom, companies, feedWrites: feed?.writes, confirmMark }, context),
   [JobNames.contactErase]: (job, s, context) =>
     contactErase(
       job,

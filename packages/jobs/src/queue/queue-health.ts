@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { LANES, type Lane } from '../queues.ts';
+import { primaryHolding } from '../redis/cluster-slot.ts';
 import type { RedisClient } from '../redis/connection.ts';
 import type { MemoryReading } from '../redis/memory-headroom.ts';
 import { readRedisMemory } from '../redis/redis-memory.ts';
@@ -63,5 +64,17 @@ export function createQueueHealth(queues: LaneQueues, connection: RedisClient, s
      * has no maxmemory.
      */
     memory: (): Promise<MemoryReading> => store.guard(readRedisMemory(connection)),
+
+    /**
+     * Replicas of the primary holding the queues that can confirm stores (REDIS_ACK_REPLICAS):
+     * online (synced, streaming) and heard from within 2 s (a replica acknowledges every
+     * second; a stopped or cut-off one stays "online" until the primary's repl-timeout).
+     */
+    async confirmingReplicas(): Promise<number> {
+      const primary = primaryHolding(connection, queues.get('webhook').toKey(''));
+      const info = await store.guard(primary.info('replication'));
+      const replicas = [...info.matchAll(/^slave\d+:.*state=online.*lag=(\d+)/gm)];
+      return replicas.filter((match) => Number(match[1]) <= 2).length;
+    },
   };
 }

@@ -1,3 +1,7 @@
+import { AppError } from '@relay/errors';
+import { Cluster, type Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
+
 /** Redis Cluster's slot of a key (CRC16 of its hash tag, or of the key): as the server hashes. */
 export function clusterSlot(key: string): number {
   const open = key.indexOf('{');
@@ -11,4 +15,16 @@ export function clusterSlot(key: string): number {
     }
   }
   return crc % 16_384;
+}
+
+/** The connection to the primary holding `key`: the client itself, or a cluster's node. */
+export function primaryHolding(connection: RedisClient, key: string): Redis {
+  if (!(connection instanceof Cluster)) return connection;
+  const owner = connection.slots[clusterSlot(key)]?.[0];
+  const node = connection.nodes('master').find((candidate) => {
+    const { host, port } = candidate.options;
+    return `${host}:${port}` === owner;
+  });
+  if (!node) throw new AppError('QUEUE_UNAVAILABLE', 'the cluster has no primary for the queues');
+  return node;
 }

@@ -1,6 +1,5 @@
 import { AppError } from '@relay/errors';
-import { Cluster, type Redis } from 'ioredis';
-import { clusterSlot } from './cluster-slot.ts';
+import { primaryHolding } from './cluster-slot.ts';
 import type { RedisClient } from './connection.ts';
 
 export type ReplicaConfirmOptions = {
@@ -41,7 +40,7 @@ export function createReplicaConfirm(options: ReplicaConfirmOptions): ReplicaCon
   let scheduled = false;
 
   async function probeAndWait(): Promise<number> {
-    const node = primaryOf(options.connection, probeKey);
+    const node = primaryHolding(options.connection, probeKey);
     const replies = await node
       .pipeline()
       .incr(probeKey)
@@ -82,18 +81,6 @@ export function createReplicaConfirm(options: ReplicaConfirmOptions): ReplicaCon
     }
     return promise;
   };
-}
-
-/** The connection to the primary holding `key`: the client itself, or a cluster's node. */
-function primaryOf(connection: RedisClient, key: string): Redis {
-  if (!(connection instanceof Cluster)) return connection;
-  const owner = connection.slots[clusterSlot(key)]?.[0];
-  const node = connection.nodes('master').find((candidate) => {
-    const { host, port } = candidate.options;
-    return `${host}:${port}` === owner;
-  });
-  if (!node) throw new AppError('QUEUE_UNAVAILABLE', 'the cluster has no primary for the queues');
-  return node;
 }
 
 function notConfirmed(

@@ -11,6 +11,8 @@ export type CompanyUpsertDeps = {
   companies: CompanyState;
   /** Told of each write before it is made (the change feed's echo rule). */
   feedWrites?: FeedWrites | undefined;
+  /** REDIS_ACK_REPLICAS: the write mark on the replicas before the write (sync-latest.ts). */
+  confirmMark?: (() => Promise<void>) | undefined;
 };
 
 export type CompanyUpsertResult = SyncOutcome<'upserted'>;
@@ -34,6 +36,7 @@ export async function companyUpsert(
       what: 'company',
       intercom: deps.intercom,
       feedWrites: deps.feedWrites,
+      confirmMark: deps.confirmMark,
     },
     (pending) => payloadHash(toCompanyWrite(pending)),
     async (pending, knownId, run) => {

@@ -18,6 +18,8 @@ export type ContactUpsertDeps = {
   directory: ContactDirectory;
   /** Told of each write before it is made (the change feed's echo rule). */
   feedWrites?: FeedWrites | undefined;
+  /** REDIS_ACK_REPLICAS: the write mark on the replicas before the write (sync-latest.ts). */
+  confirmMark?: (() => Promise<void>) | undefined;
 };
 
 export type ContactUpsertResult = SyncOutcome<'created' | 'updated'>;
@@ -56,6 +58,7 @@ export async function contactUpsert(
       what: 'contact',
       intercom: deps.intercom,
       feedWrites: deps.feedWrites,
+      confirmMark: deps.confirmMark,
     },
     // The companies are part of what was synced, though not of the contact write itself.
     (pending) =>

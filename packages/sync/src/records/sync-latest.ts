@@ -125,6 +125,11 @@ export async function syncLatest<T, Action extends string>(
     intercom: IntercomClient;
     /** The change feed's write ledger: each write's note goes with the write mark, or alone. */
     feedWrites?: FeedWrites | undefined;
+    /**
+     * REDIS_ACK_REPLICAS: resolves once the replicas hold the write mark. A mark only the
+     * primary held is gone after a failover, and the next run would write without looking.
+     */
+    confirmMark?: (() => Promise<void>) | undefined;
   },
   hashOf: (pending: T) => string,
   write: (
@@ -156,6 +161,7 @@ export async function syncLatest<T, Action extends string>(
         // whoever has it now writes; this run makes no write it could not account for.
         throw new AppError('RECORD_BUSY', `this run of the ${what}'s job lost its record`);
       }
+      await record.confirmMark?.();
     },
     async () => {
       if (feedNotes.length > 0) await record.feedWrites?.send(feedNotes.splice(0));
