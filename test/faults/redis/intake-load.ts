@@ -31,6 +31,8 @@ export type IntakeTally = {
   itemsRefused: number;
   /** Refusals that carried no Retry-After. */
   refusedWithoutRetryAfter: number;
+  /** The first message of each kind of refusal (what a failing run's log should say). */
+  refusalMessages: Record<string, string>;
 };
 
 /**
@@ -48,12 +50,14 @@ export function startIntakeLoad(options: IntakeLoadOptions) {
     refused: {},
     itemsRefused: 0,
     refusedWithoutRetryAfter: 0,
+    refusalMessages: {},
   };
   let running = true;
   let next = 0;
 
-  const refuse = (kind: string, response?: Response) => {
+  const refuse = (kind: string, response?: Response, message?: string) => {
     tally.refused[kind] = (tally.refused[kind] ?? 0) + 1;
+    if (message !== undefined) tally.refusalMessages[kind] ??= message;
     if (response && !response.headers.get('retry-after')) tally.refusedWithoutRetryAfter++;
   };
 
@@ -71,9 +75,11 @@ export function startIntakeLoad(options: IntakeLoadOptions) {
     const body = (await response.json()) as {
       accepted?: { index: number }[];
       rejected?: unknown[];
-      error?: { code: string };
+      error?: { code: string; message?: string };
     };
-    if (response.status !== 202) return refuse(`${response.status} ${body.error?.code}`, response);
+    if (response.status !== 202) {
+      return refuse(`${response.status} ${body.error?.code}`, response, body.error?.message);
+    }
     tally.acknowledged++;
     for (const { index } of body.accepted ?? []) {
       const contact = contacts[index];
@@ -98,8 +104,13 @@ export function startIntakeLoad(options: IntakeLoadOptions) {
       body: raw,
       signal: AbortSignal.timeout(15_000),
     });
-    const body = (await response.json()) as { status?: string; error?: { code: string } };
-    if (response.status !== 200) return refuse(`${response.status} ${body.error?.code}`, response);
+    const body = (await response.json()) as {
+      status?: string;
+      error?: { code: string; message?: string };
+    };
+    if (response.status !== 200) {
+      return refuse(`${response.status} ${body.error?.code}`, response, body.error?.message);
+    }
     tally.acknowledged++;
     tally.webhooks.push(notification.id);
   }

@@ -104,7 +104,7 @@ async function failoverUnderLoad(ackReplicas: number, tag: string) {
   await waitFor(
     async () => load.tally.acknowledged - ackedAtReplicaBack,
     (n) => n >= 100,
-    60_000,
+    120_000,
   );
   const killToAcknowledgedAgainMs = Date.now() - killedAt;
   const tally = await load.stop();
@@ -123,6 +123,7 @@ async function failoverUnderLoad(ackReplicas: number, tag: string) {
       requestsAcknowledged: tally.acknowledged,
       acknowledgedWhileReplicaLagged: ackedWhileLagging,
       refused: tally.refused,
+      refusalMessages: tally.refusalMessages,
       itemsAcknowledged: accounting.acknowledgedItems,
       processed: accounting.processed,
       lost: accounting.lost,
@@ -140,11 +141,9 @@ async function failoverUnderLoad(ackReplicas: number, tag: string) {
 
 describe('the Redis primary SIGKILLed under load, a replica promoted by Sentinel', () => {
   it('with REDIS_ACK_REPLICAS=1 loses no acknowledged job and doubles no effect; the relay follows the new primary without a restart', async () => {
-    const { tally, accounting, backlogAtKill, ackedWhileLagging } = await failoverUnderLoad(
-      1,
-      'ack1',
-    );
-    expect(backlogAtKill).toBeGreaterThan(0);
+    // Jobs may or may not be waiting at the kill (backlogAtKill, printed): with every store
+    // refused while the replica lags, the workers can catch up.
+    const { tally, accounting, ackedWhileLagging } = await failoverUnderLoad(1, 'ack1');
     // While the replica could not confirm, nothing was acknowledged: 503s instead.
     expect(ackedWhileLagging).toBeLessThanOrEqual(6); // those answered just before the stop
     expect(refusals(tally)).toBeGreaterThan(0);
@@ -153,13 +152,13 @@ describe('the Redis primary SIGKILLed under load, a replica promoted by Sentinel
     expect(accounting.examples).toEqual([]);
     expect(accounting.lost).toBe(0);
     expect(accounting.doubled).toBe(0);
-  }, 240_000);
+  }, 300_000);
 
   it('with REDIS_ACK_REPLICAS=0 loses what the primary acknowledged and the lagging replica never got (the control)', async () => {
     const { accounting, ackedWhileLagging } = await failoverUnderLoad(0, 'ack0');
     expect(ackedWhileLagging).toBeGreaterThan(0);
     expect(accounting.lost).toBeGreaterThan(0);
-  }, 240_000);
+  }, 300_000);
 
   it('with the replica stopped longer than REDIS_ACK_TIMEOUT_MS the ingress answers 503 with Retry-After, never 2xx, and loses nothing it acknowledged', async () => {
     group = await startRedisSentinel({ replicas: 1, sentinels: 3, downAfterMs: 5_000 });
