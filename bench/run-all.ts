@@ -17,6 +17,7 @@ const BENCHMARKS = [
   'feed-state-size.ts',
   'push-throughput.ts',
   'push-outage.ts',
+  'ingress-ack-replicas.ts',
 ] as const;
 
 let failed = 0;
