@@ -229,7 +229,12 @@ describe('a write mark the replicas do not confirm (REDIS_ACK_REPLICAS)', () => 
     let confirmed = 0;
     const result = await contactUpsert(
       { contact, receivedAt: Date.now() },
-      { ...deps(client), confirmMark: async () => void (confirmed += 1) },
+      {
+        ...deps(client),
+        confirmMark: async () => {
+          confirmed += 1;
+        },
+      },
       run('job-unconfirmed'),
     );
     expect(result.action).toBe('created');
