@@ -21,7 +21,16 @@ beforeAll(async () => {
   relay = await startRelayOnRedis({
     redisUrl: redis.url,
     workers: 2,
-    env: { WORKER_CONCURRENCY: '4', SHUTDOWN_GRACE_MS: '3000' },
+    env: {
+      WORKER_CONCURRENCY: '4',
+      SHUTDOWN_GRACE_MS: '3000',
+      // A webhook's outcome is read from its kept completed job. Under pressure the workers
+      // keep 1,000 per queue (retention-pressure.test.ts tests that): a clean-clone CI run
+      // acknowledged 1,025 webhooks, the oldest 24 were trimmed after completing, and the
+      // accounting took them for lost. Here every completed job stays.
+      JOB_KEEP_COMPLETED_UNDER_PRESSURE_COUNT: '1000000',
+      JOB_KEEP_COMPLETED_UNDER_PRESSURE_MS: '86400000',
+    },
   });
 }, 60_000);
 
