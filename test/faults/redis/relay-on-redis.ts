@@ -17,10 +17,7 @@ export const PREFIX = '{relay}';
  * off), against the simulator, plus the test's own view of the queues.
  */
 export async function startRelayOnRedis(options: {
-  /** One Redis (or a primary behind Sentinel, with `env`); or give `redisClusterNodes`. */
-  redisUrl?: string;
-  /** A Redis Cluster's seeds (REDIS_CLUSTER_NODES), with `connect` for the test's view. */
-  redisClusterNodes?: string;
+  redisUrl: string;
   /** The test's own view's connection, when not to `redisUrl` (a primary behind Sentinel). */
   connect?: () => RedisClient;
   workers?: number;
@@ -32,10 +29,7 @@ export async function startRelayOnRedis(options: {
   let stack: Stack | undefined;
   try {
     stack = await startStack({
-      ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
-      ...(options.redisClusterNodes === undefined
-        ? {}
-        : { redisClusterNodes: options.redisClusterNodes }),
+      redisUrl: options.redisUrl,
       queuePrefix: PREFIX,
       intercomUrl: sim.url,
       intercomToken: sim.token,
@@ -54,7 +48,7 @@ export async function startRelayOnRedis(options: {
     await sim.stop();
     throw error;
   }
-  const connection = options.connect?.() ?? createWorkerConnection(options.redisUrl ?? '');
+  const connection = options.connect?.() ?? createWorkerConnection(options.redisUrl);
   connection.on('error', () => {});
   const queues = Object.values(QueueNames).map((name) => {
     const queue = new Queue(name, { connection, prefix: PREFIX });
