@@ -16,10 +16,9 @@ import {
   REPO_ROOT,
   type RedisServer,
   startNodeProcess,
+  startRedisReplica,
   startRedisServer,
-  waitFor,
 } from '@relay/testkit';
-import { Redis } from 'ioredis';
 import { redisPid } from './lib/cpu.ts';
 import { machineLine } from './lib/machine.ts';
 import { canIsolate, type Placement, place } from './lib/placement.ts';
@@ -47,17 +46,11 @@ type ReplicatedSide = Side & { replica: RedisServer; replicaPid: number };
 /** An ingress on a primary with one replica of its own, acknowledging after `ackReplicas`. */
 async function startSide(name: string, ackReplicas: number): Promise<ReplicatedSide> {
   const primary = await startRedisServer();
-  const replica = await startRedisServer({
-    extraArgs: ['--replicaof', '127.0.0.1', String(primary.port)],
+  const replica = await startRedisReplica(primary).catch(async (error: unknown) => {
+    await primary.stop();
+    throw error;
   });
   try {
-    const link = new Redis(replica.url);
-    await waitFor(
-      () => link.info('replication'),
-      (info) => info.includes('master_link_status:up'),
-      15_000,
-    );
-    link.disconnect();
     const port = await freePort();
     const server = await startNodeProcess<string>({
       script: join(REPO_ROOT, 'apps/ingress/src/main.ts'),

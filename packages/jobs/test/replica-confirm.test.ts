@@ -1,5 +1,5 @@
 import { isAppError } from '@relay/errors';
-import { type RedisServer, startRedisServer, waitFor } from '@relay/testkit';
+import { type RedisServer, startRedisReplica, startRedisServer } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplicaConfirm } from '../src/redis/replica-confirm.ts';
@@ -11,18 +11,9 @@ let confirmer: Redis;
 
 beforeAll(async () => {
   primary = await startRedisServer();
-  replica = await startRedisServer({
-    extraArgs: ['--replicaof', '127.0.0.1', String(primary.port)],
-  });
+  replica = await startRedisReplica(primary);
   writer = new Redis(primary.url);
   confirmer = new Redis(primary.url);
-  const link = new Redis(replica.url);
-  await waitFor(
-    () => link.info('replication'),
-    (info) => info.includes('master_link_status:up'),
-    10_000,
-  );
-  link.disconnect();
 });
 
 afterAll(async () => {

@@ -17,6 +17,7 @@ export { startRedisCluster, type TestRedisCluster } from './redis-cluster.ts';
 export { dumpKeys } from './redis-dump.ts';
 export {
   type RedisSentinelOptions,
+  startRedisReplica,
   startRedisSentinel,
   type TestRedisSentinel,
 } from './redis-sentinel.ts';

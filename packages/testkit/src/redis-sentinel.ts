@@ -35,6 +35,30 @@ export type TestRedisSentinel = {
 };
 
 /**
+ * A private redis-server replicating `primary` (`--replicaof`), resolved once its link to the
+ * primary is up (the initial sync done).
+ */
+export async function startRedisReplica(primary: RedisServer): Promise<RedisServer> {
+  const replica = await startRedisServer({
+    extraArgs: ['--replicaof', '127.0.0.1', String(primary.port)],
+  });
+  const client = new Redis(replica.url);
+  try {
+    const deadline = Date.now() + 15_000;
+    while (!(await client.info('replication')).includes('master_link_status:up')) {
+      if (Date.now() > deadline) throw new Error(`replica on ${replica.port} never linked up`);
+      await sleep(50);
+    }
+    return replica;
+  } catch (error) {
+    await replica.stop();
+    throw error;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
  * Redis with replicas behind Sentinel, as production runs it: a primary (AOF everysec), its
  * replicas (`replicaof`), and Sentinels (`redis-server <conf> --sentinel`) with a quorum of a
  * majority, a primary judged down after `downAfterMs`.
@@ -54,9 +78,7 @@ export async function startRedisSentinel(
     const primary = await startRedisServer();
     servers.push(primary);
     for (let i = 0; i < (options.replicas ?? 1); i += 1) {
-      servers.push(
-        await startRedisServer({ extraArgs: ['--replicaof', '127.0.0.1', String(primary.port)] }),
-      );
+      servers.push(await startRedisReplica(primary));
     }
     const count = options.sentinels ?? 3;
     for (let i = 0; i < count; i += 1) {

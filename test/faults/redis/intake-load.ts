@@ -36,6 +36,20 @@ export type IntakeTally = {
 };
 
 /**
+ * What a sender may see instead of a 2xx while Redis is down or failing over: a refusal it
+ * retries (503 with Retry-After), or no answer at all.
+ */
+export const ALLOWED_REFUSALS = new Set([
+  '503 QUEUE_UNAVAILABLE',
+  'connection error',
+  'no answer (timeout)',
+]);
+
+/** Requests that acknowledged nothing, of every kind. */
+export const refusals = (tally: IntakeTally) =>
+  Object.values(tally.refused).reduce((a, b) => a + b, 0);
+
+/**
  * Concurrent CRM pushes and Intercom webhooks against the ingress until `stop()`, each
  * outcome recorded: the acknowledged items are what the relay promised to process.
  */

@@ -1,6 +1,6 @@
 import { type RedisServer, startRedisServer, waitFor } from '@relay/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type IntakeTally, startIntakeLoad } from './intake-load.ts';
+import { ALLOWED_REFUSALS, refusals, startIntakeLoad } from './intake-load.ts';
 import { type RelayOnRedis, startRelayOnRedis } from './relay-on-redis.ts';
 
 let redis: RedisServer | undefined;
@@ -12,15 +12,6 @@ afterEach(async () => {
   relay = undefined;
   redis = undefined;
 });
-
-/** What a sender may see instead of a 2xx: a refusal it retries, or no answer at all. */
-const ALLOWED_REFUSALS = new Set([
-  '503 QUEUE_UNAVAILABLE',
-  'connection error',
-  'no answer (timeout)',
-]);
-
-const refusals = (tally: IntakeTally) => Object.values(tally.refused).reduce((a, b) => a + b, 0);
 
 /**
  * Pushes and webhooks flow while the workers lag behind (the simulator answers slowly), so

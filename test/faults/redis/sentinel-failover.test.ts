@@ -2,7 +2,7 @@ import { createWorkerConnection } from '@relay/jobs/redis';
 import { startRedisSentinel, type TestRedisSentinel, waitFor } from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type IntakeTally, startIntakeLoad } from './intake-load.ts';
+import { ALLOWED_REFUSALS, refusals, startIntakeLoad } from './intake-load.ts';
 import { type RelayOnRedis, startRelayOnRedis } from './relay-on-redis.ts';
 
 let group: TestRedisSentinel | undefined;
@@ -14,15 +14,6 @@ afterEach(async () => {
   relay = undefined;
   group = undefined;
 });
-
-/** What a sender may see instead of a 2xx during a failover: a refusal it retries, or no answer. */
-const ALLOWED_REFUSALS = new Set([
-  '503 QUEUE_UNAVAILABLE',
-  'connection error',
-  'no answer (timeout)',
-]);
-
-const refusals = (tally: IntakeTally) => Object.values(tally.refused).reduce((a, b) => a + b, 0);
 
 /**
  * Pushes and webhooks flow through the ingress and two workers on a primary behind Sentinel,
