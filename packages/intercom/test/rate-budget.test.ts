@@ -78,10 +78,19 @@ describe('rate budget', () => {
   it("grants nothing in a window's last moments, so no call lands in the next window", async () => {
     const windowMs = 2_000; // guard: the last 100 ms
     const target = budget({ limitPerWindow: 100, windowMs });
-    await sleep(windowEnd(windowMs) - Date.now() - 60);
-    const late = await target.acquire('urgent');
-    expect(late.granted).toBe(false);
-    if (!late.granted) expect(late.waitMs).toBeLessThanOrEqual(100);
+    // A loaded machine may oversleep past the guard, or into the next window; only an ask made
+    // wholly inside the guard counts, and there are a few windows to find one in.
+    let late: Awaited<ReturnType<typeof target.acquire>> | undefined;
+    for (let tries = 0; tries < 5 && !late; tries += 1) {
+      const end = windowEnd(windowMs);
+      await sleep(end - Date.now() - 60);
+      const askedAt = Date.now();
+      const answer = await target.acquire('urgent');
+      if (askedAt >= end - 100 && Date.now() < end) late = answer;
+      else if (answer.granted) await sleep(windowEnd(windowMs) - Date.now() + 10);
+    }
+    expect(late?.granted).toBe(false);
+    if (late && !late.granted) expect(late.waitMs).toBeLessThanOrEqual(100);
     await sleep(windowEnd(windowMs) - Date.now() + 10);
     expect((await target.acquire('urgent')).granted).toBe(true);
   });
