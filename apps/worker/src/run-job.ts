@@ -1,4 +1,5 @@
 import { AppError, isAppError, jobEffectOf } from '@relay/errors';
+import { isRedisUnavailableError } from '@relay/jobs/redis';
 import type { RunContext } from '@relay/sync';
 import { type Logger, type Metrics, seriesByLabels } from '@relay/telemetry';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -18,12 +19,27 @@ export type JobRunnerDeps = {
   jobLockMs: number;
 };
 
+/** Redis failing under a run (a failover, a closed connection) holds the lane like a 503. */
+const REDIS_LOST_HOLD_MS = 1_000;
+
+function asAppError(caught: unknown): AppError {
+  if (isAppError(caught)) return caught;
+  const message = caught instanceof Error ? caught.message : String(caught);
+  if (isRedisUnavailableError(caught)) {
+    return new AppError('QUEUE_UNAVAILABLE', `Redis could not serve the job: ${message}`, {
+      cause: caught,
+      retryAfterMs: REDIS_LOST_HOLD_MS,
+    });
+  }
+  return new AppError('INTERNAL', message, { cause: caught });
+}
+
 /**
  * The one place where errors become BullMQ behaviour, as the error catalog says for each code
  * (`onJob` in @relay/errors):
- * - `hold` (no permit or a 429, the circuit open, the token refused) → the queue waits (the
- *   error's retryAfterMs, else the catalog's holdMs), the job goes back to the head of it and
- *   no attempt is used;
+ * - `hold` (no permit or a 429, the circuit open, the token refused, Redis unable to serve)
+ *   → the queue waits (the error's retryAfterMs, else the catalog's holdMs), the job goes
+ *   back to the head of it and no attempt is used;
  * - `defer` (another job of the same record is running) → this job is delayed briefly, no
  *   attempt used;
  * - `abandon` (the run lost its job) → nothing for BullMQ to do: the job is another run's;
@@ -90,11 +106,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       if (deps.logger.isLevelEnabled('debug')) log().debug('completed job');
       return result;
     } catch (caught) {
-      const error = isAppError(caught)
-        ? caught
-        : new AppError('INTERNAL', caught instanceof Error ? caught.message : String(caught), {
-            cause: caught,
-          });
+      const error = asAppError(caught);
       const effect = jobEffectOf(error.code);
       if (effect.onJob === 'abandon') {
         // Nothing to hand to BullMQ: the job is another run's (its lock says so).

@@ -11,7 +11,11 @@
 export type JobEffect =
   | { onJob: 'fail' | 'retry' | 'abandon' }
   | { onJob: 'defer'; afterMs: number }
-  | { onJob: 'hold'; holdMs: number; label: 'rate_limited' | 'circuit_open' | 'paused' };
+  | {
+      onJob: 'hold';
+      holdMs: number;
+      label: 'rate_limited' | 'circuit_open' | 'paused' | 'redis_unavailable';
+    };
 
 type Entry = JobEffect & {
   httpStatus: number;
@@ -45,7 +49,18 @@ export const ErrorCodes = {
    */
   RATE_LIMITED: { httpStatus: 429, retryable: false, onJob: 'fail' },
   // Our own infrastructure.
-  QUEUE_UNAVAILABLE: { httpStatus: 503, retryable: true, onJob: 'retry' },
+  /**
+   * Redis cannot serve, or its replicas do not confirm a write (REDIS_ACK_REPLICAS): the lane
+   * waits, no attempt used. Every job would fail alike, and a failover or a replica's outage
+   * must not spend the backlog's attempts and dead-letter it.
+   */
+  QUEUE_UNAVAILABLE: {
+    httpStatus: 503,
+    retryable: true,
+    onJob: 'hold',
+    holdMs: 5_000,
+    label: 'redis_unavailable',
+  },
   CONFIG_INVALID: { httpStatus: 500, retryable: false, onJob: 'fail' },
   INTERNAL: { httpStatus: 500, retryable: true, onJob: 'retry' },
   // Intercom, as seen through the SDK.

@@ -1,5 +1,10 @@
 import { isAppError } from '@relay/errors';
-import { type RedisServer, startRedisReplica, startRedisServer } from '@relay/testkit';
+import {
+  type RedisServer,
+  startRedisCluster,
+  startRedisReplica,
+  startRedisServer,
+} from '@relay/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplicaConfirm } from '../src/redis/replica-confirm.ts';
@@ -77,4 +82,43 @@ describe('replica confirmation (REDIS_ACK_REPLICAS)', () => {
     // Back: the next confirmation goes through.
     await confirm();
   });
+});
+
+describe('replica confirmation on a Redis Cluster', () => {
+  it("finds the queues' new primary after a failover, with no command of its own redirected", async () => {
+    const cluster = await startRedisCluster(3, { replicas: 1 });
+    // The test kit's client has no periodic slot refresh: what finds the new primary is the
+    // probe's own refresh after a failure (see the glossary: cluster failover).
+    const connection = cluster.connect();
+    connection.on('error', () => {});
+    await new Promise((resolve) => connection.once('ready', resolve));
+    try {
+      const confirm = createReplicaConfirm({
+        connection,
+        prefix: '{test}',
+        replicas: 1,
+        timeoutMs: 500,
+      });
+      await confirm();
+      const primary = await cluster.primaryFor('{test}:replica-probe');
+      await primary.kill();
+      await cluster.waitForFailover('{test}:replica-probe', primary);
+      await primary.restart(); // it rejoins as the new primary's replica: WAIT 1 can succeed
+      const deadline = Date.now() + 30_000;
+      let confirmed = false;
+      while (!confirmed && Date.now() < deadline) {
+        confirmed = await confirm().then(
+          () => true,
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            return false;
+          },
+        );
+      }
+      expect(confirmed).toBe(true);
+    } finally {
+      connection.disconnect();
+      await cluster.stop();
+    }
+  }, 90_000);
 });

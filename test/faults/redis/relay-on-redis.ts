@@ -17,7 +17,10 @@ export const PREFIX = '{relay}';
  * off), against the simulator, plus the test's own view of the queues.
  */
 export async function startRelayOnRedis(options: {
-  redisUrl: string;
+  /** One Redis (or a primary behind Sentinel, with `env`); or give `redisClusterNodes`. */
+  redisUrl?: string;
+  /** A Redis Cluster's seeds (REDIS_CLUSTER_NODES), with `connect` for the test's view. */
+  redisClusterNodes?: string;
   /** The test's own view's connection, when not to `redisUrl` (a primary behind Sentinel). */
   connect?: () => RedisClient;
   workers?: number;
@@ -29,7 +32,10 @@ export async function startRelayOnRedis(options: {
   let stack: Stack | undefined;
   try {
     stack = await startStack({
-      redisUrl: options.redisUrl,
+      ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
+      ...(options.redisClusterNodes === undefined
+        ? {}
+        : { redisClusterNodes: options.redisClusterNodes }),
       queuePrefix: PREFIX,
       intercomUrl: sim.url,
       intercomToken: sim.token,
@@ -48,7 +54,7 @@ export async function startRelayOnRedis(options: {
     await sim.stop();
     throw error;
   }
-  const connection = options.connect?.() ?? createWorkerConnection(options.redisUrl);
+  const connection = options.connect?.() ?? createWorkerConnection(options.redisUrl ?? '');
   connection.on('error', () => {});
   const queues = Object.values(QueueNames).map((name) => {
     const queue = new Queue(name, { connection, prefix: PREFIX });

@@ -6,6 +6,9 @@ export type RedisClient = Redis | Cluster;
 
 const reconnect = (times: number) => Math.min(times * 200, 2_000);
 
+/** How often a cluster connection asks for the slot map unprompted (one CLUSTER SLOTS). */
+const SLOTS_REFRESH_MS = 5_000;
+
 /**
  * For producers (the ingress): no offline queue and one retry, so a Redis outage fails the
  * request fast (503, the client retries) instead of holding it in memory, acknowledged but
@@ -83,6 +86,7 @@ export function connectRedis(
     options;
   return new Cluster(target.nodes, {
     enableReadyCheck: true,
+    slotsRefreshInterval: SLOTS_REFRESH_MS, // see the glossary: cluster failover
     ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
     ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
     ...(lazyConnect === undefined ? {} : { lazyConnect }),

@@ -11,6 +11,13 @@
  *   hold its jobs (replica-confirm.ts), else 503: a job acknowledged is a job a failover
  *   keeps. A 503'd store that did reach Redis is harmless: the sender retries and the job id
  *   makes the retry a duplicate.
+ * - cluster failover: when a Redis Cluster primary dies, its replica takes its slots after
+ *   cluster-node-timeout. Meanwhile ioredis routes by a stale slot map, retries a command
+ *   a few times (MOVED, CLUSTERDOWN, a closed connection) and then fails it with an Error of
+ *   its own ("Too many Cluster redirections…"): that is Redis unavailable (503, retry), not
+ *   a bug. A connection that only talks to one node (the replica probe) never has its map
+ *   corrected by a redirect, so it asks for the map again after a failure, and every
+ *   cluster connection also does so every few seconds (`slotsRefreshInterval`).
  */
 export {
   connectRedis,
@@ -29,6 +36,7 @@ export {
   REDIS_FULL_RATIO,
 } from './memory-headroom.ts';
 export { createPendingStore } from './pending-store.ts';
+export { isRedisUnavailableError } from './redis-failure.ts';
 export { readRedisMemory } from './redis-memory.ts';
 export {
   createRedisOutageLog,

@@ -21,6 +21,20 @@ const UNAVAILABLE_REPLIES = new Set([
   'TRYAGAIN',
 ]);
 
+/**
+ * ioredis's own errors (plain Errors, told apart by message) for a connection that broke
+ * under a command, and for a cluster that could not route one: a node gone, slots moving,
+ * no slot map yet (a failover in progress; see the glossary: cluster failover).
+ */
+const CONNECTION_LOST_MESSAGES = [
+  'Connection is closed.',
+  'Too many Cluster redirections.',
+  "Cluster isn't ready",
+  'Cluster is disconnected.',
+  'None of startup nodes is available',
+  'Failed to refresh slots cache.',
+];
+
 /** Socket errors: Redis cannot be reached, or the connection broke. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -42,11 +56,16 @@ const NETWORK_CODES = new Set([
  * error, a bug — which no amount of waiting fixes.
  */
 function isRedisUnavailable(error: unknown, connection: RedisClient): boolean {
+  return cannotSend(connection) || isRedisUnavailableError(error);
+}
+
+/** The same judged by the error alone, where no one connection made the call (a job's run). */
+export function isRedisUnavailableError(error: unknown): boolean {
   if (error instanceof RedisTimeoutError) return true;
-  if (cannotSend(connection)) return true;
   if (!(error instanceof Error)) return false;
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  if (CONNECTION_LOST_MESSAGES.some((message) => error.message.startsWith(message))) return true;
   return (
     error instanceof ReplyError && UNAVAILABLE_REPLIES.has(error.message.split(' ', 1)[0] ?? '')
   );

@@ -1,4 +1,5 @@
 import { AppError } from '@relay/errors';
+import { Cluster } from 'ioredis';
 import { primaryHolding } from './cluster-slot.ts';
 import type { RedisClient } from './connection.ts';
 
@@ -40,14 +41,20 @@ export function createReplicaConfirm(options: ReplicaConfirmOptions): ReplicaCon
   let scheduled = false;
 
   async function probeAndWait(): Promise<number> {
-    const node = primaryHolding(options.connection, probeKey);
-    const replies = await node
-      .pipeline()
-      .incr(probeKey)
-      .call('WAIT', String(options.replicas), String(options.timeoutMs))
-      .exec();
-    for (const [error] of replies ?? []) if (error) throw error;
-    return Number(replies?.[1]?.[1] ?? 0);
+    try {
+      const node = primaryHolding(options.connection, probeKey);
+      const replies = await node
+        .pipeline()
+        .incr(probeKey)
+        .call('WAIT', String(options.replicas), String(options.timeoutMs))
+        .exec();
+      for (const [error] of replies ?? []) if (error) throw error;
+      return Number(replies?.[1]?.[1] ?? 0);
+    } catch (error) {
+      // The primary may have moved (see the glossary: cluster failover).
+      if (options.connection instanceof Cluster) options.connection.refreshSlotsCache();
+      throw error;
+    }
   }
 
   function run(): void {
