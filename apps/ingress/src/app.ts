@@ -43,6 +43,8 @@ export type AppDeps = {
   intercomProbe?: IntercomProbe | undefined;
   /** REDIS_ACK_REPLICAS, for /readyz. */
   ackReplicas?: number | undefined;
+  /** How the relay reaches Redis (REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES), for /readyz. */
+  redisMode?: 'single' | 'sentinel' | 'cluster' | undefined;
   /** Read-through copies of Intercom contacts for GET /v1/contacts/:externalId. */
   contactCache?: ContactDirectory | undefined;
   /** Reads of Intercom for callers who wait (conversation lists), through the budget. */

@@ -151,6 +151,7 @@ const { app, adminApp } = await buildApps(
     webhookSecrets: () => webhookSecrets(config),
     intercomProbe,
     ackReplicas: config.ackReplicas,
+    redisMode: config.redis.mode,
     contactCache,
     attributeCatalog,
     intercomReader,

@@ -67,6 +67,8 @@ export type TestAppOptions = AppOptions & {
   deps?: (redis: { connection: Redis; prefix: string }) => IntercomDeps | Promise<IntercomDeps>;
   /** Requests per CRM token; undefined: no limiter. */
   limits?: RequestLimits | undefined;
+  /** How the ingress believes it reaches Redis (readiness reads a failover differently). */
+  redisMode?: 'single' | 'sentinel' | 'cluster';
 };
 
 /** The whole ingress on every route the options turn on: the sum of the ingress tests' needs. */
@@ -110,6 +112,7 @@ export async function buildTestApp(
     logger: createLogger({ service: 'ingress-test', destination: logs.destination }),
     crmTokens: () => [CRM_TOKEN, OTHER_CRM_TOKEN],
     webhookSecrets: () => [WEBHOOK_SECRET],
+    redisMode: options.redisMode,
     ...intercom,
     changeLog,
     admin:

@@ -75,6 +75,10 @@ describe('a Redis Cluster primary SIGKILLed under load, its replica taking over'
       120_000,
     );
     const killToAcknowledgedAgainMs = Date.now() - killedAt;
+    // Readiness names the promoted primary and its replica (the old primary, back).
+    const readiness = (await (await fetch(`${relay.stack.ingressUrl}/readyz`)).json()) as {
+      services: { redis: unknown };
+    };
     const tally = await load.stop();
     await relay.sim.control('DELETE', 'faults');
     await waitFor(
@@ -105,6 +109,12 @@ describe('a Redis Cluster primary SIGKILLed under load, its replica taking over'
     for (const kind of Object.keys(tally.refused)) expect(ALLOWED_REFUSALS).toContain(kind);
     expect(tally.refusedWithoutRetryAfter).toBe(0);
     expect(accounting.examples).toEqual([]);
+    expect(readiness.services.redis).toMatchObject({
+      status: 'up',
+      mode: 'cluster',
+      primary: `127.0.0.1:${promoted.port}`,
+      replicas: { linked: 1, confirming: 1, required: 1 },
+    });
     expect(accounting.lost).toBe(0);
     expect(accounting.doubled).toBe(0);
   }, 300_000);

@@ -178,9 +178,13 @@ describe('the Redis primary SIGKILLed under load, a replica promoted by Sentinel
       30_000,
     );
     const readyBefore = (await (await fetch(`${relay.stack.ingressUrl}/readyz`)).json()) as {
-      services: { redis: { replicas?: unknown } };
+      services: { redis: { mode?: string; primary?: string; replicas?: unknown } };
     };
-    expect(readyBefore.services.redis.replicas).toEqual({ confirming: 1, required: 1 });
+    expect(readyBefore.services.redis).toMatchObject({
+      mode: 'sentinel',
+      primary: `127.0.0.1:${primary.port}`,
+      replicas: { linked: 1, confirming: 1, required: 1 },
+    });
     replica.pause();
     const before = { acknowledged: load.tally.acknowledged, refused: refusals(load.tally) };
     await new Promise((resolve) => setTimeout(resolve, 3_000)); // six deadlines
@@ -219,7 +223,8 @@ describe('the Redis primary SIGKILLed under load, a replica promoted by Sentinel
     );
     expect(ready.status).toBe(200);
     expect(readiness.status).toBe('degraded');
-    expect(readiness.services.redis.replicas).toEqual({ confirming: 0, required: 1 });
+    // Still linked (a stopped replica keeps its connection), but it confirms nothing.
+    expect(readiness.services.redis.replicas).toEqual({ linked: 1, confirming: 0, required: 1 });
     expect(acknowledgedWhileStopped).toBeLessThanOrEqual(4);
     expect(refusedWhileStopped).toBeGreaterThan(0);
     expect(Object.keys(tally.refused)).toEqual(['503 QUEUE_UNAVAILABLE']);

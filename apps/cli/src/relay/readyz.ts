@@ -9,7 +9,7 @@ export type Readiness =
       reachable: true;
       httpStatus: number;
       status: 'healthy' | 'degraded' | 'unhealthy' | string;
-      redis: { status: string; usedRatio: number | null };
+      redis: RedisReadiness;
       intercom: {
         status: string;
         authenticated: boolean;
@@ -18,6 +18,21 @@ export type Readiness =
         authHold?: AuthHoldReading | null;
       };
     };
+
+/** Redis as /readyz sees it; the topology fields are absent from an ingress older than them. */
+export type RedisReadiness = {
+  /** up, filling, full, down, or reconnecting (a failover in progress). */
+  status: string;
+  usedRatio: number | null;
+  /** single, sentinel or cluster. */
+  mode?: string;
+  /** The primary holding the queues (`host:port`), null while it does not answer. */
+  primary?: string | null;
+  /** Its replicas: linked, able to confirm stores, and how many REDIS_ACK_REPLICAS requires. */
+  replicas?: { linked: number | null; confirming: number | null; required: number };
+  /** How long Redis has not answered, while `reconnecting`. */
+  downForMs?: number;
+};
 
 /** The ingress's GET /readyz: Redis, Intercom (its cached GET /me), Redis memory. */
 export async function fetchReadiness(relayUrl: string): Promise<Readiness> {
@@ -31,10 +46,7 @@ export async function fetchReadiness(relayUrl: string): Promise<Readiness> {
       reachable: true,
       httpStatus: answer.status,
       status: body.status,
-      redis: {
-        status: body.services?.redis?.status ?? 'unknown',
-        usedRatio: body.services?.redis?.memory?.usedRatio ?? null,
-      },
+      redis: redisOf(body.services?.redis),
       intercom: {
         status: body.services?.intercom?.status ?? 'unknown',
         authenticated: body.services?.intercom?.authenticated === true,
@@ -50,10 +62,37 @@ export async function fetchReadiness(relayUrl: string): Promise<Readiness> {
 type ReadyBody = {
   status?: string;
   services?: {
-    redis?: { status?: string; memory?: { usedRatio?: number } };
+    redis?: {
+      status?: string;
+      memory?: { usedRatio?: number } | null;
+      mode?: string;
+      primary?: string | null;
+      replicas?: { linked?: number | null; confirming?: number | null; required?: number };
+      downForMs?: number;
+    };
     intercom?: { status?: string; authenticated?: boolean; error?: string; authHold?: unknown };
   };
 };
+
+function redisOf(redis: NonNullable<ReadyBody['services']>['redis']): RedisReadiness {
+  const replicas = redis?.replicas;
+  return {
+    status: redis?.status ?? 'unknown',
+    usedRatio: redis?.memory?.usedRatio ?? null,
+    ...(typeof redis?.mode === 'string' ? { mode: redis.mode } : {}),
+    ...(redis?.primary === undefined ? {} : { primary: redis.primary }),
+    ...(replicas && typeof replicas.required === 'number'
+      ? {
+          replicas: {
+            linked: replicas.linked ?? null,
+            confirming: replicas.confirming ?? null,
+            required: replicas.required,
+          },
+        }
+      : {}),
+    ...(typeof redis?.downForMs === 'number' ? { downForMs: redis.downForMs } : {}),
+  };
+}
 
 function authHoldOf(value: unknown): AuthHoldReading | null {
   const hold = value as Partial<AuthHoldReading> | null | undefined;

@@ -10,6 +10,12 @@ export type HealthDeps = {
   metrics?: Metrics | undefined;
   /** REDIS_ACK_REPLICAS: readiness reports how many replicas there are to confirm stores. */
   ackReplicas?: number | undefined;
+  /**
+   * How the relay reaches Redis. Behind Sentinel or in a cluster, Redis not answering soon
+   * after it did is first a failover in progress (`reconnecting`), and readiness reports the
+   * primary holding the queues and its replicas.
+   */
+  redisMode?: 'single' | 'sentinel' | 'cluster' | undefined;
 };
 
 type ReadyStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -22,28 +28,48 @@ const MEMORY_DEGRADED_RATIO = REDIS_FILLING_RATIO; // where retention starts to 
 const MEMORY_UNHEALTHY_RATIO = REDIS_FULL_RATIO; // where intake stops too
 
 /**
+ * How long Redis may not answer, behind Sentinel or in a cluster, before readiness calls it
+ * down rather than a failover in progress: Sentinel's down-after-milliseconds (30 s by
+ * default) plus an election and the clients' reconnection.
+ */
+const FAILOVER_GRACE_MS = 60_000;
+
+/**
  * /healthz: the process is alive. /readyz: it can do its job. Without Redis, or with Redis
  * nearly full, nothing more can be acknowledged (unhealthy, 503); without Intercom, or with
  * calls held after Intercom refused the token, webhooks and pushes are still stored and wait
- * in the queue (degraded, 200), as with Redis filling up. With REDIS_ACK_REPLICAS, fewer
- * replicas able to confirm than it needs (one down, or resyncing after a failover) is degraded too:
- * the process is fine and recovers by itself, and its stores answer 503 with Retry-After
- * meanwhile (which says more to a sender than a load balancer's own 503).
+ * in the queue (degraded, 200), as with Redis filling up. Degraded too, because the process
+ * is fine and recovers by itself while its stores answer 503 with Retry-After (which says
+ * more to a sender than a load balancer's own 503, and every ingress shares the one Redis):
+ * - with REDIS_ACK_REPLICAS, fewer replicas able to confirm than it needs (one down, or
+ *   resyncing after a failover);
+ * - behind Sentinel or in a cluster, Redis not answering for less than FAILOVER_GRACE_MS
+ *   after it last did (`reconnecting`: a failover in progress).
  */
 export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
+  const mode = deps.redisMode ?? 'single';
+  let redisUpAt = Date.now(); // a start-up counts: the ingress connects before it listens
+
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
-    const [redis, intercom, replicas] = await Promise.all([
+    const [reading, intercom, topology] = await Promise.all([
       checkRedis(deps.producer, deps.metrics),
       deps.intercomProbe?.check(),
-      checkReplicas(deps.producer, deps.ackReplicas ?? 0),
+      checkReplicas(deps.producer, mode, deps.ackReplicas ?? 0),
     ]);
+    const now = Date.now();
+    if (reading.status !== 'down') redisUpAt = now;
+    const redis =
+      reading.status === 'down' && mode !== 'single' && now - redisUpAt < FAILOVER_GRACE_MS
+        ? { ...reading, status: 'reconnecting' as const, downForMs: now - redisUpAt }
+        : reading;
     const status: ReadyStatus =
       redis.status === 'down' || redis.status === 'full'
         ? 'unhealthy'
         : redis.status === 'filling' ||
-            (replicas && replicas.confirming !== null && replicas.confirming < replicas.required) ||
+            redis.status === 'reconnecting' ||
+            replicasShort(topology?.replicas) ||
             (intercom && (intercom.status !== 'up' || intercom.authHold))
           ? 'degraded'
           : 'healthy';
@@ -51,7 +77,7 @@ export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
     return {
       status,
       services: {
-        redis: replicas ? { ...redis, replicas } : redis,
+        redis: { ...redis, mode, ...topology },
         intercom: intercom ?? notConfigured(),
       },
     };
@@ -82,11 +108,30 @@ async function checkRedis(producer: Producer, metrics: Metrics | undefined) {
   }
 }
 
-/** Replicas able to confirm against REDIS_ACK_REPLICAS; `confirming` null when Redis does not answer. */
-async function checkReplicas(producer: Producer, required: number) {
-  if (required === 0) return undefined;
-  const confirming = await producer.confirmingReplicas().catch(() => null);
-  return { confirming, required };
+/**
+ * The primary holding the queues and its replicas: those able to confirm stores against
+ * REDIS_ACK_REPLICAS (`confirming` null when Redis does not answer). Only where there are
+ * replicas to speak of: behind Sentinel, in a cluster, or with REDIS_ACK_REPLICAS set.
+ */
+async function checkReplicas(producer: Producer, mode: string, required: number) {
+  if (required === 0 && mode === 'single') return undefined;
+  const reading = await producer.replication().catch(() => null);
+  return {
+    primary: reading?.primary ?? null,
+    replicas: {
+      linked: reading?.linked ?? null,
+      confirming: reading?.confirming ?? null,
+      required,
+    },
+  };
+}
+
+function replicasShort(replicas: { confirming: number | null; required: number } | undefined) {
+  return (
+    replicas !== undefined &&
+    replicas.confirming !== null &&
+    replicas.confirming < replicas.required
+  );
 }
 
 function notConfigured(): Omit<IntercomHealth, 'status'> & { status: 'not_configured' } {

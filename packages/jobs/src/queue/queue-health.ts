@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { LANES, type Lane } from '../queues.ts';
 import { primaryHolding } from '../redis/cluster-slot.ts';
 import type { RedisClient } from '../redis/connection.ts';
@@ -66,15 +67,27 @@ export function createQueueHealth(queues: LaneQueues, connection: RedisClient, s
     memory: (): Promise<MemoryReading> => store.guard(readRedisMemory(connection)),
 
     /**
-     * Replicas of the primary holding the queues that can confirm stores (REDIS_ACK_REPLICAS):
+     * The primary holding the queues (`host:port`: after a failover, the promoted one) and
+     * its replicas: how many are linked, and how many can confirm stores (REDIS_ACK_REPLICAS):
      * online (synced, streaming) and heard from within 2 s (a replica acknowledges every
      * second; a stopped or cut-off one stays "online" until the primary's repl-timeout).
      */
-    async confirmingReplicas(): Promise<number> {
-      const primary = primaryHolding(connection, queues.get('webhook').toKey(''));
-      const info = await store.guard(primary.info('replication'));
-      const replicas = [...info.matchAll(/^slave\d+:.*state=online.*lag=(\d+)/gm)];
-      return replicas.filter((match) => Number(match[1]) <= 2).length;
+    async replication(): Promise<{ primary: string; linked: number; confirming: number }> {
+      const node = primaryHolding(connection, queues.get('webhook').toKey(''));
+      const info = await store.guard(node.info('replication'));
+      const lags = [...info.matchAll(/^slave\d+:.*state=online.*lag=(\d+)/gm)];
+      return {
+        primary: addressOf(node),
+        linked: Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? 0),
+        confirming: lags.filter((match) => Number(match[1]) <= 2).length,
+      };
     },
   };
+}
+
+/** Where a connection is connected: its socket's peer (behind Sentinel, the primary found). */
+function addressOf(node: Redis): string {
+  const { remoteAddress, remotePort } = node.stream ?? {};
+  if (remoteAddress && remotePort) return `${remoteAddress}:${remotePort}`;
+  return `${node.options.host}:${node.options.port}`;
 }

@@ -89,6 +89,8 @@ export const ALERTS_NOT_IN_TRIAGE = {
 export const TRIAGE_ONLY_SEVERITY = {
   ingressReady: 'P1',
   redis: 'P1',
+  /** Fewer replicas confirming than REDIS_ACK_REPLICAS: every store answers 503. */
+  redisReplicas: 'P1',
   coverage: 'P4',
 } as const satisfies Record<string, Severity>;
 
@@ -121,7 +123,11 @@ export function severityList(): Record<Severity, string[]> {
     [r.intercomUnauthorized.severity, 'Intercom token hold (calls held after a refused token)'],
     [r.intercom5xx.severity, `Intercom 5xx (> ${r.intercom5xx.threshold}/min)`],
     [TRIAGE_ONLY_SEVERITY.ingressReady, 'ingress /readyz'],
-    [TRIAGE_ONLY_SEVERITY.redis, 'Redis'],
+    [TRIAGE_ONLY_SEVERITY.redis, 'Redis (a failover in progress too)'],
+    [
+      TRIAGE_ONLY_SEVERITY.redisReplicas,
+      'Redis replicas (fewer confirming than REDIS_ACK_REPLICAS)',
+    ],
     [r.webhooksNotStored.severity, 'webhooks not stored (any 503)'],
     [r.redisMemory.full.severity, `Redis memory (> ${percent(r.redisMemory.full.threshold)})`],
     [r.circuit.severity, 'circuit breaker open or half-open'],

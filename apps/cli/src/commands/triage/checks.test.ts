@@ -196,6 +196,54 @@ describe('evaluateTriage', () => {
     expect(byId(erasureFailing)['dead-letters']).toMatchObject({ severity: 'P2', status: 'fail' });
   });
 
+  it('reports the Redis failover: the primary and replicas, a failover in progress, replicas short', () => {
+    const healthy = input({ workerBefore: worker({}), workerAfter: worker({}) });
+    const withRedis = (redis: Record<string, unknown>) => {
+      const readiness = healthy.readiness.reachable ? healthy.readiness : undefined;
+      if (!readiness) throw new Error('the healthy input has a readiness');
+      const ready = { ...readiness, redis: { ...readiness.redis, ...redis } };
+      return byId(evaluateTriage({ ...healthy, readiness: ready }));
+    };
+    const replicated = withRedis({
+      mode: 'sentinel',
+      primary: '10.0.0.6:6379',
+      replicas: { linked: 1, confirming: 1, required: 1 },
+    });
+    expect(replicated.redis).toMatchObject({
+      status: 'ok',
+      finding: 'up (from /readyz) · sentinel, primary 10.0.0.6:6379, 1 replica linked',
+    });
+    expect(replicated['redis-replicas']).toMatchObject({ severity: 'P1', status: 'ok' });
+
+    const failingOver = withRedis({
+      status: 'reconnecting',
+      mode: 'cluster',
+      primary: null,
+      downForMs: 4_000,
+      replicas: { linked: null, confirming: null, required: 1 },
+    });
+    expect(failingOver.redis).toMatchObject({ status: 'fail', next: 'RUNBOOK.md#redis-failover' });
+    expect(failingOver.redis?.finding).toMatch(/^not answering for 4 s \(cluster\): a failover/);
+
+    const short = withRedis({
+      mode: 'cluster',
+      primary: '10.0.0.7:6379',
+      replicas: { linked: 0, confirming: 0, required: 1 },
+    });
+    expect(short['redis-replicas']).toMatchObject({
+      severity: 'P1',
+      status: 'fail',
+      finding:
+        '0 confirming of 0 linked, 1 required (REDIS_ACK_REPLICAS): every store answers 503 until one catches up',
+      next: 'RUNBOOK.md#redis-failover',
+    });
+    expect(urgentFailures(Object.values(short)).map((check) => check.id)).toEqual([
+      'redis-replicas',
+    ]);
+    // One Redis without REDIS_ACK_REPLICAS: no replica check at all.
+    expect(withRedis({})['redis-replicas']).toBeUndefined();
+  });
+
   it('rates each check as the alert it points to does, so triage and the pager agree', () => {
     const rules = parse(readFileSync(`${REPO_ROOT}/deploy/prometheus/alerts.yml`, 'utf8')) as {
       groups: { rules: { alert: string; labels: { severity: string } }[] }[];

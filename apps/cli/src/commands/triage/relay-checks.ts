@@ -1,4 +1,4 @@
-import { describeReadiness } from '../../relay/readyz.ts';
+import { describeReadiness, type Readiness, type RedisReadiness } from '../../relay/readyz.ts';
 import { ALERT_RULES, type AlertRule, mostSevere, TRIAGE_ONLY_SEVERITY } from './alert-rules.ts';
 import { percentText, type Severity, secondsText, spanText, type TriageCheck } from './check.ts';
 import type { TriageInput } from './sources.ts';
@@ -35,16 +35,8 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
     finding: describeReadiness(ready),
     next: 'RUNBOOK.md#ingress-not-ready',
   });
-  checks.push({
-    severity: TRIAGE_ONLY_SEVERITY.redis,
-    id: 'redis',
-    title: 'Redis',
-    status: !ready.reachable ? 'unknown' : ready.redis.status === 'up' ? 'ok' : 'fail',
-    finding: ready.reachable
-      ? `${ready.redis.status} (from /readyz)${ready.redis.status === 'up' ? '' : ': the ingress answers 503, nothing is acknowledged'}`
-      : 'the ingress did not answer',
-    next: 'RUNBOOK.md#webhooksnotstored',
-  });
+  checks.push(redisCheck(ready));
+  if (ready.reachable && ready.redis.replicas) checks.push(replicasCheck(ready.redis));
 
   const deltas =
     ingress.length > 0
@@ -235,6 +227,76 @@ function coverageCheck(input: TriageInput): TriageCheck {
       missing.length > 0
         ? missing.join('; ')
         : `ingress, ${workers} worker(s), admin API, status page`,
+    next: '',
+  };
+}
+
+/** Where the queues are: `sentinel, primary 10.0.0.5:6379, 1 replica linked`. */
+function topologyText(redis: RedisReadiness): string {
+  if (!redis.mode || redis.mode === 'single') return '';
+  const parts = [redis.mode];
+  if (redis.primary) parts.push(`primary ${redis.primary}`);
+  const linked = redis.replicas?.linked;
+  if (typeof linked === 'number') parts.push(`${linked} replica${linked === 1 ? '' : 's'} linked`);
+  return ` · ${parts.join(', ')}`;
+}
+
+function redisCheck(ready: Readiness): TriageCheck {
+  const base = { severity: TRIAGE_ONLY_SEVERITY.redis, id: 'redis', title: 'Redis' } as const;
+  if (!ready.reachable) {
+    return { ...base, status: 'unknown', finding: 'the ingress did not answer', next: '' };
+  }
+  const redis = ready.redis;
+  if (redis.status === 'up') {
+    return { ...base, status: 'ok', finding: `up (from /readyz)${topologyText(redis)}`, next: '' };
+  }
+  if (redis.status === 'reconnecting') {
+    return {
+      ...base,
+      status: 'fail',
+      finding: `not answering for ${secondsText((redis.downForMs ?? 0) / 1_000)} (${redis.mode}): a failover in progress; the relay follows the new primary by itself and answers stores 503 meanwhile`,
+      next: 'RUNBOOK.md#redis-failover',
+    };
+  }
+  return {
+    ...base,
+    status: 'fail',
+    finding: `${redis.status} (from /readyz): the ingress answers 503, nothing is acknowledged`,
+    next: 'RUNBOOK.md#webhooksnotstored',
+  };
+}
+
+/** Replicas able to confirm stores against REDIS_ACK_REPLICAS (present behind Sentinel or a cluster, or with it set). */
+function replicasCheck(redis: RedisReadiness): TriageCheck {
+  const { linked, confirming, required } = redis.replicas ?? {
+    linked: null,
+    confirming: null,
+    required: 0,
+  };
+  const base = {
+    severity: TRIAGE_ONLY_SEVERITY.redisReplicas,
+    id: 'redis-replicas',
+    title: 'Redis replicas',
+  } as const;
+  const counted = `${confirming ?? '?'} confirming of ${linked ?? '?'} linked`;
+  if (confirming === null) {
+    return { ...base, status: 'unknown', finding: 'Redis did not answer', next: '' };
+  }
+  if (confirming < required) {
+    return {
+      ...base,
+      status: 'fail',
+      finding: `${counted}, ${required} required (REDIS_ACK_REPLICAS): every store answers 503 until one catches up`,
+      next: 'RUNBOOK.md#redis-failover',
+    };
+  }
+  return {
+    ...base,
+    status: 'ok',
+    finding:
+      required === 0
+        ? `${counted}; none required (REDIS_ACK_REPLICAS=0): a failover can lose what the primary acknowledged and had not yet copied`
+        : `${counted}, ${required} required: acknowledged means replicated`,
     next: '',
   };
 }
