@@ -11,6 +11,7 @@
  *   node bench/ingress-ack-replicas.ts [measured seconds per side and round, default 10] [rounds, default 3]
  */
 import { join } from 'node:path';
+import { histogramQuantile, parsePrometheusText, type Sample } from '@relay/telemetry';
 import {
   freePort,
   REPO_ROOT,
@@ -88,7 +89,30 @@ async function startSide(name: string, ackReplicas: number): Promise<ReplicatedS
   }
 }
 
-type Pair = { acked: RoundResult; plain: RoundResult };
+/** The replica confirmations (probe and WAIT) the acked side made while measured. */
+type Waits = { count: number; p50Ms: number; p99Ms: number };
+type Pair = { acked: RoundResult; plain: RoundResult; waits: Waits };
+
+const WAIT_METRIC = 'relay_redis_replica_confirm_seconds';
+
+async function scrape(url: string): Promise<Sample[]> {
+  return parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+}
+
+/** The histogram's growth between two scrapes of one process. */
+function waitsBetween(before: Sample[], after: Sample[]): Waits {
+  const key = (sample: Sample) => `${sample.name}${JSON.stringify(sample.labels)}`;
+  const earlier = new Map(before.map((sample) => [key(sample), sample.value]));
+  const grown = after
+    .filter((sample) => sample.name.startsWith(WAIT_METRIC))
+    .map((sample) => ({ ...sample, value: sample.value - (earlier.get(key(sample)) ?? 0) }));
+  const confirmed = { outcome: 'confirmed' };
+  const count = grown
+    .filter((sample) => sample.name === `${WAIT_METRIC}_count`)
+    .reduce((sum, sample) => sum + sample.value, 0);
+  const ms = (q: number) => histogramQuantile(q, grown, WAIT_METRIC, confirmed) * 1_000;
+  return { count, p50Ms: ms(0.5), p99Ms: ms(0.99) };
+}
 
 async function measureRound(round: number): Promise<Pair> {
   const sides: ReplicatedSide[] = [];
@@ -102,6 +126,7 @@ async function measureRound(round: number): Promise<Pair> {
     const system = sides.flatMap((side) => [side.redisPid, ...(side.pid ? [side.pid] : [])]);
     place(PLACEMENT, system);
     const tallies = { plain: emptyTally(), acked: emptyTally() };
+    const waitsBefore = await scrape(acked.url);
     for (let i = 0; i < SLICES; i += 1) {
       const order =
         (round + i) % 2 === 0 ? (['plain', 'acked'] as const) : (['acked', 'plain'] as const);
@@ -109,19 +134,25 @@ async function measureRound(round: number): Promise<Pair> {
         await slice(name === 'plain' ? plain : acked, SECONDS / SLICES, tallies[name]);
       }
     }
-    return { acked: resultOf(tallies.acked), plain: resultOf(tallies.plain) };
+    const waits = waitsBetween(waitsBefore, await scrape(acked.url));
+    return { acked: resultOf(tallies.acked), plain: resultOf(tallies.plain), waits };
   } finally {
     place('shared', []);
     for (const side of sides) await side.stop();
   }
 }
 
+function waitsLine(waits: Waits, acked: RoundResult): string {
+  const perWait = (acked.rps * SECONDS) / Math.max(waits.count, 1);
+  return `WAITs: ${waits.count} (${perWait.toFixed(1)} requests each), P50 ${waits.p50Ms.toFixed(2)} ms, P99 ${waits.p99Ms.toFixed(2)} ms`;
+}
+
 const results: Pair[] = [];
 for (let round = 0; round < ROUNDS; round += 1) {
-  const { acked, plain } = await measureRound(round);
-  results.push({ acked, plain });
+  const { acked, plain, waits } = await measureRound(round);
+  results.push({ acked, plain, waits });
   console.log(
-    `round ${round + 1}: ratio ${(acked.rps / plain.rps).toFixed(2)}; REDIS_ACK_REPLICAS=0 ${plain.rps.toFixed(0)} req/s (P99 ${plain.p99} ms, ${cpuLine(plain)}); =1 ${acked.rps.toFixed(0)} req/s (P99 ${acked.p99} ms, worst slice ${acked.p99Worst}, ${acked.bad} not 2xx, ${cpuLine(acked)})`,
+    `round ${round + 1}: ratio ${(acked.rps / plain.rps).toFixed(2)}; REDIS_ACK_REPLICAS=0 ${plain.rps.toFixed(0)} req/s (P99 ${plain.p99} ms, ${cpuLine(plain)}); =1 ${acked.rps.toFixed(0)} req/s (P99 ${acked.p99} ms, worst slice ${acked.p99Worst}, ${acked.bad} not 2xx, ${cpuLine(acked)}); ${waitsLine(waits, acked)}`,
   );
 }
 const ratios = results.map(({ acked, plain }) => acked.rps / plain.rps);
@@ -140,6 +171,9 @@ console.log(
 );
 console.log(
   `REDIS_ACK_REPLICAS=1: ${median(results.map((r) => r.acked.rps)).toFixed(0)} req/s (median), P99 ${p99} ms, ${results.reduce((sum, r) => sum + r.acked.bad, 0)} not 2xx`,
+);
+console.log(
+  `replica confirmations (probe and WAIT, =1): P50 ${median(results.map((r) => r.waits.p50Ms)).toFixed(2)} ms, P99 ${median(results.map((r) => r.waits.p99Ms)).toFixed(2)} ms (median of the rounds)`,
 );
 console.log(
   `ratio =1 ÷ =0 (median of the rounds' ratios, rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}): ${ratio.toFixed(2)} (target ≥ 0.8) ${ratio >= 0.8 ? 'MET' : 'NOT MET'}; ack P99 ${p99} ms (target ≤ 25 ms) ${p99 <= 25 ? 'MET' : 'NOT MET'}`,

@@ -54,6 +54,10 @@ const producer = createProducer({
           prefix: config.queuePrefix,
           replicas: config.ackReplicas,
           timeoutMs: config.ackTimeoutMs,
+          observe: (confirmed, seconds) =>
+            metrics.replicaConfirm
+              .labels({ outcome: confirmed >= config.ackReplicas ? 'confirmed' : 'short' })
+              .observe(seconds),
         }),
       }
     : {}),

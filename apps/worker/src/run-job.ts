@@ -123,6 +123,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
         // bounded rate, however many jobs it holds.
         if (error.code === 'INTERCOM_UNAUTHORIZED' && error.status === 403) {
           log().error({ code: error.code, requestId: error.requestId, waitMs }, 'holding queue');
+        } else if (error.code === 'QUEUE_UNAVAILABLE') {
+          // At most one a hold period per lane and process: the hold stops the lane.
+          log().warn({ code: error.code, err: error, waitMs }, 'holding queue: Redis cannot serve');
         } else {
           if (deps.logger.isLevelEnabled('debug')) {
             log().debug({ code: error.code, requestId: error.requestId, waitMs }, 'holding queue');

@@ -82,6 +82,10 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
         prefix: config.queuePrefix,
         replicas: config.ackReplicas,
         timeoutMs: config.ackTimeoutMs,
+        observe: (confirmed, seconds) =>
+          metrics.replicaConfirm
+            .labels({ outcome: confirmed >= config.ackReplicas ? 'confirmed' : 'short' })
+            .observe(seconds),
       })
     : undefined;
   const openQueue = (lane: Lane) => {

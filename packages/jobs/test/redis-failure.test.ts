@@ -18,6 +18,10 @@ describe('a failed call to the job store, as the caller sees it', () => {
       'Connection is closed.',
       "Cluster isn't ready and enableOfflineQueue options is false",
       'Failed to refresh slots cache.',
+      // Seen in the Sentinel failover test, under a job's run and a store.
+      'Reached the max retries per request limit (which is 2). Refer to "maxRetriesPerRequest" option for details.',
+      "Stream isn't writeable and enableOfflineQueue options is false",
+      'Command aborted due to connection close',
     ]) {
       expect(codeOf(new Error(message)), message).toBe('QUEUE_UNAVAILABLE');
     }

@@ -168,6 +168,13 @@ export function createMetrics(options: {
       help: 'Redis used_memory ÷ maxmemory (0 when Redis has no maxmemory), sampled by /readyz and at scrape time.',
       registers,
     }),
+    replicaConfirm: new Histogram({
+      name: 'relay_redis_replica_confirm_seconds',
+      help: 'REDIS_ACK_REPLICAS: how long each replica confirmation (a probe write and WAIT, one per batch of stores) took, by outcome: confirmed, or short (fewer replicas than required, or no answer).',
+      labelNames: ['outcome'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
     queuePaused: new Gauge({
       name: 'relay_queue_paused',
       help: 'Whether each queue is paused (the runbook kill switch): 1 paused, 0 running (sampled at scrape time).',

@@ -6,11 +6,14 @@ import {
   type Stack,
   startSimulator,
   startStack,
+  waitFor,
 } from '@relay/testkit';
 import { Queue } from 'bullmq';
 import type { IntakeTally } from './intake-load.ts';
 
 export const PREFIX = '{relay}';
+
+const WARN_OR_WORSE = /"level":"(warn|error|fatal)"/;
 
 /**
  * The ingress and `workers` worker processes on a Redis the test owns (to kill, fill or cut
@@ -29,6 +32,7 @@ export async function startRelayOnRedis(options: {
   onLine?: (service: string, line: string) => void;
 }) {
   const sim = await startSimulator();
+  const warnings: string[] = [];
   let stack: Stack | undefined;
   try {
     stack = await startStack({
@@ -48,7 +52,14 @@ export async function startRelayOnRedis(options: {
         INTERCOM_STATUS_URL: '',
         ...options.env,
       },
-      ...(options.onLine ? { onLine: options.onLine } : {}),
+      onLine: (service, line) => {
+        // Warnings and errors kept (the last ones), to say why when a test fails.
+        if (WARN_OR_WORSE.test(line)) {
+          warnings.push(`${service} ${line}`);
+          if (warnings.length > 5_000) warnings.shift();
+        }
+        options.onLine?.(service, line);
+      },
     });
   } catch (error) {
     await sim.stop();
@@ -66,6 +77,34 @@ export async function startRelayOnRedis(options: {
     sim,
     stack: started,
     connection,
+    /** The relay's last warnings and errors, counted by service and message (for a failure). */
+    warningSummary(): Record<string, number> {
+      const counts: Record<string, number> = {};
+      for (const entry of warnings) {
+        const [service = '', ...rest] = entry.split(' ');
+        const line = rest.join(' ');
+        const msg = /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 80);
+        const err = /"message":"([^"]{0,120})/.exec(line)?.[1] ?? '';
+        const key = `${service.replace(/-\d+$/, '')}: ${msg}${err ? ` (${err})` : ''}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      return counts;
+    },
+    /**
+     * Waits up to `timeoutMs` for every lane to drain and says how many jobs are left, so that
+     * what is missing afterwards is lost rather than still waiting; when some are left, it
+     * prints the relay's warnings, which say why.
+     */
+    async drained(timeoutMs: number): Promise<number> {
+      const left = await waitFor(
+        () => this.unfinishedJobs().catch(() => Number.POSITIVE_INFINITY),
+        (n) => n === 0,
+        timeoutMs,
+        250,
+      );
+      if (left !== 0) console.log('not drained; the relay said:', this.warningSummary());
+      return left;
+    },
     /** Jobs not yet finished (waiting, active, delayed, prioritized) in every lane. */
     async unfinishedJobs(): Promise<number> {
       const counts = await Promise.all(
@@ -100,10 +139,17 @@ export async function startRelayOnRedis(options: {
       const webhooksLost = tally.webhooks.filter((_, i) => states[i] !== 'completed');
       const acknowledgedItems = tally.contacts.size + tally.webhooks.length;
       const lost = contactsLost.length + webhooksLost.length;
+      const lostStates: Record<string, number> = {};
+      states.forEach((state, i) => {
+        if (state !== 'completed' && tally.webhooks[i] !== undefined) {
+          lostStates[state] = (lostStates[state] ?? 0) + 1;
+        }
+      });
       return {
         acknowledgedItems,
         processed: acknowledgedItems - lost,
         lost,
+        lostByKind: { contacts: contactsLost.length, webhooks: lostStates },
         doubled: doubled.length,
         examples: [...contactsLost.slice(0, 3).map(([id]) => id), ...webhooksLost.slice(0, 3)],
       };
@@ -122,6 +168,8 @@ export type Accounting = {
   acknowledgedItems: number;
   processed: number;
   lost: number;
+  /** Lost contacts (not at the simulator with their data), and lost webhooks by job state. */
+  lostByKind: { contacts: number; webhooks: Record<string, number> };
   /** Contacts Intercom holds more than once (an effect doubled). */
   doubled: number;
   examples: string[];

@@ -33,6 +33,9 @@ const CONNECTION_LOST_MESSAGES = [
   'Cluster is disconnected.',
   'None of startup nodes is available',
   'Failed to refresh slots cache.',
+  'Reached the max retries per request limit',
+  "Stream isn't writeable",
+  'Command aborted due to connection close',
 ];
 
 /** Socket errors: Redis cannot be reached, or the connection broke. */

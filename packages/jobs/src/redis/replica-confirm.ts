@@ -15,7 +15,7 @@ export type ReplicaConfirmOptions = {
   replicas: number;
   /** How long to wait for them before the answer is 503 (REDIS_ACK_TIMEOUT_MS). */
   timeoutMs: number;
-  /** Told each WAIT's outcome: replicas that confirmed, and how long it took. */
+  /** Told each WAIT's outcome: replicas that confirmed (-1: no answer), and how long it took. */
   observe?: (confirmed: number, seconds: number) => void;
 };
 
@@ -71,7 +71,10 @@ export function createReplicaConfirm(options: ReplicaConfirmOptions): ReplicaCon
           if (confirmed >= options.replicas) batch.resolve();
           else batch.reject(notConfirmed(confirmed, options));
         },
-        (cause: unknown) => batch.reject(notConfirmed(undefined, options, cause)),
+        (cause: unknown) => {
+          options.observe?.(-1, (performance.now() - started) / 1_000);
+          batch.reject(notConfirmed(undefined, options, cause));
+        },
       )
       .finally(() => {
         running = false;
