@@ -54,10 +54,8 @@ const producer = createProducer({
           prefix: config.queuePrefix,
           replicas: config.ackReplicas,
           timeoutMs: config.ackTimeoutMs,
-          observe: (confirmed, seconds) =>
-            metrics.replicaConfirm
-              .labels({ outcome: confirmed >= config.ackReplicas ? 'confirmed' : 'short' })
-              .observe(seconds),
+          observe: (outcome, seconds) =>
+            metrics.replicaConfirm.labels({ outcome }).observe(seconds),
         }),
       }
     : {}),

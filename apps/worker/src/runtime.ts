@@ -82,10 +82,7 @@ export function createWorkerRuntime({ config, logger, metrics }: WorkerRuntimeDe
         prefix: config.queuePrefix,
         replicas: config.ackReplicas,
         timeoutMs: config.ackTimeoutMs,
-        observe: (confirmed, seconds) =>
-          metrics.replicaConfirm
-            .labels({ outcome: confirmed >= config.ackReplicas ? 'confirmed' : 'short' })
-            .observe(seconds),
+        observe: (outcome, seconds) => metrics.replicaConfirm.labels({ outcome }).observe(seconds),
       })
     : undefined;
   const openQueue = (lane: Lane) => {

@@ -30,13 +30,13 @@ afterAll(async () => {
 
 describe('replica confirmation (REDIS_ACK_REPLICAS)', () => {
   it('resolves once the replica holds what another connection wrote; one WAIT serves many callers', async () => {
-    const waits: number[] = [];
+    const waits: string[] = [];
     const confirm = createReplicaConfirm({
       connection: confirmer,
       prefix: '{test}',
       replicas: 1,
       timeoutMs: 2_000,
-      observe: (confirmed) => waits.push(confirmed),
+      observe: (outcome) => waits.push(outcome),
     });
     const keys = Array.from({ length: 50 }, (_, i) => `{test}:job:${i}`);
     await Promise.all(
@@ -47,7 +47,7 @@ describe('replica confirmation (REDIS_ACK_REPLICAS)', () => {
     );
     expect(waits.length).toBeGreaterThan(0);
     expect(waits.length).toBeLessThan(keys.length / 5); // batched, not a WAIT per caller
-    expect(waits.every((confirmed) => confirmed >= 1)).toBe(true);
+    expect(waits.every((outcome) => outcome === 'confirmed')).toBe(true);
     const onReplica = new Redis(replica.url);
     expect(await onReplica.mget(...keys)).toEqual(keys.map(() => 'stored'));
     onReplica.disconnect();

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
-import { type RedisServer, startRedisServer } from './redis-server.ts';
+import { type RedisServer, startRedisServer, waitForReplicaLink } from './redis-server.ts';
 
 const run = promisify(execFile);
 
@@ -9,7 +9,7 @@ export type TestRedisCluster = {
   readonly nodes: { host: string; port: number }[];
   /** Every node's server (primaries and replicas), to kill or pause. */
   readonly servers: readonly RedisServer[];
-  /** The server that is primary for `key`'s slot now (CLUSTER SHARDS, asked of a live node). */
+  /** The server that is primary for `key`'s slot now (CLUSTER NODES, asked of a live node). */
   primaryFor(key: string): Promise<RedisServer>;
   /** Resolves once `key`'s slot has a primary other than `old` and the cluster is ok again. */
   waitForFailover(key: string, old: RedisServer, timeoutMs?: number): Promise<RedisServer>;
@@ -119,17 +119,6 @@ async function waitForClusterOk(port: number, timeoutMs = 15_000): Promise<void>
     const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
     if (stdout.includes('cluster_state:ok')) return;
     if (Date.now() > deadline) throw new Error(`cluster node ${port} not ok: ${stdout.trim()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Resolves once the node is a primary, or a replica whose link to its primary is up. */
-async function waitForReplicaLink(port: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { stdout } = await run('redis-cli', ['-p', String(port), 'info', 'replication']);
-    if (stdout.includes('role:master') || stdout.includes('master_link_status:up')) return;
-    if (Date.now() > deadline) throw new Error(`cluster replica ${port} not linked: ${stdout}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

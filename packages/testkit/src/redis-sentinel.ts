@@ -6,7 +6,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { exited, stopChild, trackChild } from './child-process.ts';
 import { freePort } from './free-port.ts';
-import { type RedisServer, startRedisServer, waitForPing } from './redis-server.ts';
+import {
+  type RedisServer,
+  startRedisServer,
+  waitForPing,
+  waitForReplicaLink,
+} from './redis-server.ts';
 
 export type RedisSentinelOptions = {
   /** Replicas of the primary; @defaultValue 1 */
@@ -42,19 +47,12 @@ export async function startRedisReplica(primary: RedisServer): Promise<RedisServ
   const replica = await startRedisServer({
     extraArgs: ['--replicaof', '127.0.0.1', String(primary.port)],
   });
-  const client = new Redis(replica.url);
   try {
-    const deadline = Date.now() + 15_000;
-    while (!(await client.info('replication')).includes('master_link_status:up')) {
-      if (Date.now() > deadline) throw new Error(`replica on ${replica.port} never linked up`);
-      await sleep(50);
-    }
+    await waitForReplicaLink(replica.port);
     return replica;
   } catch (error) {
     await replica.stop();
     throw error;
-  } finally {
-    client.disconnect();
   }
 }
 

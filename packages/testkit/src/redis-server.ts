@@ -131,3 +131,20 @@ export async function waitForPing(port: number, timeoutMs = 10_000): Promise<voi
   }
   throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
 }
+
+/** Resolves once the server is a primary, or a replica whose link to its primary is up. */
+export async function waitForReplicaLink(port: number, timeoutMs = 15_000): Promise<void> {
+  const client = new Redis({ port, host: '127.0.0.1' });
+  client.on('error', () => {});
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const info = await client.info('replication');
+      if (info.includes('role:master') || info.includes('master_link_status:up')) return;
+      if (Date.now() > deadline) throw new Error(`replica on ${port} never linked up`);
+      await sleep(50);
+    }
+  } finally {
+    client.disconnect();
+  }
+}

@@ -15,8 +15,8 @@ export type ReplicaConfirmOptions = {
   replicas: number;
   /** How long to wait for them before the answer is 503 (REDIS_ACK_TIMEOUT_MS). */
   timeoutMs: number;
-  /** Told each WAIT's outcome: replicas that confirmed (-1: no answer), and how long it took. */
-  observe?: (confirmed: number, seconds: number) => void;
+  /** Told each WAIT's outcome (short: too few replicas, or no answer) and how long it took. */
+  observe?: (outcome: 'confirmed' | 'short', seconds: number) => void;
 };
 
 /** Resolves once the replicas hold every write Redis made before the call; else QUEUE_UNAVAILABLE. */
@@ -67,12 +67,13 @@ export function createReplicaConfirm(options: ReplicaConfirmOptions): ReplicaCon
     probeAndWait()
       .then(
         (confirmed) => {
-          options.observe?.(confirmed, (performance.now() - started) / 1_000);
-          if (confirmed >= options.replicas) batch.resolve();
+          const enough = confirmed >= options.replicas;
+          options.observe?.(enough ? 'confirmed' : 'short', (performance.now() - started) / 1_000);
+          if (enough) batch.resolve();
           else batch.reject(notConfirmed(confirmed, options));
         },
         (cause: unknown) => {
-          options.observe?.(-1, (performance.now() - started) / 1_000);
+          options.observe?.('short', (performance.now() - started) / 1_000);
           batch.reject(notConfirmed(undefined, options, cause));
         },
       )

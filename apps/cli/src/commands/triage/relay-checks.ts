@@ -36,7 +36,7 @@ export function relayChecks(input: TriageInput): TriageCheck[] {
     next: 'RUNBOOK.md#ingress-not-ready',
   });
   checks.push(redisCheck(ready));
-  if (ready.reachable && ready.redis.replicas) checks.push(replicasCheck(ready.redis));
+  if (ready.reachable && ready.redis.replicas) checks.push(replicasCheck(ready.redis.replicas));
 
   const deltas =
     ingress.length > 0
@@ -267,12 +267,11 @@ function redisCheck(ready: Readiness): TriageCheck {
 }
 
 /** Replicas able to confirm stores against REDIS_ACK_REPLICAS (present behind Sentinel or a cluster, or with it set). */
-function replicasCheck(redis: RedisReadiness): TriageCheck {
-  const { linked, confirming, required } = redis.replicas ?? {
-    linked: null,
-    confirming: null,
-    required: 0,
-  };
+function replicasCheck({
+  linked,
+  confirming,
+  required,
+}: NonNullable<RedisReadiness['replicas']>): TriageCheck {
   const base = {
     severity: TRIAGE_ONLY_SEVERITY.redisReplicas,
     id: 'redis-replicas',
