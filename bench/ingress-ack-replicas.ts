@@ -8,7 +8,7 @@
  * host's, in production) on the other.
  * Targets: throughput ≥ 0.8× of REDIS_ACK_REPLICAS=0, ack P99 ≤ 25 ms.
  *
- *   node bench/ingress-ack-replicas.ts [measured seconds per side and round, default 10] [rounds, default 3]
+ *   node bench/ingress-ack-replicas.ts [measured seconds per side and round, default 10] [rounds, default 5]
  */
 import { join } from 'node:path';
 import { histogramQuantile, parsePrometheusText, type Sample } from '@relay/telemetry';
@@ -37,7 +37,7 @@ import {
 } from './lib/webhook-load.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
-const ROUNDS = Number(process.argv[3] ?? 3);
+const ROUNDS = Number(process.argv[3] ?? 5);
 const WARMUP_SECONDS = 8;
 const SLICES = 5;
 const PLACEMENT: Placement = canIsolate() ? 'isolated' : 'shared';
