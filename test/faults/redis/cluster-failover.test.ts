@@ -76,12 +76,7 @@ describe('a Redis Cluster primary SIGKILLed under load, its replica taking over'
         promoted = await cluster.waitForFailover(queues, primary, 30_000);
         const failoverMs = Date.now() - killedAt;
         const completedAtKill = await view.completedJobs().catch(() => 0);
-        await waitFor(
-          () => view.completedJobs().catch(() => completedAtKill),
-          (n) => n > completedAtKill,
-          60_000,
-          50,
-        );
+        await view.nextCompletion(completedAtKill, 60_000);
         const killToJobCompletedMs = Date.now() - killedAt;
         // The old primary comes back as the new one's replica: acknowledgements need it.
         await primary.restart();

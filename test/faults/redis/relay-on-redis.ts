@@ -120,6 +120,18 @@ export async function startRelayOnRedis(options: {
       const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('completed')));
       return counts.reduce((sum, count) => sum + (count.completed ?? 0), 0);
     },
+    /**
+     * Waits up to `timeoutMs` for a job to complete beyond the `completedBefore` already
+     * completed (a read lost to a failover is read again): the relay carries on.
+     */
+    async nextCompletion(completedBefore: number, timeoutMs: number): Promise<void> {
+      await waitFor(
+        () => this.completedJobs().catch(() => completedBefore),
+        (n) => n > completedBefore,
+        timeoutMs,
+        50,
+      );
+    },
     /** What became of what the ingress acknowledged: at the simulator, or completed. */
     async account(tally: IntakeTally): Promise<Accounting> {
       const { contacts } = await sim.contacts();

@@ -1,5 +1,6 @@
 import type { RedisTarget } from '@relay/config';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { FailoverSafeSentinelConnector } from './sentinel-connector.ts';
 
 /** A connection to the relay's Redis: one server, or a Redis Cluster. */
 export type RedisClient = Redis | Cluster;
@@ -72,6 +73,7 @@ export function connectRedis(
       name: target.name,
       db: target.db,
       failoverDetector: true,
+      Connector: FailoverSafeSentinelConnector,
       reconnectOnError: primaryMoved,
       ...(target.username === undefined ? {} : { username: target.username }),
       ...(target.password === undefined ? {} : { password: target.password }),

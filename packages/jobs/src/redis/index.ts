@@ -18,6 +18,15 @@
  *   a bug. A connection that only talks to one node (the replica probe) never has its map
  *   corrected by a redirect, so it asks for the map again after a failure, and every
  *   cluster connection also does so every few seconds (`slotsRefreshInterval`).
+ * - Sentinel reconnect race: behind Sentinel, ioredis keeps a failover detector per
+ *   connection (subscribed to the Sentinels' +switch-master) so that a connection to a hung
+ *   primary moves too. When the primary dies, the lost connection's detector stays
+ *   subscribed while the connection reconnects; if the failover is announced while a
+ *   reconnect is asking the Sentinels where the primary is, the detector cancels that
+ *   attempt and ioredis ends the connection for good: every later command fails with
+ *   "Connection is closed." until the process restarts (ioredis issue 1683; in the Sentinel
+ *   fault test, the ingress and workers stuck under load). sentinel-connector.ts stops the
+ *   stale detector before each reconnect.
  */
 export {
   connectRedis,
