@@ -34,9 +34,10 @@ describe('a connection behind Sentinel, through a failover', () => {
     };
     const ended: string[] = [];
     for (let i = 0; i < 8; i += 1) {
-      const connection = (
-        i % 2 === 0 ? createWorkerConnection(target) : createProducerConnection(target)
-      ) as Redis;
+      // As BullMQ makes its blocking connections: a duplicate of the one it is given.
+      const made = i % 2 === 0 ? createWorkerConnection(target) : createProducerConnection(target);
+      const connection = (i === 0 ? (made as Redis).duplicate() : made) as Redis;
+      if (i === 0) made.disconnect();
       connection.on('error', () => {});
       connection.on('end', () => ended.push(`connection ${i}`));
       connections.push(connection);
