@@ -24,9 +24,9 @@
  *   subscribed while the connection reconnects; if the failover is announced while a
  *   reconnect is asking the Sentinels where the primary is, the detector cancels that
  *   attempt and ioredis ends the connection for good: every later command fails with
- *   "Connection is closed." until the process restarts (ioredis issue 1683; in the Sentinel
- *   fault test, the ingress and workers stuck under load). sentinel-connector.ts stops the
- *   stale detector before each reconnect.
+ *   "Connection is closed." until the process restarts (the symptom of ioredis issue 1683;
+ *   in the Sentinel fault test, the ingress and workers stuck under load).
+ *   sentinel-connector.ts stops the stale detector before each reconnect.
  */
 export {
   connectRedis,
