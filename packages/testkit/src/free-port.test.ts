@@ -31,8 +31,11 @@ describe('free ports shared by test processes', () => {
     expect(claimPort(904)).toBe(true);
   });
 
-  it('never hands out the same port twice', async () => {
+  it('never hands out the same port twice, nor one outgoing connections may take', async () => {
     const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
     expect(new Set(ports).size).toBe(ports.length);
+    // Below the kernel's default range for outgoing connections' local ports (32768–60999),
+    // a cluster node's bus port (port + 10000) included.
+    for (const port of ports) expect(port + 10_000).toBeLessThan(32_768);
   });
 });

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import {
   closeSync,
   mkdirSync,
@@ -13,36 +14,40 @@ import { join } from 'node:path';
 
 /**
  * Ports handed out by any test process on this machine, one file each. Tests run in several
- * processes at once: two of them could each be told a port is free (the kernel may hand the
- * same one out twice in a row), and the second to listen then fails, or worse, a readiness
- * check of its own reaches the first one's server (the Sentinel fault test once sent its
- * whole load to another test's HTTP receiver). A claim stops that.
+ * processes at once: two of them could each be told a port is free, and the second to listen
+ * then fails, or worse, a readiness check of its own reaches the first one's server. A claim
+ * stops that.
  */
 const CLAIMS = join(tmpdir(), 'relay-testkit-ports');
 /** A claim older than this is stale whoever made it (a pid can be reused). */
 const CLAIM_TTL_MS = 30 * 60_000;
-const ATTEMPTS = 20;
+const ATTEMPTS = 50;
+
+/**
+ * Where test servers listen: below the kernel's range for outgoing connections' local ports
+ * (`ip_local_port_range`, 32768–60999 by default). A port picked inside it can be taken by any
+ * outgoing connection before the server listens on it, or while it is down for a restart
+ * (EADDRINUSE: seen in a clean-clone CI run, with the ingress of an integration test). Below
+ * 22768, so that a Redis Cluster node's bus port (its port + 10000) is below it too.
+ */
+const LISTEN_PORTS = { from: 15_000, to: 22_767 };
 
 /** A TCP port on 127.0.0.1, free a moment ago and handed to no other test process since. */
 export async function freePort(): Promise<number> {
   mkdirSync(CLAIMS, { recursive: true });
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const port = await unusedPort();
-    if (claimPort(port)) return port;
+    const port = LISTEN_PORTS.from + randomInt(LISTEN_PORTS.to - LISTEN_PORTS.from + 1);
+    if ((await canListen(port)) && claimPort(port)) return port;
   }
   throw new Error(`no free port after ${ATTEMPTS} attempts (claims in ${CLAIMS})`);
 }
 
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
