@@ -1,13 +1,5 @@
 import { randomInt } from 'node:crypto';
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,9 +51,7 @@ export function claimPort(port: number): boolean {
   const path = join(CLAIMS, String(port));
   for (let tries = 0; tries < 2; tries += 1) {
     try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -79,9 +69,7 @@ export function claimPort(port: number): boolean {
 function isStale(path: string): boolean {
   try {
     if (Date.now() - statSync(path).mtimeMs > CLAIM_TTL_MS) return true;
-    const owner = Number(readFileSync(path, 'utf8'));
-    if (owner === process.pid) return false; // ours: never hand a port out twice
-    return !isAlive(owner);
+    return !isAlive(Number(readFileSync(path, 'utf8'))); // ours too: alive, so never twice
   } catch {
     return true; // gone or unreadable: claim it again
   }

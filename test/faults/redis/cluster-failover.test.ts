@@ -80,12 +80,7 @@ describe('a Redis Cluster primary SIGKILLed under load, its replica taking over'
         const killToJobCompletedMs = Date.now() - killedAt;
         // The old primary comes back as the new one's replica: acknowledgements need it.
         await primary.restart();
-        const ackedAtRestart = load.tally.acknowledged;
-        await waitFor(
-          async () => load.tally.acknowledged - ackedAtRestart,
-          (n) => n >= 100,
-          120_000,
-        );
+        await load.acknowledgedMore(100, 120_000);
         const killToAcknowledgedAgainMs = Date.now() - killedAt;
         failovers.push({
           backlogAtKill,

@@ -3,6 +3,7 @@ import {
   E2E_WEBHOOK_SECRET,
   notificationFixture,
   signWebhook,
+  waitFor,
 } from '@relay/testkit';
 
 export type IntakeLoadOptions = {
@@ -148,6 +149,15 @@ export function startIntakeLoad(options: IntakeLoadOptions) {
   const senders = Array.from({ length: concurrency }, () => sender());
   return {
     tally,
+    /** Waits up to `timeoutMs` for `count` more requests to be acknowledged from now on. */
+    async acknowledgedMore(count: number, timeoutMs: number): Promise<void> {
+      const from = tally.acknowledged;
+      await waitFor(
+        async () => tally.acknowledged - from,
+        (n) => n >= count,
+        timeoutMs,
+      );
+    },
     /** Stops sending and resolves with the tally once every request in flight is answered. */
     async stop(): Promise<IntakeTally> {
       running = false;

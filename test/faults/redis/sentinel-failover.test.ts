@@ -87,12 +87,7 @@ async function failoverUnderLoad(ackReplicas: number, tag: string) {
   await first.restart();
   await sentinel.waitForReplicas(30_000);
   const killToReplicaBackMs = Date.now() - killedAt;
-  const ackedAtReplicaBack = load.tally.acknowledged;
-  await waitFor(
-    async () => load.tally.acknowledged - ackedAtReplicaBack,
-    (n) => n >= 100,
-    120_000,
-  );
+  await load.acknowledgedMore(100, 120_000);
   const killToAcknowledgedAgainMs = Date.now() - killedAt;
   const tally = await load.stop();
   await relay.sim.control('DELETE', 'faults');
@@ -204,12 +199,7 @@ describe('the Redis primary SIGKILLed under load, a replica promoted by Sentinel
       const acknowledgedWhileStopped = load.tally.acknowledged - before.acknowledged;
       const refusedWhileStopped = refusals(load.tally) - before.refused;
       replica.resume();
-      const atResume = load.tally.acknowledged;
-      await waitFor(
-        async () => load.tally.acknowledged - atResume,
-        (n) => n >= 50,
-        30_000,
-      );
+      await load.acknowledgedMore(50, 30_000);
       const tally = await load.stop();
       expect(await relay.drained(60_000)).toBe(0);
       const accounting = await relay.account(tally);
